@@ -1,0 +1,32 @@
+import React from 'react';
+import { Alert, Button } from '@grafana/ui';
+
+import type { RunnerApiError } from '../../api/runnerApi';
+
+const TITLES: Record<RunnerApiError['kind'], string> = {
+  unreachable: 'Runner unreachable',
+  'not-configured': 'Runner not configured',
+  unauthorized: 'Runner token rejected',
+  'token-disabled': 'Runner refuses changes',
+  forbidden: 'Not allowed',
+  'not-found': 'Not found',
+  conflict: 'A cycle is already running',
+  'bad-request': 'Request rejected',
+  unhealthy: 'Runner unhealthy',
+  unknown: 'Runner error',
+};
+
+/** What failed and how to fix it: never a blank page or a stack trace. */
+export function RunnerErrorAlert({ error, onRetry }: { error: RunnerApiError; onRetry?: () => void }) {
+  return (
+    <Alert severity="error" title={TITLES[error.kind]}>
+      <p>{error.message}</p>
+      <p>{error.hint}</p>
+      {onRetry && (
+        <Button size="sm" variant="secondary" icon="sync" onClick={onRetry}>
+          Retry
+        </Button>
+      )}
+    </Alert>
+  );
+}

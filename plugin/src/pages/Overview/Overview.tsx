@@ -1,0 +1,196 @@
+import React, { useMemo } from 'react';
+import { css } from '@emotion/css';
+import { dateTimeFormat, GrafanaTheme2 } from '@grafana/data';
+import { locationService, PluginPage } from '@grafana/runtime';
+import { Alert, Button, LoadingPlaceholder, Stack, TextLink, TimeRangePicker, useStyles2 } from '@grafana/ui';
+
+import type { Cycle, Health } from '../../api/types';
+import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert';
+import { StateBadge } from '../../components/StateBadge/StateBadge';
+import { StatusTimeline } from '../../components/StatusTimeline/StatusTimeline';
+import { useHealth, useHistoryRange, useLatestCycle, useStartRun } from '../../hooks/useRunner';
+import { useTimeRange } from '../../hooks/useTimeRange';
+import { historyLanes } from '../../status/historyLanes';
+import { formatDuration, formatRatio } from '../../status/segments';
+import { runLink, runsLink, serviceLink } from '../../utils/links';
+import { isAdmin } from '../../utils/roles';
+import { getTableStyles } from '../../utils/styles';
+
+export function Overview() {
+  const styles = useStyles2(getStyles);
+  const { range, setRange } = useTimeRange();
+  const from = range.from.valueOf();
+  const to = range.to.valueOf();
+  const health = useHealth();
+  const latest = useLatestCycle();
+  const history = useHistoryRange(from, to);
+  const startRun = useStartRun();
+
+  const refresh = () => {
+    health.reload();
+    latest.reload();
+    history.reload();
+  };
+
+  const onRunNow = async () => {
+    if (await startRun.run()) {
+      health.reload();
+    }
+  };
+
+  const actions = isAdmin() ? (
+    <Button icon="play" onClick={onRunNow} disabled={startRun.running || health.data?.running}>
+      {health.data?.running ? 'Cycle running…' : 'Run now'}
+    </Button>
+  ) : undefined;
+
+  return (
+    <PluginPage actions={actions}>
+      <Stack direction="column" gap={2}>
+        <Stack justifyContent="flex-end">
+          <TimeRangePicker
+            value={range}
+            onChange={setRange}
+            onChangeTimeZone={() => {}}
+            onMoveBackward={() => {}}
+            onMoveForward={() => {}}
+            onZoom={() => {}}
+          />
+          <Button variant="secondary" icon="sync" onClick={refresh} aria-label="Refresh" />
+        </Stack>
+        {startRun.error && <RunnerErrorAlert error={startRun.error} />}
+        {startRun.result && (
+          <Alert severity="info" title="Cycle started">
+            Cycle <TextLink href={runLink(startRun.result.id)}>{startRun.result.id}</TextLink> is running.
+          </Alert>
+        )}
+        <OverviewBody health={health.data} latest={latest} history={history} from={from} to={to} styles={styles} />
+      </Stack>
+    </PluginPage>
+  );
+}
+
+interface BodyProps {
+  health?: Health;
+  latest: ReturnType<typeof useLatestCycle>;
+  history: ReturnType<typeof useHistoryRange>;
+  from: number;
+  to: number;
+  styles: ReturnType<typeof getStyles>;
+}
+
+function OverviewBody({ health, latest, history, from, to, styles }: BodyProps) {
+  const cycle: Cycle | undefined = latest.data;
+  const tested = useMemo(() => cycle?.services.filter((s) => s.state !== 'absent') ?? [], [cycle]);
+  const absent = useMemo(() => cycle?.services.filter((s) => s.state === 'absent') ?? [], [cycle]);
+  const maxGapMs = health ? health.staleAfterSeconds * 1000 : undefined;
+  const lanes = useMemo(
+    () =>
+      history.data
+        ? historyLanes(
+            history.data.items,
+            tested.map((s) => s.service),
+            from,
+            to,
+            maxGapMs
+          )
+        : [],
+    [history.data, tested, from, to, maxGapMs]
+  );
+
+  if (latest.loading && !cycle) {
+    return <LoadingPlaceholder text="Loading the latest cycle…" />;
+  }
+  if (latest.error?.kind === 'not-found') {
+    return (
+      <Alert severity="info" title="No cycle yet">
+        The runner has not completed a cycle yet. Results appear here after its first scheduled run
+        {health?.running ? ' (one is running now)' : ''}.
+      </Alert>
+    );
+  }
+  if (latest.error) {
+    return <RunnerErrorAlert error={latest.error} onRetry={latest.reload} />;
+  }
+  if (!cycle) {
+    return null;
+  }
+  const uptimeOf = (service: string) => lanes.find((l) => l.name === service)?.uptime;
+
+  return (
+    <Stack direction="column" gap={2}>
+      {health?.status === 'unhealthy' && (
+        <Alert severity="warning" title="Runner unhealthy">
+          {health.reason ?? 'The runner reports itself unhealthy.'} The states below may be stale.
+        </Alert>
+      )}
+      <div className={styles.summary}>
+        Cloud <strong>{cycle.cloud}</strong>, region <strong>{cycle.region}</strong>: last cycle{' '}
+        <TextLink href={runLink(cycle.id)}>{cycle.id}</TextLink> <StateBadge state={cycle.status} tooltip={cycle.reason} />{' '}
+        finished {dateTimeFormat(cycle.finishedAt)}
+      </div>
+      <table className={styles.table} aria-label="Services">
+        <thead>
+          <tr>
+            <th>Service</th>
+            <th>State</th>
+            <th title="Pass time over tested (pass + fail) time in the chosen range">Uptime</th>
+            <th title="Time the monitor could not test; excluded from uptime">Error time</th>
+            <th>Last run</th>
+            <th>Duration</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tested.map((s) => {
+            const uptime = uptimeOf(s.service);
+            return (
+              <tr key={s.service} data-testid={`service-row-${s.service}`}>
+                <td>
+                  <TextLink href={serviceLink(s.service)} inline={false}>
+                    {s.service}
+                  </TextLink>
+                </td>
+                <td>
+                  <StateBadge state={s.state} />
+                  {s.reason && <div className={styles.secondary}>{s.reason}</div>}
+                </td>
+                <td>{history.loading ? '…' : formatRatio(uptime?.ratio ?? null)}</td>
+                <td>{uptime && uptime.errorMs > 0 ? formatDuration(uptime.errorMs) : '-'}</td>
+                <td>{s.finishedAt ? dateTimeFormat(s.finishedAt) : '-'}</td>
+                <td>{s.durationSeconds !== null ? formatDuration(s.durationSeconds * 1000) : '-'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {absent.length > 0 && (
+        <div className={styles.secondary} data-testid="absent-services">
+          Not tested (absent from the Keystone catalog): {absent.map((s) => s.service).join(', ')}
+        </div>
+      )}
+      <h3>Status timeline</h3>
+      {history.error ? (
+        <RunnerErrorAlert error={history.error} onRetry={history.reload} />
+      ) : history.loading && !history.data ? (
+        <LoadingPlaceholder text="Loading history…" />
+      ) : (
+        <StatusTimeline
+          lanes={lanes}
+          from={from}
+          to={to}
+          showUptime={false}
+          onCellClick={(lane, segment) =>
+            locationService.push(runsLink({ service: lane.key, from: segment.start, to: segment.end }))
+          }
+        />
+      )}
+    </Stack>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  ...getTableStyles(theme),
+  summary: css({ color: theme.colors.text.primary }),
+});
+
+export default Overview;

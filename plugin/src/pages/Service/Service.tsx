@@ -1,0 +1,153 @@
+import React, { useMemo } from 'react';
+import { useParams } from 'react-router-dom';
+import { dateTimeFormat } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, LinkButton, LoadingPlaceholder, Stack, TextLink, TimeRangePicker, useStyles2 } from '@grafana/ui';
+
+import { artifactUrl } from '../../api/runnerApi';
+import { SERVICE_NAMES, ServiceName } from '../../api/types';
+import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert';
+import { StateBadge } from '../../components/StateBadge/StateBadge';
+import { LatencySparkline } from '../../components/Workloads/LatencySparkline';
+import { FailureList, WorkloadTable } from '../../components/Workloads/WorkloadTable';
+import { useLatestCycle, useServiceRuns } from '../../hooks/useRunner';
+import { useTimeRange } from '../../hooks/useTimeRange';
+import { actionLatencies } from '../../status/latency';
+import { runLink, runsLink } from '../../utils/links';
+import { getTableStyles } from '../../utils/styles';
+
+const seconds = (s: number) => `${s.toFixed(2)} s`;
+
+export function Service() {
+  const { service = '' } = useParams();
+  if (!(SERVICE_NAMES as readonly string[]).includes(service)) {
+    return (
+      <PluginPage>
+        <Alert severity="error" title="Unknown service">
+          “{service}” is not a service the runner tests. Known services: {SERVICE_NAMES.join(', ')}.
+        </Alert>
+      </PluginPage>
+    );
+  }
+  return <ServiceView service={service as ServiceName} />;
+}
+
+function ServiceView({ service }: { service: ServiceName }) {
+  const styles = useStyles2(getTableStyles);
+  const { range, setRange } = useTimeRange();
+  const from = range.from.valueOf();
+  const to = range.to.valueOf();
+  const latest = useLatestCycle();
+  const runs = useServiceRuns(service, from, to);
+  const result = latest.data?.services.find((s) => s.service === service);
+  const latencies = useMemo(() => (runs.data ? actionLatencies(runs.data, service) : []), [runs.data, service]);
+
+  let body: React.ReactNode;
+  if (latest.loading && !latest.data) {
+    body = <LoadingPlaceholder text="Loading the latest cycle…" />;
+  } else if (latest.error?.kind === 'not-found') {
+    body = <Alert severity="info" title="No cycle yet">The runner has not completed a cycle yet.</Alert>;
+  } else if (latest.error) {
+    body = <RunnerErrorAlert error={latest.error} onRetry={latest.reload} />;
+  } else if (!result || result.state === 'absent') {
+    body = (
+      <Alert severity="info" title="Not tested">
+        {service} was not tested in the last cycle{result?.reason ? `: ${result.reason}` : ' (absent from the Keystone catalog)'}.
+      </Alert>
+    );
+  } else {
+    const cycleId = latest.data!.id;
+    body = (
+      <Stack direction="column" gap={2}>
+        <div>
+          <StateBadge state={result.state} /> in cycle <TextLink href={runLink(cycleId)}>{cycleId}</TextLink>
+          {result.finishedAt && <> finished {dateTimeFormat(result.finishedAt)}</>}
+          {result.reason && <div className={styles.secondary}>{result.reason}</div>}
+        </div>
+        <Stack>
+          {result.artifacts.html && (
+            <LinkButton variant="secondary" icon="external-link-alt" target="_blank" href={artifactUrl(cycleId, 'report.html', service)}>
+              Rally report
+            </LinkButton>
+          )}
+          {result.artifacts.junit && (
+            <LinkButton variant="secondary" icon="file-alt" href={artifactUrl(cycleId, 'junit.xml', service)}>
+              JUnit XML
+            </LinkButton>
+          )}
+          {result.artifacts.log && (
+            <LinkButton variant="secondary" icon="file-alt" target="_blank" href={artifactUrl(cycleId, 'rally.log', service)}>
+              Rally log
+            </LinkButton>
+          )}
+          <LinkButton variant="secondary" icon="history" href={runsLink({ service, from, to })}>
+            Runs
+          </LinkButton>
+        </Stack>
+        <h3>Scenarios</h3>
+        <WorkloadTable workloads={result.workloads} />
+        <h3>Failures</h3>
+        <FailureList workloads={result.workloads} />
+      </Stack>
+    );
+  }
+
+  return (
+    <PluginPage subTitle={`Scenarios, SLA verdicts, latency and failures of ${service}`}>
+      <Stack direction="column" gap={2}>
+        <Stack justifyContent="flex-end">
+          <TimeRangePicker
+            value={range}
+            onChange={setRange}
+            onChangeTimeZone={() => {}}
+            onMoveBackward={() => {}}
+            onMoveForward={() => {}}
+            onZoom={() => {}}
+          />
+        </Stack>
+        <h2>{service}</h2>
+        {body}
+        <h3>Atomic action latency</h3>
+        {runs.error ? (
+          <RunnerErrorAlert error={runs.error} onRetry={runs.reload} />
+        ) : runs.loading && !runs.data ? (
+          <LoadingPlaceholder text="Loading recent cycles…" />
+        ) : latencies.length === 0 ? (
+          <div className={styles.secondary}>No atomic action timings in this time range.</div>
+        ) : (
+          <table className={styles.table} aria-label="Atomic action latency">
+            <thead>
+              <tr>
+                <th>Action</th>
+                <th>Latest p50</th>
+                <th>Latest p95</th>
+                <th>Over time (p50 solid, p95 dashed)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {latencies.map((a) => {
+                const last = a.points[a.points.length - 1]!;
+                return (
+                  <tr key={a.id} data-testid={`latency-${a.id}`}>
+                    <td>
+                      {a.action}
+                      <div className={styles.secondary}>{a.workload}</div>
+                    </td>
+                    <td>{seconds(last.p50)}</td>
+                    <td>{seconds(last.p95)}</td>
+                    <td>
+                      <LatencySparkline points={a.points} label={a.id} />
+                      <span className={styles.secondary}>{a.points.length} cycles</span>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </Stack>
+    </PluginPage>
+  );
+}
+
+export default Service;

@@ -1,0 +1,201 @@
+// The one place that turns status samples (1 pass, 0 fail, -1 error; docs/metrics.md) into state segments and
+// uptime. The timeline panel (from data frames) and the Overview page (from the runner's history) both use it.
+
+import type { CycleSummary, ServiceName, ServiceState } from '../api/types';
+
+export type SegmentState = 'pass' | 'fail' | 'error' | 'nodata';
+
+export interface StatusPoint {
+  /** Epoch milliseconds. */
+  time: number;
+  /** A status code; null, undefined or anything else means no data at that time. */
+  value: number | null | undefined;
+}
+
+export interface Segment {
+  state: SegmentState;
+  start: number;
+  end: number;
+}
+
+export interface SegmentOptions {
+  from: number;
+  to: number;
+  /**
+   * How long a sample stays valid when the next one is late. Beyond it the lane shows a gap: no data is not green.
+   * Defaults to twice the median interval between samples.
+   */
+  maxGapMs?: number;
+}
+
+export interface Uptime {
+  passMs: number;
+  failMs: number;
+  errorMs: number;
+  noDataMs: number;
+  /** Pass time over pass + fail time, 0..1; error and no-data time are excluded. Null when nothing was tested. */
+  ratio: number | null;
+}
+
+export const STATE_LABELS: Record<SegmentState, string> = {
+  pass: 'Pass',
+  fail: 'Fail',
+  error: 'Error (not tested)',
+  nodata: 'No data',
+};
+
+export function stateOfCode(value: number | null | undefined): SegmentState {
+  switch (value) {
+    case 1:
+      return 'pass';
+    case 0:
+      return 'fail';
+    case -1:
+      return 'error';
+    default:
+      return 'nodata';
+  }
+}
+
+export function codeOfServiceState(state: ServiceState): number | null {
+  switch (state) {
+    case 'pass':
+      return 1;
+    case 'fail':
+      return 0;
+    case 'error':
+      return -1;
+    default:
+      return null;
+  }
+}
+
+/** Median of the intervals between consecutive sorted times, or undefined with fewer than two samples. */
+export function medianStepMs(sortedTimes: number[]): number | undefined {
+  if (sortedTimes.length < 2) {
+    return undefined;
+  }
+  const steps: number[] = [];
+  for (let i = 1; i < sortedTimes.length; i++) {
+    steps.push(sortedTimes[i]! - sortedTimes[i - 1]!);
+  }
+  steps.sort((a, b) => a - b);
+  return steps[Math.floor(steps.length / 2)];
+}
+
+function push(segments: Segment[], state: SegmentState, start: number, end: number) {
+  if (end <= start) {
+    return;
+  }
+  const last = segments[segments.length - 1];
+  if (last && last.state === state && last.end === start) {
+    last.end = end;
+    return;
+  }
+  segments.push({ state, start, end });
+}
+
+/**
+ * Segments covering exactly [from, to]: each sample holds until the next one, or for at most maxGapMs; the rest
+ * is 'nodata'. Adjacent segments of the same state are merged.
+ */
+export function buildSegments(points: StatusPoint[], options: SegmentOptions): Segment[] {
+  const { from, to } = options;
+  const sorted = isSorted(points) ? points : [...points].sort((a, b) => a.time - b.time);
+  const step = medianStepMs(sorted.map((p) => p.time));
+  const maxGap = options.maxGapMs ?? (step !== undefined ? 2 * step : to - from);
+  const segments: Segment[] = [];
+  let cursor = from;
+  for (let i = 0; i < sorted.length; i++) {
+    const point = sorted[i]!;
+    const next = sorted[i + 1];
+    const start = Math.max(point.time, from);
+    const end = Math.min(next ? Math.min(next.time, point.time + maxGap) : point.time + maxGap, to);
+    if (end <= start || start >= to) {
+      continue;
+    }
+    if (start > cursor) {
+      push(segments, 'nodata', cursor, start);
+    }
+    push(segments, stateOfCode(point.value), Math.max(start, cursor), end);
+    cursor = Math.max(cursor, end);
+  }
+  if (cursor < to) {
+    push(segments, 'nodata', cursor, to);
+  }
+  return segments;
+}
+
+function isSorted(points: StatusPoint[]): boolean {
+  for (let i = 1; i < points.length; i++) {
+    if (points[i]!.time < points[i - 1]!.time) {
+      return false;
+    }
+  }
+  return true;
+}
+
+export function computeUptime(segments: Segment[]): Uptime {
+  const totals: Uptime = { passMs: 0, failMs: 0, errorMs: 0, noDataMs: 0, ratio: null };
+  for (const s of segments) {
+    const d = s.end - s.start;
+    if (s.state === 'pass') {
+      totals.passMs += d;
+    } else if (s.state === 'fail') {
+      totals.failMs += d;
+    } else if (s.state === 'error') {
+      totals.errorMs += d;
+    } else {
+      totals.noDataMs += d;
+    }
+  }
+  const tested = totals.passMs + totals.failMs;
+  totals.ratio = tested > 0 ? totals.passMs / tested : null;
+  return totals;
+}
+
+/** One service's states from the runner's history: a cycle's verdict holds from when it finished. */
+export function historyPoints(cycles: CycleSummary[], service: ServiceName): StatusPoint[] {
+  const points: StatusPoint[] = [];
+  for (const cycle of cycles) {
+    const result = cycle.services.find((s) => s.service === service);
+    if (result) {
+      points.push({ time: Date.parse(cycle.finishedAt), value: codeOfServiceState(result.state) });
+    }
+  }
+  return points.sort((a, b) => a.time - b.time);
+}
+
+export function formatRatio(ratio: number | null): string {
+  if (ratio === null) {
+    return 'n/a';
+  }
+  const percent = ratio * 100;
+  // 99.95% must not read as 100%: floor rather than round at two decimals.
+  return `${(Math.floor(percent * 100) / 100).toFixed(2)}%`;
+}
+
+export function formatDuration(ms: number): string {
+  const totalSeconds = Math.round(ms / 1000);
+  if (totalSeconds < 60) {
+    return `${totalSeconds}s`;
+  }
+  const days = Math.floor(totalSeconds / 86400);
+  const hours = Math.floor((totalSeconds % 86400) / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  const parts: string[] = [];
+  if (days) {
+    parts.push(`${days}d`);
+  }
+  if (hours) {
+    parts.push(`${hours}h`);
+  }
+  if (minutes) {
+    parts.push(`${minutes}m`);
+  }
+  if (seconds && !days) {
+    parts.push(`${seconds}s`);
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,15 @@
+import CopyWebpackPlugin from 'copy-webpack-plugin';
+import type { Configuration } from 'webpack';
+
+import grafanaConfig, { type Env } from './.config/webpack/webpack.config.ts';
+
+// The scaffold copies the app's logos only; the nested panel's img/ must be copied too.
+const config = async (env: Env): Promise<Configuration> => {
+  const base = await grafanaConfig(env);
+  return {
+    ...base,
+    plugins: [...(base.plugins ?? []), new CopyWebpackPlugin({ patterns: [{ from: 'panels/*/img/*', to: '.' }] })],
+  };
+};
+
+export default config;
