@@ -1,0 +1,16 @@
+import { readText } from './repo.mjs';
+
+/** Metric names of the table between the metrics-table markers of docs/metrics.md. */
+export function documentedMetricNames() {
+  const doc = readText('docs', 'metrics.md');
+  const table = /<!-- metrics-table:start -->([\s\S]*?)<!-- metrics-table:end -->/.exec(doc);
+  if (!table) throw new Error('docs/metrics.md has no metrics-table markers');
+  return [...table[1].matchAll(/^\|\s*`([a-z_:][a-z0-9_:]*)`\s*\|/gm)].map((match) => match[1]);
+}
+
+/**
+ * Series the assets may use besides the documented table: Prometheus's own per-target series, and prom-client's
+ * default process_* and nodejs_* metrics, which docs/metrics.md documents in its prose.
+ */
+export const PROMETHEUS_TARGET_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'];
+export const isDocumentedDefaultMetric = (name) => /^(process|nodejs)_/.test(name);
