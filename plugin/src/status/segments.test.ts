@@ -1,0 +1,114 @@
+import type { CycleSummary } from '../api/types';
+import { buildSegments, computeUptime, formatDuration, formatRatio, historyPoints, stateOfCode } from './segments';
+
+const MIN = 60_000;
+
+describe('buildSegments', () => {
+  it('holds each sample until the next one and merges equal neighbours', () => {
+    const points = [0, 5, 10, 15].map((m, i) => ({ time: m * MIN, value: i < 2 ? 1 : 0 }));
+    expect(buildSegments(points, { from: 0, to: 20 * MIN })).toEqual([
+      { state: 'pass', start: 0, end: 10 * MIN },
+      { state: 'fail', start: 10 * MIN, end: 20 * MIN },
+    ]);
+  });
+
+  it('shows a silence longer than twice the interval as no data, never as the last state', () => {
+    const points = [0, 5, 10, 40, 45].map((m) => ({ time: m * MIN, value: 1 }));
+    const segments = buildSegments(points, { from: 0, to: 50 * MIN });
+    expect(segments).toEqual([
+      { state: 'pass', start: 0, end: 20 * MIN },
+      { state: 'nodata', start: 20 * MIN, end: 40 * MIN },
+      { state: 'pass', start: 40 * MIN, end: 50 * MIN },
+    ]);
+  });
+
+  it('honours an explicit maximum gap', () => {
+    const points = [0, 5].map((m) => ({ time: m * MIN, value: -1 }));
+    expect(buildSegments(points, { from: 0, to: 10 * MIN, maxGapMs: 2 * MIN })).toEqual([
+      { state: 'error', start: 0, end: 2 * MIN },
+      { state: 'nodata', start: 2 * MIN, end: 5 * MIN },
+      { state: 'error', start: 5 * MIN, end: 7 * MIN },
+      { state: 'nodata', start: 7 * MIN, end: 10 * MIN },
+    ]);
+  });
+
+  it('treats null values and unknown codes as no data, and clips to the range', () => {
+    const points = [
+      { time: -5 * MIN, value: 1 },
+      { time: 0, value: null },
+      { time: 5 * MIN, value: 7 },
+      { time: 10 * MIN, value: 0 },
+    ];
+    expect(buildSegments(points, { from: -2 * MIN, to: 12 * MIN })).toEqual([
+      { state: 'pass', start: -2 * MIN, end: 0 },
+      { state: 'nodata', start: 0, end: 10 * MIN },
+      { state: 'fail', start: 10 * MIN, end: 12 * MIN },
+    ]);
+  });
+
+  it('covers an empty series with one no-data segment', () => {
+    expect(buildSegments([], { from: 0, to: MIN })).toEqual([{ state: 'nodata', start: 0, end: MIN }]);
+  });
+
+  it('sorts unsorted samples', () => {
+    const points = [
+      { time: 5 * MIN, value: 0 },
+      { time: 0, value: 1 },
+    ];
+    expect(buildSegments(points, { from: 0, to: 10 * MIN }).map((s) => s.state)).toEqual(['pass', 'fail']);
+  });
+});
+
+describe('computeUptime', () => {
+  it('is pass time over pass + fail time, with error and no-data time apart', () => {
+    const uptime = computeUptime([
+      { state: 'pass', start: 0, end: 90 },
+      { state: 'fail', start: 90, end: 100 },
+      { state: 'error', start: 100, end: 150 },
+      { state: 'nodata', start: 150, end: 160 },
+    ]);
+    expect(uptime).toEqual({ passMs: 90, failMs: 10, errorMs: 50, noDataMs: 10, ratio: 0.9 });
+  });
+
+  it('has no ratio when nothing was tested', () => {
+    expect(computeUptime([{ state: 'error', start: 0, end: 10 }]).ratio).toBeNull();
+  });
+});
+
+describe('formatting', () => {
+  it('never rounds an outage up to 100%', () => {
+    expect(formatRatio(0.99999)).toBe('99.99%');
+    expect(formatRatio(1)).toBe('100.00%');
+    expect(formatRatio(null)).toBe('n/a');
+  });
+
+  it('formats durations compactly', () => {
+    expect(formatDuration(42_000)).toBe('42s');
+    expect(formatDuration(3_723_000)).toBe('1h 2m 3s');
+    expect(formatDuration(90_000_000)).toBe('1d 1h');
+  });
+
+  it('maps status codes', () => {
+    expect([1, 0, -1, null, 2].map(stateOfCode)).toEqual(['pass', 'fail', 'error', 'nodata', 'nodata']);
+  });
+});
+
+describe('historyPoints', () => {
+  it('places each cycle verdict at its finish time and absent services as no data', () => {
+    const cycle = (finishedAt: string, state: 'pass' | 'absent'): CycleSummary => ({
+      id: 'x',
+      trigger: 'schedule',
+      status: 'pass',
+      startedAt: finishedAt,
+      finishedAt,
+      durationSeconds: 1,
+      services: [{ service: 'nova', state, durationSeconds: 1 }],
+    });
+    const points = historyPoints([cycle('2026-11-22T00:10:00Z', 'absent'), cycle('2026-11-22T00:05:00Z', 'pass')], 'nova');
+    expect(points).toEqual([
+      { time: Date.parse('2026-11-22T00:05:00Z'), value: 1 },
+      { time: Date.parse('2026-11-22T00:10:00Z'), value: null },
+    ]);
+    expect(historyPoints([cycle('2026-11-22T00:05:00Z', 'pass')], 'swift')).toEqual([]);
+  });
+});
