@@ -1,0 +1,91 @@
+"""Admin calls cloud.sh needs, each batch in one Python process (the openstack CLI costs about 4 s a call).
+
+  admin.py register          stdin: lines "USER TYPE NAME URL"; creates the service project and role, the
+                             service users (admin + service roles in project service) and their endpoints.
+  admin.py image NAME FILE   a public raw image NAME from FILE, unless an active one exists.
+  admin.py flavor NAME       a public flavor NAME (64 MiB, 1 vCPU, 1 GB disk), unless it exists.
+
+The admin password comes from OS_PASSWORD and the service users' from SERVICE_PASSWORD, never from argv.
+"""
+import os
+import sys
+
+from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
+
+AUTH_URL = "http://127.0.0.1:5000/v3"
+REGION = "RegionOne"
+
+
+def admin_session():
+    auth = v3.Password(auth_url=AUTH_URL, username="admin", password=os.environ["OS_PASSWORD"],
+                       project_name="admin", user_domain_name="Default", project_domain_name="Default")
+    return ks_session.Session(auth=auth)
+
+
+def first(items):
+    return items[0] if items else None
+
+
+def register(sess, lines):
+    from keystoneclient.v3 import client
+    ks = client.Client(session=sess, interface="public", region_name=REGION)
+    project = first(ks.projects.list(name="service")) or ks.projects.create("service", "default")
+    admin_role = first(ks.roles.list(name="admin"))
+    service_role = first(ks.roles.list(name="service")) or ks.roles.create("service")
+    password = os.environ["SERVICE_PASSWORD"]
+    users = {}
+    for line in lines:
+        user, stype, sname, url = line.split()
+        if user not in users:
+            found = first(ks.users.list(name=user, domain="default"))
+            users[user] = found or ks.users.create(user, domain="default", password=password)
+            for role in (admin_role, service_role):
+                ks.roles.grant(role, user=users[user], project=project)
+        service = first(ks.services.list(type=stype)) or ks.services.create(sname, type=stype)
+        have = {e.interface for e in ks.endpoints.list(service=service, region=REGION)}
+        for interface in ("public", "internal", "admin"):
+            if interface not in have:
+                ks.endpoints.create(service, url, interface=interface, region=REGION)
+        print(f"registered {stype} {url}")
+
+
+def image(sess, name, path):
+    from glanceclient import Client
+    glance = Client("2", session=sess, region_name=REGION)
+    for existing in glance.images.list(filters={"name": name}):
+        if existing.status == "active" and existing.visibility == "public":
+            return
+        glance.images.delete(existing.id)
+    created = glance.images.create(name=name, disk_format="raw", container_format="bare", visibility="public")
+    with open(path, "rb") as data:
+        glance.images.upload(created.id, data)
+    print(f"image {name} {created.id}")
+
+
+def flavor(sess, name):
+    from novaclient import client as nova_client
+    from novaclient import exceptions
+    nova = nova_client.Client("2.1", session=sess, region_name=REGION)
+    try:
+        nova.flavors.find(name=name)
+    except exceptions.NotFound:
+        nova.flavors.create(name, ram=64, vcpus=1, disk=1, is_public=True)
+        print(f"flavor {name}")
+
+
+def main(argv):
+    sess = admin_session()
+    command = argv[1] if len(argv) > 1 else ""
+    if command == "register":
+        register(sess, [line for line in sys.stdin.read().splitlines() if line.strip()])
+    elif command == "image" and len(argv) == 4:
+        image(sess, argv[2], argv[3])
+    elif command == "flavor" and len(argv) == 3:
+        flavor(sess, argv[2])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
