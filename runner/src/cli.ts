@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// rally-monitor: `serve` runs the scheduler and the HTTP API; `run-once` runs one cycle and exits
+// 0 when every tested service passed, 2 when any failed or could not be tested, 1 when the monitor could not run.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
+import type { ProgressEvent } from './cycle.js';
+import { HistoryStore } from './history/store.js';
+import { buildServer } from './http/server.js';
+import { createLogger } from './logger.js';
+import { RunnerMetrics } from './metrics.js';
+import { Monitor } from './monitor.js';
+import { Rally } from './rally/rally.js';
+import { summaryTable } from './summary.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const USAGE = `rally-monitor ${VERSION}: Rally-based synthetic monitoring of an OpenStack cloud
+
+Usage:
+  rally-monitor serve       run cycles on the schedule and serve /metrics, /health and the API
+  rally-monitor run-once    run one cycle now, print a summary; exit 0 pass, 2 fail/error, 1 monitor failure
+  rally-monitor --version
+
+Configuration comes from the environment; see README.md ("Configuration").`;
+
+function progressPrinter(write: (line: string) => void) {
+  return (event: ProgressEvent) => {
+    if (event.kind === 'detected') {
+      write(`detected: testing ${event.tested.join(', ') || 'nothing'}${event.absent.length ? `; absent: ${event.absent.join(', ')}` : ''}`);
+    } else if (event.kind === 'service-start') {
+      write(`[${event.index + 1}/${event.total}] ${event.service}: running Rally task...`);
+    } else {
+      const r = event.result;
+      write(`[${event.index + 1}/${event.total}] ${event.service}: ${r.state.toUpperCase()} in ${r.durationSeconds?.toFixed(1)} s${r.reason ? ` - ${r.reason}` : ''}`);
+    }
+  };
+}
+
+async function setUp(config: Config, logToStderr: boolean) {
+  const secrets = secretsOf(config);
+  const logger = createLogger(config.logLevel, secrets, logToStderr ? process.stderr : process.stdout);
+  const store = new HistoryStore(join(config.dataDir, 'runs'), (message, details) => logger.warn(details ?? {}, message));
+  const opened = await store.open();
+  logger.info({ dataDir: config.dataDir, ...opened }, 'history loaded');
+  const rally = new Rally({ bin: config.rallyBin, home: join(config.dataDir, 'rally'), envName: `rally-monitor-${config.cloudLabel}-${config.regionLabel}` });
+  await rally.ensureDatabase();
+  const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, VERSION);
+  return { secrets, logger, store, rally, metrics };
+}
+
+async function runOnce(config: Config): Promise<number> {
+  const parts = await setUp(config, true);
+  const monitor = new Monitor({ config, ...parts }, progressPrinter((line) => process.stderr.write(`${line}\n`)));
+  const started = monitor.start('cli');
+  if (!started.started) return 1;
+  const stop = () => {
+    process.stderr.write('stopping: aborting the running Rally task...\n');
+    void monitor.stop();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const cycle = await started.done;
+  process.stdout.write(`${summaryTable(cycle)}\n`);
+  if (cycle.status === 'pass') return 0;
+  if (cycle.status === 'aborted') return 1;
+  return 2;
+}
+
+async function serve(config: Config): Promise<number> {
+  const parts = await setUp(config, false);
+  const monitor = new Monitor({ config, ...parts }, progressPrinter((line) => parts.logger.info(line)));
+  monitor.restoreMetrics();
+  const server = buildServer({ monitor, metrics: parts.metrics, logger: parts.logger, apiToken: config.apiToken, protectReads: config.protectReads });
+  const address = await server.listen({ port: config.exporterPort, host: config.listenAddress });
+  monitor.schedule();
+  parts.logger.info({ address, schedule: config.schedule.cron, staleAfterSeconds: monitor.staleAfterSeconds, mutatingApi: Boolean(config.apiToken) }, 'rally-monitor serving');
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      parts.logger.info({ signal, running: monitor.runningId() }, 'stopping');
+      resolve();
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+  await monitor.stop();
+  await server.close();
+  parts.logger.info('stopped');
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0];
+  if (command === '--version' || command === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (command !== 'serve' && command !== 'run-once') {
+    process.stderr.write(`${USAGE}\n`);
+    return command === undefined || command === '--help' || command === '-h' || command === 'help' ? 0 : 1;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`rally-monitor: configuration error: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  return command === 'serve' ? serve(config) : runOnce(config);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`rally-monitor: ${error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,229 @@
+// Reads and validates the runner's configuration from the environment (and a clouds.yaml when OS_CLOUD is set).
+// Every problem is reported as one line naming the variable, so a bad deployment fails at start, not at 3 a.m.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import cron from 'node-cron';
+import { SERVICE_NAMES, isServiceName, type ServiceName } from './services.js';
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+export interface OpenStackCredentials {
+  authUrl: string;
+  username: string;
+  password: string;
+  projectName: string;
+  userDomainName: string;
+  projectDomainName: string;
+  regionName: string;
+  interface: 'public' | 'internal' | 'admin';
+  cacert?: string;
+  insecure: boolean;
+}
+
+export interface Schedule {
+  /** A node-cron expression. */
+  cron: string;
+  /** Where it came from, for messages. */
+  source: 'RALLY_SCHEDULE' | 'RALLY_SCHEDULE_INTERVAL';
+}
+
+export interface Config {
+  openstack: OpenStackCredentials;
+  schedule: Schedule;
+  retentionDays: number;
+  novaFlavor: string;
+  novaImage: string | null;
+  exporterPort: number;
+  listenAddress: string;
+  dataDir: string;
+  services: ServiceName[] | null;
+  cloudLabel: string;
+  regionLabel: string;
+  apiToken: string | null;
+  protectReads: boolean;
+  runTimeoutSeconds: number;
+  iterations: number;
+  concurrency: number;
+  rallyBin: string;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const BOOLEAN_WORDS: Record<string, boolean> = { true: true, '1': true, yes: true, false: false, '0': false, no: false };
+
+function parseBoolean(variable: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  const parsed = BOOLEAN_WORDS[value.toLowerCase()];
+  if (parsed === undefined) throw new ConfigError(variable, `must be true or false (got "${value}")`);
+  return parsed;
+}
+
+function wholeNumber(variable: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const result = z.coerce.number().int().min(min).max(max).safeParse(value.trim() === '' ? NaN : value);
+  if (!result.success) throw new ConfigError(variable, `must be a whole number from ${min} to ${max} (got "${value}")`);
+  return result.data;
+}
+
+function url(variable: string, value: string): string {
+  const result = z.url({ protocol: /^https?$/ }).safeParse(value);
+  if (!result.success) throw new ConfigError(variable, `must be an http(s) URL (got "${value}")`);
+  return value;
+}
+
+/** Turns RALLY_SCHEDULE_INTERVAL minutes into a cron expression that fires on the same wall-clock marks every day. */
+export function intervalToCron(minutes: number): string {
+  if (minutes < 60 && 60 % minutes === 0) return `*/${minutes} * * * *`;
+  if (minutes === 60) return '0 * * * *';
+  if (minutes % 60 === 0 && 1440 % minutes === 0) return `0 */${minutes / 60} * * *`;
+  throw new ConfigError(
+    'RALLY_SCHEDULE_INTERVAL',
+    `${minutes} minutes does not divide an hour or a day evenly; use a divisor of 60 or 1440, or set RALLY_SCHEDULE to a cron expression`,
+  );
+}
+
+function schedule(env: Env): Schedule {
+  const expression = env.RALLY_SCHEDULE?.trim();
+  if (expression) {
+    if (!cron.validate(expression)) throw new ConfigError('RALLY_SCHEDULE', `is not a valid cron expression (got "${expression}")`);
+    return { cron: expression, source: 'RALLY_SCHEDULE' };
+  }
+  const minutes = wholeNumber('RALLY_SCHEDULE_INTERVAL', env.RALLY_SCHEDULE_INTERVAL, 60, 1, 1440);
+  return { cron: intervalToCron(minutes), source: 'RALLY_SCHEDULE_INTERVAL' };
+}
+
+function cloudsYamlPaths(env: Env, cwd: string): string[] {
+  if (env.OS_CLIENT_CONFIG_FILE) return [env.OS_CLIENT_CONFIG_FILE];
+  return [join(cwd, 'clouds.yaml'), join(env.HOME ?? homedir(), '.config/openstack/clouds.yaml'), '/etc/openstack/clouds.yaml'];
+}
+
+/**
+ * Rally cannot read clouds.yaml, so the named cloud's entry is translated into the same OS_* values the
+ * environment would give. Values set in the environment win, as the OpenStack clients do.
+ */
+export function cloudsYamlEnv(env: Env, cwd = process.cwd()): Env {
+  const cloudName = env.OS_CLOUD;
+  if (!cloudName) return {};
+  const candidates = cloudsYamlPaths(env, cwd);
+  const path = candidates.find((p) => existsSync(p));
+  if (!path) throw new ConfigError('OS_CLOUD', `is "${cloudName}" but no clouds.yaml was found (looked in ${candidates.join(', ')})`);
+  let document: unknown;
+  try {
+    document = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError('OS_CLOUD', `${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const clouds = (document as { clouds?: Record<string, Record<string, unknown>> } | null)?.clouds;
+  const entry = clouds?.[cloudName];
+  if (!entry) throw new ConfigError('OS_CLOUD', `cloud "${cloudName}" is not in ${path} (it has: ${Object.keys(clouds ?? {}).join(', ') || 'none'})`);
+  const auth = (entry.auth ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+  const verify = entry.verify;
+  return {
+    OS_AUTH_URL: text(auth.auth_url),
+    OS_USERNAME: text(auth.username),
+    OS_PASSWORD: text(auth.password),
+    OS_PROJECT_NAME: text(auth.project_name) ?? text(auth.tenant_name),
+    OS_USER_DOMAIN_NAME: text(auth.user_domain_name) ?? text(auth.domain_name),
+    OS_PROJECT_DOMAIN_NAME: text(auth.project_domain_name) ?? text(auth.domain_name),
+    OS_REGION_NAME: text(entry.region_name),
+    OS_INTERFACE: text(entry.interface),
+    OS_CACERT: text(entry.cacert),
+    OS_INSECURE: verify === false ? 'true' : undefined,
+  };
+}
+
+function required(variable: string, value: string | undefined): string {
+  if (!value) throw new ConfigError(variable, 'is required (set it, or set OS_CLOUD to a cloud in clouds.yaml)');
+  return value;
+}
+
+function services(value: string | undefined): ServiceName[] | null {
+  if (!value || value.trim() === '' || value.trim() === 'auto') return null;
+  const names = value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const unknown = names.filter((name) => !isServiceName(name));
+  if (unknown.length > 0) {
+    throw new ConfigError('RALLY_MONITOR_SERVICES', `unknown service "${unknown.join('", "')}" (known: ${SERVICE_NAMES.join(', ')})`);
+  }
+  return SERVICE_NAMES.filter((name) => names.includes(name));
+}
+
+const LABEL = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+function label(variable: string, value: string): string {
+  if (!LABEL.test(value)) throw new ConfigError(variable, `must be 1-64 letters, digits or _.:- (got "${value}")`);
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+function logLevel(value: string | undefined): string {
+  if (value === undefined || value === '') return 'info';
+  if (!LOG_LEVELS.includes(value)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const fromYaml = cloudsYamlEnv(env, cwd);
+  const pick = (name: string) => (env[name] !== undefined && env[name] !== '' ? env[name] : fromYaml[name]);
+
+  const iface = pick('OS_INTERFACE') ?? pick('OS_ENDPOINT_TYPE') ?? 'public';
+  const normalisedInterface = iface.replace(/URL$/, '');
+  if (!['public', 'internal', 'admin'].includes(normalisedInterface)) {
+    throw new ConfigError('OS_INTERFACE', `must be public, internal or admin (got "${iface}")`);
+  }
+  const cacert = pick('OS_CACERT');
+  if (cacert && !existsSync(cacert)) throw new ConfigError('OS_CACERT', `file not found: ${cacert}`);
+  const regionName = pick('OS_REGION_NAME') ?? 'RegionOne';
+  const token = env.RALLY_MONITOR_API_TOKEN;
+  if (token !== undefined && token !== '' && token.length < 16) {
+    throw new ConfigError('RALLY_MONITOR_API_TOKEN', 'must be at least 16 characters long');
+  }
+  const protectReads = parseBoolean('RALLY_MONITOR_PROTECT_READS', env.RALLY_MONITOR_PROTECT_READS, false);
+  if (protectReads && !token) throw new ConfigError('RALLY_MONITOR_PROTECT_READS', 'is true but RALLY_MONITOR_API_TOKEN is not set');
+
+  return {
+    openstack: {
+      authUrl: url('OS_AUTH_URL', required('OS_AUTH_URL', pick('OS_AUTH_URL'))),
+      username: required('OS_USERNAME', pick('OS_USERNAME')),
+      password: required('OS_PASSWORD', pick('OS_PASSWORD')),
+      projectName: required('OS_PROJECT_NAME', pick('OS_PROJECT_NAME') ?? pick('OS_TENANT_NAME')),
+      userDomainName: pick('OS_USER_DOMAIN_NAME') ?? 'Default',
+      projectDomainName: pick('OS_PROJECT_DOMAIN_NAME') ?? 'Default',
+      regionName,
+      interface: normalisedInterface as OpenStackCredentials['interface'],
+      ...(cacert ? { cacert } : {}),
+      insecure: parseBoolean('OS_INSECURE', pick('OS_INSECURE'), false),
+    },
+    schedule: schedule(env),
+    retentionDays: wholeNumber('RALLY_RESULTS_RETENTION_DAYS', env.RALLY_RESULTS_RETENTION_DAYS, 7, 1, 3650),
+    novaFlavor: env.RALLY_NOVA_FLAVOR || 'm1.tiny',
+    novaImage: env.RALLY_NOVA_IMAGE || null,
+    exporterPort: wholeNumber('EXPORTER_PORT', env.EXPORTER_PORT, 9101, 0, 65535),
+    listenAddress: env.RALLY_MONITOR_LISTEN_ADDRESS || '0.0.0.0',
+    dataDir: resolve(cwd, env.RALLY_MONITOR_DATA_DIR || '/var/lib/rally-monitor'),
+    services: services(env.RALLY_MONITOR_SERVICES),
+    cloudLabel: label('RALLY_MONITOR_CLOUD', env.RALLY_MONITOR_CLOUD || 'default'),
+    regionLabel: label('RALLY_MONITOR_REGION', env.RALLY_MONITOR_REGION || regionName),
+    apiToken: token || null,
+    protectReads,
+    runTimeoutSeconds: wholeNumber('RALLY_MONITOR_RUN_TIMEOUT', env.RALLY_MONITOR_RUN_TIMEOUT, 3000, 10, 86400),
+    iterations: wholeNumber('RALLY_MONITOR_ITERATIONS', env.RALLY_MONITOR_ITERATIONS, 2, 1, 1000),
+    concurrency: wholeNumber('RALLY_MONITOR_CONCURRENCY', env.RALLY_MONITOR_CONCURRENCY, 1, 1, 100),
+    rallyBin: env.RALLY_BIN || 'rally',
+    logLevel: logLevel(env.LOG_LEVEL),
+  };
+}
+
+/** The secrets this configuration holds, for scrubbing anything the runner stores or prints. */
+export function secretsOf(config: Config): string[] {
+  return [config.openstack.password, config.apiToken].filter((s): s is string => Boolean(s) && s!.length >= 4);
+}

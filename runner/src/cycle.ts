@@ -1,0 +1,238 @@
+// One monitoring cycle: read the catalog, run one Rally task per tested service (so a crash in one never hides
+// the others' results), keep each task's evidence, judge each service, and record the cycle.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { cycleStatusOf, NO_ARTIFACTS, type Cycle, type CycleTrigger, type ServiceResult } from './model.js';
+import { authenticate, endpointsOf, type KeystoneToken } from './openstack/keystone.js';
+import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
+import type { Rally } from './rally/rally.js';
+import { serviceVerdict } from './rally/verdict.js';
+import { redact, redactFile } from './redact.js';
+import type { HistoryStore } from './history/store.js';
+import { CATALOG_TYPES, SERVICE_NAMES, type ServiceName } from './services.js';
+
+export const DEFAULT_SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+export type ProgressEvent =
+  | { kind: 'detected'; tested: ServiceName[]; absent: ServiceName[] }
+  | { kind: 'service-start'; service: ServiceName; index: number; total: number }
+  | { kind: 'service-done'; service: ServiceName; index: number; total: number; result: ServiceResult };
+
+export interface CycleDeps {
+  config: Config;
+  rally: Rally;
+  store: HistoryStore;
+  logger: Logger;
+  secrets: readonly string[];
+  scenariosDir?: string;
+  authenticate?: (config: Config) => Promise<KeystoneToken>;
+}
+
+export interface CycleRequest {
+  id: string;
+  trigger: CycleTrigger;
+  /** Aborted when the runner is stopping. */
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+function seconds(fromMs: number, toMs: number): number {
+  return Math.round((toMs - fromMs)) / 1000;
+}
+
+function absent(service: ServiceName, reason: string): ServiceResult {
+  return {
+    service, state: 'absent', reason, taskUuid: null, taskStatus: null, rallyExitCode: null,
+    startedAt: null, finishedAt: null, durationSeconds: null, artifacts: { ...NO_ARTIFACTS }, workloads: [],
+  };
+}
+
+function untested(service: ServiceName, state: 'fail' | 'error', reason: string, at: string): ServiceResult {
+  return { ...absent(service, reason), state, startedAt: at, finishedAt: at, durationSeconds: 0 };
+}
+
+interface Plan {
+  tested: ServiceName[];
+  results: Map<ServiceName, ServiceResult>;
+  token: KeystoneToken | null;
+}
+
+/** Which services this cycle tests: the catalog decides, RALLY_MONITOR_SERVICES narrows, a scenario file is needed. */
+async function plan(deps: CycleDeps, scenariosDir: string, at: string): Promise<Plan> {
+  const { config } = deps;
+  const results = new Map<ServiceName, ServiceResult>();
+  let token: KeystoneToken;
+  try {
+    token = await (deps.authenticate ?? ((c: Config) => authenticate(c.openstack)))(config);
+  } catch (error) {
+    const reason = redact((error as Error).message, deps.secrets);
+    // Without a catalog the services of the last cycle stand in, so a Keystone outage is not mistaken for them vanishing.
+    const previous = deps.store.latest()?.services.filter((s) => s.state !== 'absent').map((s) => s.service) ?? [];
+    for (const service of SERVICE_NAMES) {
+      if (service === 'keystone') results.set(service, untested(service, 'fail', reason, at));
+      else if (previous.includes(service)) results.set(service, untested(service, 'error', `not tested: ${reason}`, at));
+      else results.set(service, absent(service, 'unknown: the catalog could not be read'));
+    }
+    return { tested: [], results, token: null };
+  }
+  const tested: ServiceName[] = [];
+  for (const service of SERVICE_NAMES) {
+    const urls = endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName);
+    if (urls.length === 0) {
+      results.set(service, absent(service, `not in the catalog (no ${config.openstack.interface} endpoint in ${config.openstack.regionName})`));
+    } else if (config.services && !config.services.includes(service)) {
+      results.set(service, absent(service, 'not selected by RALLY_MONITOR_SERVICES'));
+    } else if (!existsSync(join(scenariosDir, `${service}.yaml`))) {
+      results.set(service, absent(service, `no scenario file ${service}.yaml`));
+    } else {
+      tested.push(service);
+    }
+  }
+  return { tested, results, token };
+}
+
+function taskArgs(config: Config, detected: readonly ServiceName[]): Record<string, unknown> {
+  return {
+    iterations: config.iterations,
+    concurrency: config.concurrency,
+    services: detected,
+    flavor: config.novaFlavor,
+    image: config.novaImage,
+  };
+}
+
+export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<Cycle> {
+  const { config, store, logger } = deps;
+  const scenariosDir = deps.scenariosDir ?? DEFAULT_SCENARIOS_DIR;
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const log = logger.child({ cycle: request.id });
+  await store.beginCycle({ id: request.id, startedAt, trigger: request.trigger, cloud: config.cloudLabel, region: config.regionLabel });
+
+  const timeout = AbortSignal.timeout(config.runTimeoutSeconds * 1000);
+  const stop = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+
+  const { tested, results, token } = await plan(deps, scenariosDir, startedAt);
+  request.onProgress?.({ kind: 'detected', tested, absent: SERVICE_NAMES.filter((s) => results.get(s)?.state === 'absent') });
+  const detected = SERVICE_NAMES.filter((s) => !(results.get(s)?.state === 'absent'));
+
+  let setupProblem: string | null = null;
+  if (tested.length > 0) {
+    try {
+      const outcome = await deps.rally.ensureEnvironment(config.openstack);
+      log.debug({ environment: deps.rally.options.envName, outcome }, 'rally environment ready');
+    } catch (error) {
+      setupProblem = redact(`Rally environment could not be prepared: ${(error as Error).message}`, deps.secrets);
+    }
+  }
+
+  for (const [index, service] of tested.entries()) {
+    if (stop.aborted || setupProblem) {
+      const why = setupProblem ?? (timeout.aborted ? 'not tested: the cycle timed out before this service' : 'not tested: the runner was stopping');
+      const result = untested(service, 'error', why, new Date().toISOString());
+      results.set(service, result);
+      await store.saveServiceResult(request.id, result);
+      continue;
+    }
+    request.onProgress?.({ kind: 'service-start', service, index, total: tested.length });
+    const endpointUrls = token ? endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName) : [];
+    const result = await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), taskArgs(config, detected), endpointUrls, stop, timeout);
+    results.set(service, result);
+    await store.saveServiceResult(request.id, result);
+    log.info({ service, state: result.state, reason: result.reason, durationSeconds: result.durationSeconds, task: result.taskUuid }, 'service task finished');
+    request.onProgress?.({ kind: 'service-done', service, index, total: tested.length, result });
+  }
+
+  const finished = Date.now();
+  const services = SERVICE_NAMES.map((s) => results.get(s)!);
+  const aborted = request.signal?.aborted ?? false;
+  const status = aborted ? 'aborted' : timeout.aborted ? 'timeout' : cycleStatusOf(services);
+  const reason = aborted
+    ? 'the runner was stopped during this cycle'
+    : timeout.aborted
+      ? `the cycle exceeded RALLY_MONITOR_RUN_TIMEOUT (${config.runTimeoutSeconds} s)`
+      : setupProblem ?? undefined;
+  const cycle: Cycle = {
+    id: request.id,
+    cloud: config.cloudLabel,
+    region: config.regionLabel,
+    trigger: request.trigger,
+    status,
+    ...(reason ? { reason } : {}),
+    startedAt,
+    finishedAt: new Date(finished).toISOString(),
+    durationSeconds: seconds(started, finished),
+    services,
+  };
+  await store.finishCycle(cycle);
+  log.info({ status, durationSeconds: cycle.durationSeconds, tested: tested.length }, 'cycle finished');
+  return cycle;
+}
+
+async function runServiceTask(
+  deps: CycleDeps,
+  cycleId: string,
+  service: ServiceName,
+  taskFile: string,
+  args: Record<string, unknown>,
+  endpointUrls: string[],
+  stop: AbortSignal,
+  timeout: AbortSignal,
+): Promise<ServiceResult> {
+  const { store, rally, secrets } = deps;
+  const started = Date.now();
+  const paths = {
+    json: store.artifactPath(cycleId, service, 'json'),
+    html: store.artifactPath(cycleId, service, 'html'),
+    junit: store.artifactPath(cycleId, service, 'junit'),
+    log: store.artifactPath(cycleId, service, 'log'),
+  };
+  const run = await rally.startTask(taskFile, args, { tag: cycleId, logFile: paths.log, signal: stop });
+  const artifacts = { ...NO_ARTIFACTS, log: true };
+  let parsed: ParsedReport | null = null;
+  let problem: string | null = null;
+  if (run.taskUuid) {
+    // Reports are exported even after a kill: whatever Rally recorded before it is still evidence.
+    const exported = await rally.exportTask(run.taskUuid, paths);
+    Object.assign(artifacts, { json: exported.json, html: exported.html, junit: exported.junit });
+    if (exported.problems.length > 0) problem = exported.problems.join('; ');
+    if (exported.json) {
+      try {
+        parsed = parseReport(await readFile(paths.json, 'utf8'));
+      } catch (error) {
+        if (!(error instanceof ReportFormatError)) throw error;
+        problem = error.message;
+      }
+    }
+  }
+  await Promise.all(Object.values(paths).map((path) => redactFile(path, secrets)));
+  const verdict = serviceVerdict({
+    service,
+    exitCode: run.exitCode,
+    taskStatus: parsed?.taskStatus ?? null,
+    workloads: parsed?.workloads ?? [],
+    log: redact(run.output, secrets),
+    endpointUrls,
+    timedOut: timeout.aborted && run.killed,
+    aborted: !timeout.aborted && run.killed,
+  });
+  const finished = Date.now();
+  const reason = verdict.reason ?? (verdict.state !== 'pass' && problem ? problem : undefined);
+  return {
+    service,
+    state: verdict.state,
+    ...(reason ? { reason: redact(reason, secrets) } : {}),
+    taskUuid: run.taskUuid,
+    taskStatus: parsed?.taskStatus ?? null,
+    rallyExitCode: run.exitCode,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationSeconds: seconds(started, finished),
+    artifacts,
+    workloads: parsed?.workloads ?? [],
+  };
+}

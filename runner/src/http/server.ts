@@ -1,0 +1,161 @@
+// The runner's HTTP API (docs/api.md) and /metrics, on fastify.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { isRunId, type ArtifactKind } from '../history/store.js';
+import { CYCLE_STATUSES } from '../model.js';
+import type { Monitor } from '../monitor.js';
+import type { RunnerMetrics } from '../metrics.js';
+import { isServiceName, type ServiceName } from '../services.js';
+import { bearerMatches } from './auth.js';
+
+export const REPORT_CSP =
+  "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+
+type ErrorCode = 'bad_request' | 'unauthorized' | 'disabled' | 'not_found' | 'conflict';
+const STATUS: Record<ErrorCode, number> = { bad_request: 400, unauthorized: 401, disabled: 403, not_found: 404, conflict: 409 };
+
+class ApiError extends Error {
+  constructor(readonly code: ErrorCode, message: string, readonly extra: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
+function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  return reply.code(STATUS[error.code]).send({ error: error.message, code: error.code, ...error.extra });
+}
+
+/** Accepts ISO 8601 or epoch milliseconds (what Grafana's time picker gives). */
+export function parseTime(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  const date = /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new ApiError('bad_request', `${name} must be an ISO 8601 time or epoch milliseconds (got "${value}")`);
+  return date;
+}
+
+const ARTIFACT_ROUTES: { path: string; kind: ArtifactKind; type: string }[] = [
+  { path: 'report.html', kind: 'html', type: 'text/html; charset=utf-8' },
+  { path: 'junit.xml', kind: 'junit', type: 'application/xml; charset=utf-8' },
+  { path: 'rally.log', kind: 'log', type: 'text/plain; charset=utf-8' },
+];
+
+export interface ServerOptions {
+  monitor: Monitor;
+  metrics: RunnerMetrics;
+  logger: Logger;
+  apiToken: string | null;
+  protectReads: boolean;
+}
+
+export function buildServer(options: ServerOptions) {
+  const { monitor, metrics } = options;
+  const app = Fastify({ loggerInstance: options.logger, disableRequestLogging: true, trustProxy: false });
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof ApiError) return sendError(reply, error);
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) return sendError(reply, new ApiError('bad_request', (error as Error).message));
+    options.logger.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal error; see the runner log', code: 'internal' });
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  const requireToken = (request: FastifyRequest) => {
+    if (!options.apiToken) throw new ApiError('disabled', 'this route is disabled: set RALLY_MONITOR_API_TOKEN on the runner to enable it');
+    if (!bearerMatches(request.headers.authorization, options.apiToken)) {
+      throw new ApiError('unauthorized', 'missing or wrong bearer token');
+    }
+  };
+  const readGuard = async (request: FastifyRequest) => {
+    if (options.protectReads) requireToken(request);
+  };
+  const writeGuard = async (request: FastifyRequest) => requireToken(request);
+
+  const runOf = (id: string) => {
+    if (!isRunId(id)) throw new ApiError('bad_request', `malformed run id "${id.slice(0, 64)}"`);
+    const cycle = monitor.store.get(id);
+    if (!cycle) throw new ApiError('not_found', `no run ${id}`);
+    return cycle;
+  };
+
+  app.get('/health', async (_request, reply) => {
+    const health = await monitor.health();
+    return reply.code(health.status === 'ok' ? 200 : 503).send(health);
+  });
+
+  app.get('/metrics', { onRequest: readGuard }, async (_request, reply) => {
+    const { contentType, body } = await metrics.render();
+    return reply.type(contentType).send(body);
+  });
+
+  app.get('/api/results', { onRequest: readGuard }, async () => {
+    const latest = monitor.store.latest();
+    if (!latest) throw new ApiError('not_found', 'no cycle has completed yet');
+    return latest;
+  });
+
+  app.get('/api/history', { onRequest: readGuard }, async (request) => {
+    const q = request.query as Record<string, string | undefined>;
+    const service = q.service || undefined;
+    if (service !== undefined && !isServiceName(service)) throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
+    const state = q.state || undefined;
+    const allowedStates: readonly string[] = service ? ['pass', 'fail', 'error'] : CYCLE_STATUSES;
+    if (state !== undefined && !allowedStates.includes(state)) {
+      throw new ApiError('bad_request', `state must be one of ${allowedStates.join(', ')} (got "${state.slice(0, 64)}")`);
+    }
+    const limit = q.limit === undefined || q.limit === '' ? 50 : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new ApiError('bad_request', `limit must be a whole number from 1 to 500 (got "${q.limit}")`);
+    const cursor = q.cursor || undefined;
+    if (cursor !== undefined && !isRunId(cursor)) throw new ApiError('bad_request', 'malformed cursor');
+    const from = parseTime('from', q.from);
+    const to = parseTime('to', q.to);
+    if (from && to && from > to) throw new ApiError('bad_request', 'from must not be after to');
+    return monitor.store.query({
+      limit,
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(service ? { service: service as ServiceName } : {}),
+      ...(state ? { state } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+  });
+
+  app.get('/api/runs/:id', { onRequest: readGuard }, async (request) => runOf((request.params as { id: string }).id));
+
+  for (const route of ARTIFACT_ROUTES) {
+    app.get(`/api/runs/:id/${route.path}`, { onRequest: readGuard }, async (request, reply) => {
+      const cycle = runOf((request.params as { id: string }).id);
+      const withArtifact = cycle.services.filter((s) => s.artifacts[route.kind]);
+      const asked = (request.query as { service?: string }).service;
+      let service: ServiceName;
+      if (asked) {
+        if (!isServiceName(asked)) throw new ApiError('bad_request', `unknown service "${asked.slice(0, 64)}"`);
+        if (!withArtifact.some((s) => s.service === asked)) throw new ApiError('not_found', `run ${cycle.id} has no ${route.path} for ${asked}`);
+        service = asked;
+      } else if (withArtifact.length === 1) {
+        service = withArtifact[0]!.service;
+      } else if (withArtifact.length === 0) {
+        throw new ApiError('not_found', `run ${cycle.id} has no ${route.path}`);
+      } else {
+        throw new ApiError('bad_request', `run ${cycle.id} tested several services; add ?service= (one of ${withArtifact.map((s) => s.service).join(', ')})`);
+      }
+      const path = monitor.store.artifactPath(cycle.id, service, route.kind);
+      const size = await stat(path).then((s) => s.size).catch(() => null);
+      if (size === null) throw new ApiError('not_found', `${route.path} of ${service} in run ${cycle.id} was pruned or lost`);
+      reply.header('content-type', route.type).header('content-length', size).header('x-content-type-options', 'nosniff');
+      if (route.kind === 'html') {
+        reply.header('content-security-policy', REPORT_CSP).header('cross-origin-resource-policy', 'same-origin').header('referrer-policy', 'no-referrer');
+      }
+      return reply.send(createReadStream(path));
+    });
+  }
+
+  app.post('/api/runs', { onRequest: writeGuard }, async (_request, reply) => {
+    const result = monitor.start('api');
+    if (!result.started) throw new ApiError('conflict', `cycle ${result.runningId} is already running`, { runningId: result.runningId });
+    return reply.code(202).send({ id: result.id, status: 'running' });
+  });
+
+  return app;
+}

@@ -1,0 +1,100 @@
+// The runner's results model. docs/api.md documents these shapes for API clients; keep the two in step.
+import type { ServiceName } from './services.js';
+
+export type ServiceState = 'pass' | 'fail' | 'error' | 'absent';
+export type WorkloadState = 'pass' | 'fail' | 'error';
+export type CycleStatus = 'pass' | 'fail' | 'error' | 'aborted' | 'timeout' | 'skipped';
+export type CycleTrigger = 'schedule' | 'api' | 'cli' | 'recovery';
+
+export const CYCLE_STATUSES: readonly CycleStatus[] = ['pass', 'fail', 'error', 'aborted', 'timeout', 'skipped'];
+
+export interface Stats {
+  count: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  max: number;
+  mean: number;
+}
+
+export interface SlaCriterion {
+  criterion: string;
+  success: boolean;
+  detail: string;
+}
+
+export interface IterationError {
+  type: string;
+  message: string;
+  traceback: string;
+  count: number;
+}
+
+export interface AtomicAction {
+  name: string;
+  count: number;
+  failures: number;
+  durationSeconds: Stats | null;
+}
+
+export interface Workload {
+  subtask: string;
+  scenario: string;
+  key: string;
+  state: WorkloadState;
+  reason?: string;
+  iterations: number;
+  failedIterations: number;
+  passSla: boolean;
+  sla: SlaCriterion[];
+  startedAt: string | null;
+  loadDurationSeconds: number;
+  fullDurationSeconds: number;
+  durationSeconds: Stats | null;
+  atomicActions: AtomicAction[];
+  errors: IterationError[];
+}
+
+export interface Artifacts {
+  json: boolean;
+  html: boolean;
+  junit: boolean;
+  log: boolean;
+}
+
+export interface ServiceResult {
+  service: ServiceName;
+  state: ServiceState;
+  reason?: string;
+  taskUuid: string | null;
+  taskStatus: string | null;
+  rallyExitCode: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationSeconds: number | null;
+  artifacts: Artifacts;
+  workloads: Workload[];
+}
+
+export interface Cycle {
+  id: string;
+  cloud: string;
+  region: string;
+  trigger: CycleTrigger;
+  status: CycleStatus;
+  reason?: string;
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  services: ServiceResult[];
+}
+
+export const NO_ARTIFACTS: Artifacts = { json: false, html: false, junit: false, log: false };
+
+/** The cycle's status from its services: a failing service outweighs one the monitor could not test. */
+export function cycleStatusOf(services: readonly ServiceResult[]): 'pass' | 'fail' | 'error' {
+  if (services.some((s) => s.state === 'fail')) return 'fail';
+  if (services.some((s) => s.state === 'error')) return 'error';
+  return 'pass';
+}

@@ -1,0 +1,99 @@
+// Keystone v3 password authentication and the token's service catalog, natively over HTTP: the `openstack` CLI
+// costs seconds a call, and the runner needs the catalog before every cycle.
+import { readFileSync } from 'node:fs';
+import { Agent, fetch, type Dispatcher } from 'undici';
+import type { OpenStackCredentials } from '../config.js';
+
+export interface CatalogEndpoint {
+  interface: string;
+  region: string;
+  url: string;
+}
+
+export interface CatalogEntry {
+  type: string;
+  name: string;
+  endpoints: CatalogEndpoint[];
+}
+
+export interface KeystoneToken {
+  value: string;
+  expiresAt: Date;
+  catalog: CatalogEntry[];
+}
+
+export class KeystoneError extends Error {
+  constructor(message: string, readonly status: number | null) {
+    super(message);
+  }
+}
+
+export function dispatcherFor(credentials: Pick<OpenStackCredentials, 'cacert' | 'insecure'>, timeoutMs: number): Dispatcher {
+  return new Agent({
+    connect: {
+      ...(credentials.cacert ? { ca: readFileSync(credentials.cacert, 'utf8') } : {}),
+      rejectUnauthorized: !credentials.insecure,
+    },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
+  });
+}
+
+function tokensUrl(authUrl: string): string {
+  const base = authUrl.replace(/\/+$/, '');
+  return `${/\/v3$/.test(base) ? base : `${base}/v3`}/auth/tokens`;
+}
+
+/** Authenticates with a project-scoped password and returns the token with its catalog. Never logs the password. */
+export async function authenticate(
+  credentials: OpenStackCredentials,
+  options: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
+): Promise<KeystoneToken> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const body = {
+    auth: {
+      identity: {
+        methods: ['password'],
+        password: {
+          user: { name: credentials.username, domain: { name: credentials.userDomainName }, password: credentials.password },
+        },
+      },
+      scope: { project: { name: credentials.projectName, domain: { name: credentials.projectDomainName } } },
+    },
+  };
+  let response;
+  try {
+    response = await fetch(tokensUrl(credentials.authUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      dispatcher: options.dispatcher ?? dispatcherFor(credentials, timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new KeystoneError(`Keystone at ${credentials.authUrl} is unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`, null);
+  }
+  if (response.status !== 201) {
+    const text = (await response.text()).slice(0, 300).replace(/\s+/g, ' ');
+    throw new KeystoneError(`Keystone refused authentication (HTTP ${response.status}): ${text}`, response.status);
+  }
+  const value = response.headers.get('x-subject-token');
+  const document = (await response.json()) as { token?: { expires_at?: string; catalog?: CatalogEntry[] } };
+  if (!value || !document.token) throw new KeystoneError('Keystone answered without a token', response.status);
+  return {
+    value,
+    expiresAt: new Date(document.token.expires_at ?? Date.now() + 3_600_000),
+    catalog: document.token.catalog ?? [],
+  };
+}
+
+/** The endpoint URLs of one catalog type for the configured interface and region. */
+export function endpointsOf(catalog: readonly CatalogEntry[], types: readonly string[], iface: string, region: string): string[] {
+  return catalog
+    .filter((entry) => types.includes(entry.type))
+    .flatMap((entry) => entry.endpoints)
+    .filter((endpoint) => endpoint.interface === iface && (!region || !endpoint.region || endpoint.region === region))
+    .map((endpoint) => endpoint.url);
+}

@@ -1,0 +1,151 @@
+// The runner's own Rally: a private database and HOME under the data dir (Rally keeps its default environment in
+// ~/.rally/globals, shared by every Rally database on the machine), an environment created from the configuration
+// and recreated only when it changes, and every call naming that environment explicitly.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OpenStackCredentials } from '../config.js';
+import { runInProcessGroup, type GroupRunResult } from './process.js';
+
+export interface RallyOptions {
+  bin: string;
+  /** Rally's private home: database, config, HOME. Holds the credential Rally needs, so it is kept 0700. */
+  home: string;
+  envName: string;
+}
+
+export interface TaskRun extends GroupRunResult {
+  taskUuid: string | null;
+}
+
+const TASK_UUID = /(?:Task\s+|Using task: )([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/;
+
+export function taskUuidFromOutput(output: string): string | null {
+  return TASK_UUID.exec(output)?.[1] ?? null;
+}
+
+export class RallyError extends Error {
+  constructor(message: string, readonly output: string) {
+    super(message);
+  }
+}
+
+export function environmentSpec(credentials: OpenStackCredentials): Record<string, unknown> {
+  return {
+    'existing@openstack': {
+      auth_url: credentials.authUrl,
+      region_name: credentials.regionName,
+      endpoint_type: credentials.interface,
+      https_insecure: credentials.insecure,
+      ...(credentials.cacert ? { https_cacert: credentials.cacert } : {}),
+      admin: {
+        username: credentials.username,
+        password: credentials.password,
+        project_name: credentials.projectName,
+        user_domain_name: credentials.userDomainName,
+        project_domain_name: credentials.projectDomainName,
+      },
+    },
+  };
+}
+
+export class Rally {
+  readonly configFile: string;
+
+  constructor(readonly options: RallyOptions) {
+    this.configFile = join(options.home, 'rally.conf');
+  }
+
+  private env(): Record<string, string> {
+    return {
+      HOME: this.options.home,
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      LANG: 'C.UTF-8',
+      // Rally's SQLAlchemy layer prints pages of deprecation warnings that bury the lines that matter.
+      PYTHONWARNINGS: 'ignore',
+    };
+  }
+
+  private run(args: readonly string[], extra: Partial<Parameters<typeof runInProcessGroup>[2]> = {}): Promise<GroupRunResult> {
+    return runInProcessGroup(this.options.bin, ['--config-file', this.configFile, ...args], { env: this.env(), ...extra });
+  }
+
+  private async must(what: string, args: readonly string[], signal?: AbortSignal): Promise<string> {
+    const result = await this.run(args, signal ? { signal } : {});
+    if (result.exitCode !== 0) {
+      const tail = result.output.trim().split('\n').slice(-3).join(' | ');
+      throw new RallyError(`${what} failed (rally exit ${result.exitCode}): ${tail}`, result.output);
+    }
+    return result.output;
+  }
+
+  async ensureDatabase(): Promise<void> {
+    await mkdir(this.options.home, { recursive: true, mode: 0o700 });
+    const connection = `sqlite:///${join(this.options.home, 'rally.db')}`;
+    await writeFile(this.configFile, `[database]\nconnection = ${connection}\n`, { mode: 0o600 });
+    await this.must('rally db ensure', ['db', 'ensure']);
+  }
+
+  /** Creates the environment, or recreates it when the credentials or endpoint changed since the last cycle. */
+  async ensureEnvironment(credentials: OpenStackCredentials): Promise<'kept' | 'created'> {
+    const spec = JSON.stringify(environmentSpec(credentials));
+    const fingerprint = createHash('sha256').update(spec).digest('hex');
+    const fingerprintFile = join(this.options.home, `${this.options.envName}.fingerprint`);
+    const known = await readFile(fingerprintFile, 'utf8').catch(() => null);
+    const exists = (await this.run(['env', 'show', this.options.envName, '--json'])).exitCode === 0;
+    if (exists && known === fingerprint) return 'kept';
+    if (exists) await this.run(['env', 'delete', this.options.envName, '--force']);
+    const specFile = join(this.options.home, `${this.options.envName}.spec.json`);
+    await writeFile(specFile, spec, { mode: 0o600 });
+    try {
+      await this.must('rally env create', ['env', 'create', '--name', this.options.envName, '--spec', specFile, '--no-use']);
+    } finally {
+      await rm(specFile, { force: true });
+    }
+    await writeFile(fingerprintFile, fingerprint, { mode: 0o600 });
+    return 'created';
+  }
+
+  async startTask(
+    taskFile: string,
+    taskArgs: Record<string, unknown>,
+    options: { tag: string; logFile: string; signal?: AbortSignal; onLine?: (line: string) => void },
+  ): Promise<TaskRun> {
+    const argsFile = join(this.options.home, `task-args-${process.pid}-${Date.now()}.json`);
+    await writeFile(argsFile, JSON.stringify(taskArgs), { mode: 0o600 });
+    try {
+      const result = await this.run(
+        ['task', 'start', taskFile, '--task-args-file', argsFile, '--deployment', this.options.envName, '--tag', options.tag, '--no-use'],
+        { logFile: options.logFile, ...(options.signal ? { signal: options.signal } : {}), ...(options.onLine ? { onLine: options.onLine } : {}) },
+      );
+      return { ...result, taskUuid: taskUuidFromOutput(result.output) };
+    } finally {
+      await rm(argsFile, { force: true });
+    }
+  }
+
+  /** Writes the task's JSON report, static HTML report and JUnit XML; each one that fails is reported, not fatal. */
+  async exportTask(
+    taskUuid: string,
+    paths: { json: string; html: string; junit: string },
+    signal?: AbortSignal,
+  ): Promise<{ json: boolean; html: boolean; junit: boolean; problems: string[] }> {
+    const problems: string[] = [];
+    const attempt = async (what: string, args: string[]) => {
+      try {
+        await this.must(what, args, signal);
+        return true;
+      } catch (error) {
+        problems.push((error as Error).message);
+        return false;
+      }
+    };
+    // Each call pays Rally's ~2 s start-up; running them side by side keeps the runner's overhead down.
+    const [json, html, junit] = await Promise.all([
+      attempt('rally task report --json', ['task', 'report', taskUuid, '--json', '--out', paths.json]),
+      attempt('rally task report --html-static', ['task', 'report', taskUuid, '--html-static', '--out', paths.html]),
+      attempt('rally task export junit-xml', ['task', 'export', taskUuid, '--type', 'junit-xml', '--to', paths.junit]),
+    ]);
+    return { json, html, junit, problems };
+  }
+}

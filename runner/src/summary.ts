@@ -1,0 +1,21 @@
+import type { Cycle } from './model.js';
+
+/** The per-service table `rally-monitor run-once` prints. */
+export function summaryTable(cycle: Cycle): string {
+  const rows = cycle.services.map((s) => [
+    s.service,
+    s.state.toUpperCase(),
+    s.durationSeconds === null ? '-' : `${s.durationSeconds.toFixed(1)} s`,
+    s.workloads.length === 0 ? '-' : `${s.workloads.filter((w) => w.state === 'pass').length}/${s.workloads.length}`,
+    (s.reason ?? '').slice(0, 100),
+  ]);
+  const header = ['SERVICE', 'STATE', 'DURATION', 'WORKLOADS OK', 'REASON'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [
+    line(header),
+    ...rows.map(line),
+    '',
+    `cycle ${cycle.id}: ${cycle.status.toUpperCase()} in ${cycle.durationSeconds.toFixed(1)} s${cycle.reason ? ` (${cycle.reason})` : ''}`,
+  ].join('\n');
+}

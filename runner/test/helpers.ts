@@ -1,0 +1,21 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** runner/test/ in the source tree (tests run from runner/dist/test/...). */
+export const TEST_SOURCE_DIR = fileURLToPath(new URL('../../test/', import.meta.url));
+export const RUNNER_DIR = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function fixturePath(name: string): string {
+  return join(TEST_SOURCE_DIR, 'fixtures', 'rally-3.3.0', name);
+}
+
+export function readFixture(name: string): Promise<string> {
+  return readFile(fixturePath(name), 'utf8');
+}
+
+export function tempDir(prefix = 'rally-monitor-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
