@@ -72,3 +72,25 @@ test('every dashboard expression parses as PromQL', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('every alert has a summary, a description with a link to the app, and a runbook that exists', () => {
+  for (const rule of alertRules()) {
+    const { summary, description, runbook_url: runbook } = rule.annotations;
+    assert.ok(summary, `${rule.alert}: summary`);
+    assert.match(description, /\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs|service\/)/, `${rule.alert}: app link`);
+    if (/\bservice\b/.test(rule.expr) || /rally_(service|scenario|sla|orphaned)/.test(rule.expr)) {
+      assert.match(description, /\{\{ \$labels\.service \}\}|\/overview/, `${rule.alert}: names the service`);
+    }
+    assert.equal(runbook, `docs/runbooks/${rule.alert}.md`);
+    assert.match(readText(...runbook.split('/')), new RegExp(`^# ${rule.alert} \\(${rule.labels.severity}\\)`), `${rule.alert}: runbook title and severity`);
+  }
+});
+
+test('the seed\'s alerts keep their severities', () => {
+  const severities = Object.fromEntries(alertRules().map((r) => [r.alert, r.labels.severity]));
+  assert.deepEqual(severities, {
+    RallyServiceDown: 'critical', RallyOverallFailure: 'critical', RallyTestFailure: 'warning', RallySLABreach: 'warning',
+    RallyStaleResults: 'warning', RallyRunnerDown: 'warning', RallyRunnerNotScraped: 'warning',
+    RallyCleanupFailure: 'critical', RallyOrphanedResourcesHigh: 'warning',
+  });
+});

@@ -17,3 +17,4 @@ export function dashboards() {
     .sort()
     .map((file) => ({ file, json: JSON.parse(readText('dashboards', file)) }));
 }
+export const readJson = (...parts) => JSON.parse(readText(...parts));

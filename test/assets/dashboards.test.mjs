@@ -1,0 +1,107 @@
+// dashboards/*.json: the one source of the dashboards, for the dashboard provider and the app plugin alike.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { dashboards, readJson, readYaml, repoPath } from './lib/repo.mjs';
+import { dashboardExpressions, dashboardPanels, grafanaVariablesIn, metricNamesInPromQL, variableQuery } from './lib/promql.mjs';
+
+const TIMELINE_PANEL_ID = 'rallymonitor-statustimeline-panel';
+const APP_PATH = '/a/rallymonitor-openstack-app/';
+const APP_PAGES = /^\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs(\?.*)?|service\/[^/?]+)$/;
+const PANEL_TYPES = new Set(['stat', 'timeseries', 'bargauge', 'table', 'row', TIMELINE_PANEL_ID]);
+const STATUS_METRICS = ['rally_service_status', 'rally_scenario_status'];
+const all = dashboards();
+
+test('there are the overview, service, cleanup and runner dashboards', () => {
+  assert.deepEqual(all.map((d) => d.json.uid).sort(), ['rally-cleanup', 'rally-overview', 'rally-runner', 'rally-service']);
+});
+
+test('dashboards are importable: id null, unique valid uids and titles, a schema version', () => {
+  const uids = all.map((d) => d.json.uid);
+  assert.equal(new Set(uids).size, uids.length);
+  assert.equal(new Set(all.map((d) => d.json.title)).size, all.length);
+  for (const { file, json } of all) {
+    assert.equal(json.id, null, `${file}: id must be null so Grafana assigns one`);
+    assert.match(json.uid, /^[a-zA-Z0-9_-]{1,40}$/, file);
+    assert.equal(typeof json.schemaVersion, 'number', file);
+    assert.ok(json.tags.includes('rally-monitor'), file);
+  }
+});
+
+test('panels have unique ids, known types and fit the 24-column grid', () => {
+  for (const { file, json } of all) {
+    const panels = dashboardPanels(json);
+    const ids = panels.map((p) => p.id);
+    assert.equal(new Set(ids).size, ids.length, `${file}: duplicate panel ids`);
+    for (const panel of panels) {
+      assert.ok(PANEL_TYPES.has(panel.type), `${file} "${panel.title}": unknown panel type ${panel.type}`);
+      const { x, y, w, h } = panel.gridPos;
+      assert.ok(Number.isInteger(x) && Number.isInteger(y) && w > 0 && h > 0 && x + w <= 24, `${file} "${panel.title}": gridPos`);
+      if (panel.type !== 'row') assert.ok(panel.targets?.length > 0, `${file} "${panel.title}": no query`);
+    }
+  }
+});
+
+test('every query goes through the datasource variable, which defaults to the provisioned rally-prometheus', () => {
+  const provisioned = readYaml('provisioning', 'datasources', 'prometheus.yaml').datasources.map((d) => d.uid);
+  for (const { file, json } of all) {
+    const dsVar = json.templating.list.find((v) => v.name === 'datasource');
+    assert.equal(dsVar?.type, 'datasource', file);
+    assert.equal(dsVar.query, 'prometheus', file);
+    assert.ok(provisioned.includes(dsVar.current.value), `${file}: default data source ${dsVar.current.value} is not provisioned`);
+    const refs = [
+      ...dashboardPanels(json).filter((p) => p.type !== 'row').flatMap((p) => [p.datasource, ...p.targets.map((t) => t.datasource)]),
+      ...json.templating.list.filter((v) => v.type === 'query').map((v) => v.datasource),
+    ];
+    for (const ref of refs) assert.deepEqual(ref, { type: 'prometheus', uid: '${datasource}' }, file);
+  }
+});
+
+test('cloud, region and service variables let one Grafana serve many runners', () => {
+  for (const { file, json } of all) {
+    const names = json.templating.list.map((v) => v.name);
+    const expected = json.uid === 'rally-runner' ? ['datasource', 'cloud', 'region'] : ['datasource', 'cloud', 'region', 'service'];
+    assert.deepEqual(names, expected, file);
+    for (const v of json.templating.list.filter((v) => v.type === 'query')) {
+      assert.match(variableQuery(v), new RegExp(`^label_values\\(.*, ${v.name}\\)$`), `${file} ${v.name}`);
+    }
+  }
+});
+
+test('every variable used is defined, and multi-value variables are only matched with =~', () => {
+  for (const { file, json } of all) {
+    const defined = new Set(json.templating.list.map((v) => v.name));
+    const texts = [JSON.stringify(json.panels), JSON.stringify(json.links), ...json.templating.list.map((v) => variableQuery(v) ?? '')];
+    for (const name of texts.flatMap(grafanaVariablesIn)) {
+      assert.ok(name.startsWith('__') || defined.has(name), `${file}: $${name} is used but not defined`);
+    }
+  }
+  for (const { where, expr } of dashboardExpressions()) {
+    assert.doesNotMatch(expr, /[^=!]=\s*"\$/, `${where}: a variable with "All" or several values needs =~`);
+  }
+});
+
+test('status over time is drawn by the app\'s status timeline panel, whose id is the plugin\'s real one', () => {
+  const panelPluginJson = repoPath('plugin', 'src', 'panels', 'statustimeline', 'plugin.json');
+  assert.ok(existsSync(panelPluginJson), 'the nested panel plugin.json exists');
+  assert.equal(readJson('plugin', 'src', 'panels', 'statustimeline', 'plugin.json').id, TIMELINE_PANEL_ID);
+  const timelineMetrics = all.flatMap(({ json }) =>
+    dashboardPanels(json).filter((p) => p.type === TIMELINE_PANEL_ID).flatMap((p) => p.targets.flatMap((t) => metricNamesInPromQL(t.expr))));
+  for (const metric of STATUS_METRICS) assert.ok(timelineMetrics.includes(metric), `no timeline panel shows ${metric}`);
+  const overview = all.find((d) => d.json.uid === 'rally-overview').json;
+  const serviceTimeline = dashboardPanels(overview).find((p) => p.type === TIMELINE_PANEL_ID);
+  assert.match(serviceTimeline.targets[0].expr, /rally_service_status\{[^}]*service=~"\$service"/);
+});
+
+test('links lead to real app pages and real dashboards', () => {
+  const uids = new Set(all.map((d) => d.json.uid));
+  for (const { file, json } of all) {
+    const urls = [...JSON.stringify(json).matchAll(/"url":\s*"([^"]*)"/g)].map((m) => m[1]);
+    assert.ok(urls.some((u) => u.startsWith(APP_PATH)), `${file}: no link to the app`);
+    for (const url of urls) {
+      if (url.startsWith(APP_PATH)) assert.match(url.replace(/\$\{[^}]*\}/g, 'x').replace(/&from=x&to=x$/, ''), APP_PAGES, `${file}: ${url}`);
+      else if (url.startsWith('/d/')) assert.ok(uids.has(url.split('/')[2]), `${file}: ${url} names no dashboard`);
+      else assert.fail(`${file}: unexpected link ${url}`);
+    }
+  }
+});
