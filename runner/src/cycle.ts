@@ -22,8 +22,18 @@ export type ProgressEvent =
   | { kind: 'service-start'; service: ServiceName; index: number; total: number }
   | { kind: 'service-done'; service: ServiceName; index: number; total: number; result: ServiceResult };
 
+/**
+ * Work that wraps every cycle, such as the cleanup monitor's before/after scan of Rally-named resources.
+ * A hook that throws is logged and never fails the cycle.
+ */
+export interface CycleHooks {
+  beforeCycle?(cycleId: string): Promise<void>;
+  afterCycle?(cycle: Cycle): Promise<void>;
+}
+
 export interface CycleDeps {
   config: Config;
+  hooks?: CycleHooks;
   rally: Rally;
   store: HistoryStore;
   logger: Logger;
@@ -55,8 +65,18 @@ function untested(service: ServiceName, state: 'fail' | 'error', reason: string,
   return { ...absent(service, reason), state, startedAt: at, finishedAt: at, durationSeconds: 0 };
 }
 
+async function runHook(log: Logger, name: string, hook: () => Promise<void> | undefined): Promise<void> {
+  try {
+    await hook();
+  } catch (error) {
+    log.warn({ err: error, hook: name }, 'cycle hook failed; the cycle goes on');
+  }
+}
+
 interface Plan {
   tested: ServiceName[];
+  /** Services with an endpoint in the catalog, whether tested or not (scenario files adapt to them). */
+  inCatalog: ServiceName[];
   results: Map<ServiceName, ServiceResult>;
   token: KeystoneToken | null;
 }
@@ -77,11 +97,13 @@ async function plan(deps: CycleDeps, scenariosDir: string, at: string): Promise<
       else if (previous.includes(service)) results.set(service, untested(service, 'error', `not tested: ${reason}`, at));
       else results.set(service, absent(service, 'unknown: the catalog could not be read'));
     }
-    return { tested: [], results, token: null };
+    return { tested: [], inCatalog: [], results, token: null };
   }
   const tested: ServiceName[] = [];
+  const inCatalog: ServiceName[] = [];
   for (const service of SERVICE_NAMES) {
     const urls = endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName);
+    if (urls.length > 0) inCatalog.push(service);
     if (urls.length === 0) {
       results.set(service, absent(service, `not in the catalog (no ${config.openstack.interface} endpoint in ${config.openstack.regionName})`));
     } else if (config.services && !config.services.includes(service)) {
@@ -92,7 +114,7 @@ async function plan(deps: CycleDeps, scenariosDir: string, at: string): Promise<
       tested.push(service);
     }
   }
-  return { tested, results, token };
+  return { tested, inCatalog, results, token };
 }
 
 function taskArgs(config: Config, detected: readonly ServiceName[]): Record<string, unknown> {
@@ -116,9 +138,9 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
   const timeout = AbortSignal.timeout(config.runTimeoutSeconds * 1000);
   const stop = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
 
-  const { tested, results, token } = await plan(deps, scenariosDir, startedAt);
+  const { tested, results, token, inCatalog } = await plan(deps, scenariosDir, startedAt);
   request.onProgress?.({ kind: 'detected', tested, absent: SERVICE_NAMES.filter((s) => results.get(s)?.state === 'absent') });
-  const detected = SERVICE_NAMES.filter((s) => !(results.get(s)?.state === 'absent'));
+  if (tested.length > 0) await runHook(log, 'beforeCycle', () => deps.hooks?.beforeCycle?.(request.id));
 
   let setupProblem: string | null = null;
   if (tested.length > 0) {
@@ -140,7 +162,7 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     }
     request.onProgress?.({ kind: 'service-start', service, index, total: tested.length });
     const endpointUrls = token ? endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName) : [];
-    const result = await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), taskArgs(config, detected), endpointUrls, stop, timeout);
+    const result = await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), taskArgs(config, inCatalog), endpointUrls, stop, timeout);
     results.set(service, result);
     await store.saveServiceResult(request.id, result);
     log.info({ service, state: result.state, reason: result.reason, durationSeconds: result.durationSeconds, task: result.taskUuid }, 'service task finished');
@@ -169,6 +191,7 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     services,
   };
   await store.finishCycle(cycle);
+  if (tested.length > 0) await runHook(log, 'afterCycle', () => deps.hooks?.afterCycle?.(cycle));
   log.info({ status, durationSeconds: cycle.durationSeconds, tested: tested.length }, 'cycle finished');
   return cycle;
 }

@@ -11,5 +11,5 @@ export function createLogger(level: string, secrets: readonly string[], destinat
       destination.write(redact(line, secrets));
     },
   };
-  return pino({ level, base: { service: 'rally-monitor' }, timestamp: pino.stdTimeFunctions.isoTime }, masked);
+  return pino({ level, base: { name: 'rally-monitor' }, timestamp: pino.stdTimeFunctions.isoTime }, masked);
 }

@@ -200,7 +200,11 @@ export class HistoryStore {
     const dir = this.runDir(cycle.id);
     await mkdir(dir, { recursive: true });
     await writeFileAtomic(join(dir, 'cycle.json'), JSON.stringify(cycle, null, 1));
-    await rm(join(dir, 'running.json'), { force: true });
+    // The per-service results only matter until the record exists: they are what recovery rebuilds it from.
+    await Promise.all([
+      rm(join(dir, 'running.json'), { force: true }),
+      ...SERVICE_NAMES.map((service) => rm(join(dir, `${service}.result.json`), { force: true })),
+    ]);
     this.cycles.push(cycle);
     this.byId.set(cycle.id, cycle);
     this.cycles.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

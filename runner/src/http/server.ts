@@ -16,7 +16,7 @@ export const REPORT_CSP =
 type ErrorCode = 'bad_request' | 'unauthorized' | 'disabled' | 'not_found' | 'conflict';
 const STATUS: Record<ErrorCode, number> = { bad_request: 400, unauthorized: 401, disabled: 403, not_found: 404, conflict: 409 };
 
-class ApiError extends Error {
+export class ApiError extends Error {
   constructor(readonly code: ErrorCode, message: string, readonly extra: Record<string, unknown> = {}) {
     super(message);
   }
