@@ -185,9 +185,12 @@ stop_service_daemons() {
 }
 
 # wait_up NAME: waits for NAME to answer and says how long the whole `up` had taken by then.
+declare -A REPORTED=()
 wait_up() {
+  [[ -z ${REPORTED[$1]:-} ]] || return 0
   wait_for "$1" "${DEADLINE[$1]}" "ready_$1" ${DAEMONS[$1]}
   say "$1 up in $(since "$T0")s"
+  REPORTED[$1]=1
 }
 
 # Prepare jobs (database schema, rings, keys) run in the background, in parallel; all but Keystone's, which
@@ -437,6 +440,7 @@ cmd_start_service() {
 
 cmd_status() {
   need_cloud_dir
+  load_secrets
   local names=("$@") s d bad=0 state
   if ((${#names[@]} == 0)); then
     mapfile -t WANT < <(recorded_services)

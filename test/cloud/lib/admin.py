@@ -4,6 +4,7 @@
                              service users (admin + service roles in project service) and their endpoints.
   admin.py image NAME FILE   a public raw image NAME from FILE, unless an active one exists.
   admin.py flavor NAME       a public flavor NAME (64 MiB, 1 vCPU, 1 GB disk), unless it exists.
+  admin.py leftovers         prints Keystone projects and users Rally left (c_rally_*, s_rally_*); exit 1 if any.
 
 The admin password comes from OS_PASSWORD and the service users' from SERVICE_PASSWORD, never from argv.
 """
@@ -74,6 +75,17 @@ def flavor(sess, name):
         print(f"flavor {name}")
 
 
+def leftovers(sess):
+    from keystoneclient.v3 import client
+    ks = client.Client(session=sess, interface="public", region_name=REGION)
+    found = [f"{kind} {item.name}"
+             for kind, items in (("project", ks.projects.list()), ("user", ks.users.list()))
+             for item in items if item.name.startswith(("c_rally_", "s_rally_"))]
+    for line in found:
+        print(line)
+    return 1 if found else 0
+
+
 def main(argv):
     sess = admin_session()
     command = argv[1] if len(argv) > 1 else ""
@@ -83,6 +95,8 @@ def main(argv):
         image(sess, argv[2], argv[3])
     elif command == "flavor" and len(argv) == 3:
         flavor(sess, argv[2])
+    elif command == "leftovers":
+        sys.exit(leftovers(sess))
     else:
         sys.exit(__doc__)
 

@@ -140,3 +140,21 @@ CONF
 }
 
 psql_admin() { psql -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+# Sets ADMIN_TOKEN (once per process) to a project-scoped admin token. The password goes to curl on stdin,
+# never on its command line.
+ADMIN_TOKEN=""
+admin_token() {
+  [[ -z $ADMIN_TOKEN ]] || return 0
+  ADMIN_TOKEN=$(curl -s -m 10 -D - -o /dev/null -H 'Content-Type: application/json' --data-binary @- \
+    http://127.0.0.1:5000/v3/auth/tokens <<JSON | tr -d '\r' | awk 'tolower($1) == "x-subject-token:" { print $2 }'
+{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin",
+  "domain": {"name": "Default"}, "password": "$ADMIN_PASSWORD"}}},
+  "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}}
+JSON
+  )
+  [[ -n $ADMIN_TOKEN ]]
+}
+
+# Body of a GET with the admin token; call admin_token first (in the calling shell, so it is kept).
+authed_get() { curl -s -m 5 -H "X-Auth-Token: $ADMIN_TOKEN" "$@"; }

@@ -1,0 +1,72 @@
+# Nova: api (127.0.0.1:8774), conductor, scheduler and compute with the fake virt driver. Servers boot
+# port-less (a tenant without a network) and become ACTIVE without any hypervisor.
+
+configure_nova() {
+  local dir=$CLOUD_DIR/nova
+  mkdir -p "$dir/state" "$dir/instances" "$dir/locks"
+  cat >"$dir/nova.conf" <<CONF
+[DEFAULT]
+transport_url = rabbit://guest:guest@127.0.0.1:5672/
+compute_driver = fake.SmallFakeDriver
+enabled_apis = osapi_compute
+osapi_compute_listen = 127.0.0.1
+osapi_compute_listen_port = 8774
+osapi_compute_workers = 1
+state_path = $dir/state
+instances_path = $dir/instances
+my_ip = 127.0.0.1
+host = minicloud
+# Periodic tasks start at once, so the compute host is known to Placement and mapped to its cell within
+# seconds, not after a random delay of up to a minute.
+periodic_fuzzy_delay = 0
+[conductor]
+workers = 1
+[scheduler]
+workers = 1
+discover_hosts_in_cells_interval = 2
+[wsgi]
+api_paste_config = /etc/nova/api-paste.ini
+[api]
+auth_strategy = keystone
+[api_database]
+connection = $DB_URL_BASE/nova_api
+[database]
+connection = $DB_URL_BASE/nova
+$(ks_authtoken nova)
+[placement]
+$(ks_login placement)
+[neutron]
+$(ks_login neutron)
+[glance]
+region_name = RegionOne
+[cinder]
+os_region_name = RegionOne
+[oslo_concurrency]
+lock_path = $dir/locks
+[oslo_messaging_notifications]
+driver = noop
+CONF
+}
+
+prepare_nova() {
+  marked nova.prepared && return 0
+  local manage=(nova-manage --config-file "$CLOUD_DIR/nova/nova.conf")
+  "${manage[@]}" api_db sync
+  "${manage[@]}" cell_v2 map_cell0 --database_connection "$DB_URL_BASE/nova_cell0"
+  "${manage[@]}" cell_v2 list_cells | grep -q ' cell1 ' || "${manage[@]}" cell_v2 create_cell --name cell1
+  "${manage[@]}" db sync
+  mark nova.prepared
+}
+
+start_nova() {
+  local svc
+  for svc in conductor scheduler compute api; do
+    spawn "nova-$svc" "nova-$svc" --config-file "$CLOUD_DIR/nova/nova.conf" --log-file "$CLOUD_DIR/logs/nova-$svc.log"
+  done
+}
+
+# Up when the API answers and the compute host is mapped to its cell (servers cannot be scheduled before).
+ready_nova() {
+  http_answers http://127.0.0.1:8774/ || return 1
+  [[ $(psql_admin -d nova_api -c "SELECT count(*) FROM host_mappings" 2>/dev/null) -ge 1 ]]
+}
