@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+import { startHostServer } from './hostServer.mjs';
+import { HOST_OUTPUT_DIR } from './host/webpack.config.mjs';
+const s = await startHostServer({ distDir: '/work/main/plugin/dist', hostDir: HOST_OUTPUT_DIR, systemjsDir: '/work/main/node_modules/systemjs/dist', runnerUrl: 'http://127.0.0.1:9' });
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const p = await b.newPage();
+p.on('console', m => console.log('console', m.type(), m.text().slice(0, 300)));
+p.on('pageerror', e => console.log('pageerror', e.message.slice(0, 500)));
+p.on('requestfailed', r => console.log('failed', r.url()));
+await p.goto(s.url); await p.waitForTimeout(8000);
+console.log(await p.evaluate(() => [typeof window.System, window.hostReady]));
+await b.close(); await s.close();

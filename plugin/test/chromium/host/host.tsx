@@ -1,0 +1,186 @@
+// A minimal stand-in for Grafana's frontend: it shares its @grafana/*, react, react-dom, react-router, rxjs and
+// emotion with plugins through SystemJS, loads a plugin's AMD module.js the way Grafana's plugin loader does, and
+// mounts the app root or a panel. Requests to api/plugin-proxy/* go to the host server, which plays Grafana's proxy.
+import * as emotionCss from '@emotion/css';
+import * as grafanaData from '@grafana/data';
+import * as grafanaRuntime from '@grafana/runtime';
+import * as grafanaUI from '@grafana/ui';
+import React from 'react';
+import * as ReactDOM from 'react-dom';
+import { createRoot } from 'react-dom/client';
+import * as jsxRuntime from 'react/jsx-runtime';
+import * as reactRouter from 'react-router';
+import * as rxjs from 'rxjs';
+// @ts-ignore: internal module, aliased in webpack.config.mjs
+import { setPluginPage } from 'grafana-runtime-plugin-page';
+
+const { createTheme, dateTime, FieldType, LoadingState, toDataFrame } = grafanaData;
+
+declare const System: {
+  set(id: string, module: object): void;
+  import(id: string): Promise<any>;
+};
+
+const SHARED: Record<string, object> = {
+  '@emotion/css': emotionCss,
+  '@grafana/data': grafanaData,
+  '@grafana/runtime': grafanaRuntime,
+  '@grafana/ui': grafanaUI,
+  react: React,
+  'react-dom': ReactDOM,
+  'react/jsx-runtime': jsxRuntime,
+  'react-router': reactRouter,
+  rxjs,
+};
+
+for (const [name, module] of Object.entries(SHARED)) {
+  // __useDefault hands AMD dependents the module object itself, live bindings included.
+  System.set(`app:${name}`, { default: module, __useDefault: true });
+}
+
+function backendFetch(options: { url: string; method?: string; data?: unknown }) {
+  return new rxjs.Observable((subscriber) => {
+    const url = new URL(options.url.replace(/^\//, ''), `${window.location.origin}/`);
+    window
+      .fetch(url, {
+        method: options.method ?? 'GET',
+        headers: options.data !== undefined ? { 'content-type': 'application/json' } : undefined,
+        body: options.data !== undefined ? JSON.stringify(options.data) : undefined,
+      })
+      .then(async (response) => {
+        const text = await response.text();
+        let data: unknown = text;
+        try {
+          data = text ? JSON.parse(text) : undefined;
+        } catch {
+          // Not JSON: keep the text, like backend_srv does.
+        }
+        if (!response.ok) {
+          subscriber.error({ status: response.status, statusText: response.statusText, data, config: options });
+          return;
+        }
+        subscriber.next({ data, status: response.status, ok: true, headers: response.headers, url: response.url, config: options });
+        subscriber.complete();
+      })
+      .catch((e) => subscriber.error({ status: 0, statusText: String(e), data: {}, config: options }));
+  });
+}
+
+grafanaRuntime.setBackendSrv({ fetch: backendFetch } as any);
+setPluginPage(({ children, actions }: { children?: React.ReactNode; actions?: React.ReactNode }) => (
+  <div className="host-plugin-page">
+    <div className="host-page-actions">{actions}</div>
+    {children}
+  </div>
+));
+
+// Grafana registers its option editors at start-up; panels' option builders look them up by id. The host renders
+// panels, never their editors, so placeholders suffice.
+grafanaData.standardEditorsRegistry.setInit(() =>
+  ['color', 'boolean', 'radio', 'number', 'text', 'select', 'slider', 'unit', 'multi-select'].map((id) => ({ id, name: id, editor: () => null }))
+);
+
+const APP_ID = 'rallymonitor-openstack-app';
+const container = document.getElementById('root')!;
+const root = createRoot(container);
+
+function themed(mode: 'dark' | 'light', child: React.ReactNode) {
+  const theme = createTheme({ colors: { mode } });
+  document.body.style.background = theme.colors.background.primary;
+  document.body.style.color = theme.colors.text.primary;
+  return (
+    <grafanaUI.ThemeContext.Provider value={theme}>
+      <grafanaUI.GlobalStyles />
+      {child}
+    </grafanaUI.ThemeContext.Provider>
+  );
+}
+
+async function renderApp({ path, theme }: { path: string; theme: 'dark' | 'light' }) {
+  const { plugin } = await System.import(`/public/plugins/${APP_ID}/module.js`);
+  const meta = { id: APP_ID, name: 'Rally Monitor for OpenStack', type: 'app', enabled: true, jsonData: {} };
+  plugin.init?.(meta);
+  plugin.meta = meta;
+  const Root = plugin.root;
+  root.render(
+    themed(
+      theme,
+      <reactRouter.MemoryRouter initialEntries={[path]}>
+        <reactRouter.Routes>
+          <reactRouter.Route
+            path={`/a/${APP_ID}/*`}
+            element={<Root meta={meta} basename={`/a/${APP_ID}`} onNavChanged={() => {}} query={{}} path={`/a/${APP_ID}`} />}
+          />
+        </reactRouter.Routes>
+      </reactRouter.MemoryRouter>
+    )
+  );
+}
+
+interface HistoryItem {
+  finishedAt: string;
+  services: Array<{ service: string; state: string }>;
+}
+
+const CODES: Record<string, number | null> = { pass: 1, fail: 0, error: -1, absent: null };
+
+/** rally_service_status as Prometheus would return it, one frame per service, built from the runner's history. */
+function statusFrames(items: HistoryItem[]) {
+  const sorted = [...items].sort((a, b) => Date.parse(a.finishedAt) - Date.parse(b.finishedAt));
+  const services = Array.from(new Set(sorted.flatMap((c) => c.services.filter((s) => s.state !== 'absent').map((s) => s.service))));
+  return services.map((service) => {
+    const rows = sorted.filter((c) => c.services.some((s) => s.service === service));
+    return toDataFrame({
+      name: 'rally_service_status',
+      fields: [
+        { name: 'Time', type: FieldType.time, values: rows.map((c) => Date.parse(c.finishedAt)) },
+        {
+          name: 'Value',
+          type: FieldType.number,
+          values: rows.map((c) => CODES[c.services.find((s) => s.service === service)!.state] ?? null),
+          labels: { service, cloud: 'default', region: 'RegionOne' },
+        },
+      ],
+    });
+  });
+}
+
+async function renderPanel({ from, to, theme, width, height }: { from: number; to: number; theme: 'dark' | 'light'; width: number; height: number }) {
+  // Like a failed Prometheus query: the panel gets no series.
+  const history: any = await rxjs
+    .lastValueFrom(backendFetch({ url: `api/plugin-proxy/${APP_ID}/runner/api/history?from=${from}&to=${to}&limit=500` }))
+    .catch(() => ({ data: { items: [] } }));
+  const frames = statusFrames(history.data.items);
+  const { plugin } = await System.import(`/public/plugins/${APP_ID}/panels/statustimeline/module.js`);
+  const Panel = plugin.panel;
+  const timeRange = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
+  root.render(
+    themed(
+      theme,
+      <div style={{ width, height }} data-testid="host-panel">
+        <Panel
+          id={1}
+          data={{ series: frames, state: LoadingState.Done, timeRange }}
+          timeRange={timeRange}
+          timeZone="utc"
+          options={plugin.defaults}
+          fieldConfig={{ defaults: {}, overrides: [] }}
+          width={width}
+          height={height}
+          title="Service status"
+          transparent={false}
+          renderCounter={0}
+          replaceVariables={(s: string) => s}
+          onOptionsChange={() => {}}
+          onFieldConfigChange={() => {}}
+          onChangeTimeRange={() => {}}
+          eventBus={{ subscribe: () => ({ unsubscribe() {} }), getStream: () => rxjs.EMPTY, publish() {} }}
+        />
+      </div>
+    )
+  );
+  return frames.length;
+}
+
+(window as any).host = { renderApp, renderPanel };
+(window as any).hostReady = true;

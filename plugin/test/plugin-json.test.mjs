@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { checkPluginJson } from './pluginJsonRules.mjs';
+
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
+const readDist = (file) => JSON.parse(fs.readFileSync(path.join(DIST, file), 'utf8'));
+
+/** A copy of dist/ whose app plugin.json was changed by `mutate`, to show the rules catch that mistake. */
+function brokenCopy(mutate, file = 'plugin.json') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-dist-'));
+  fs.cpSync(DIST, dir, { recursive: true });
+  const json = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  mutate(json, dir);
+  fs.writeFileSync(path.join(dir, file), JSON.stringify(json));
+  return dir;
+}
+
+describe('built dist/plugin.json', () => {
+  it('exists: run `npm run build` first', () => {
+    assert.ok(fs.existsSync(path.join(DIST, 'plugin.json')), `no ${DIST}/plugin.json`);
+  });
+
+  it('follows Grafana plugin schema rules, app and nested panel', () => {
+    assert.deepEqual(checkPluginJson(DIST), []);
+  });
+
+  it('is the app with the nested status timeline panel', () => {
+    const app = readDist('plugin.json');
+    assert.equal(app.id, 'rallymonitor-openstack-app');
+    assert.equal(app.type, 'app');
+    assert.equal(app.dependencies.grafanaDependency, '>=12.3.0');
+    const panelInclude = app.includes.find((i) => i.type === 'panel');
+    const panel = readDist(panelInclude.path);
+    assert.equal(panel.id, 'rallymonitor-statustimeline-panel');
+    assert.ok(fs.existsSync(path.join(DIST, path.dirname(panelInclude.path), 'module.js')));
+  });
+
+  it('proxies the runner with the token from secureJsonData and admits only Admins to POST', () => {
+    const { routes } = readDist('plugin.json');
+    const read = routes.find((r) => r.path === 'runner');
+    assert.equal(read.url, '{{ .JsonData.runnerUrl }}');
+    assert.deepEqual(read.headers, [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.runnerToken }}' }]);
+    assert.equal(read.method, 'GET');
+    for (const p of ['runner/api/runs', 'runner/api/cleanup/purge']) {
+      const route = routes.find((r) => r.path === p);
+      assert.equal(route?.method, 'POST', p);
+      assert.equal(route.reqRole, 'Admin', p);
+      assert.match(route.headers[0].content, /SecureJsonData\.runnerToken/);
+      // Grafana takes the first route matching method and path prefix: the restricted ones must come first.
+      assert.ok(routes.indexOf(route) < routes.indexOf(read), `${p} must be listed before "runner"`);
+    }
+  });
+});
+
+describe('plugin.json rules catch mistakes', () => {
+  const cases = [
+    ['a bad id', (j) => (j.id = 'RallyMonitor_app'), /id "RallyMonitor_app"/],
+    ['a missing required field', (j) => delete j.info, /"info" missing/],
+    ['an include path missing from dist', (j) => (j.includes.find((i) => i.type === 'panel').path = 'panels/nope/plugin.json'), /does not exist in dist/],
+    ['an invalid grafanaDependency', (j) => (j.dependencies.grafanaDependency = '>=twelve'), /grafanaDependency/],
+    ['a POST route open to viewers', (j) => delete j.routes[0].reqRole, /allows POST to non-Admins/],
+    ['an unknown top-level field', (j) => (j.colour = 'green'), /unknown field "colour"/],
+    ['a missing logo file', (j, dir) => fs.rmSync(path.join(dir, j.info.logos.small)), /logos.small .* does not exist/],
+  ];
+  for (const [name, mutate, expected] of cases) {
+    it(`reports ${name}`, () => {
+      const dir = brokenCopy(mutate);
+      try {
+        const problems = checkPluginJson(dir);
+        assert.ok(problems.some((p) => expected.test(p)), `expected ${expected} in ${JSON.stringify(problems)}`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('checks the nested panel too', () => {
+    const dir = brokenCopy((j) => (j.id = 'statustimeline'), 'panels/statustimeline/plugin.json');
+    try {
+      assert.ok(checkPluginJson(dir).some((p) => p.includes('panels/statustimeline/plugin.json: id "statustimeline"')));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
