@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { proxyRequest } from './grafanaProxy.mjs';
 
-const TYPES = { '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.html': 'text/html', '.map': 'application/json' };
+const TYPES = { '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.html': 'text/html', '.map': 'application/json' };
 
 function serveFile(res, file) {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -41,7 +41,7 @@ export function hostPage({ role }) {
  * Serves the host page, the built plugin under /public/plugins/<id>/ (as Grafana does), and the plugin proxy to the
  * runner, configured like the app's settings (jsonData.runnerUrl, secureJsonData.runnerToken).
  */
-export async function startHostServer({ distDir, hostDir, systemjsDir, runnerUrl, runnerToken = '', role = 'Admin' }) {
+export async function startHostServer({ distDir, hostDir, systemjsDir, uiPublicDir, runnerUrl, runnerToken = '', role = 'Admin' }) {
   const pluginJson = JSON.parse(fs.readFileSync(path.join(distDir, 'plugin.json'), 'utf8'));
   const pluginPrefix = `/public/plugins/${pluginJson.id}/`;
   const proxyPrefix = `/api/plugin-proxy/${pluginJson.id}/`;
@@ -55,6 +55,16 @@ export async function startHostServer({ distDir, hostDir, systemjsDir, runnerUrl
     }
     if (url.pathname.startsWith(pluginPrefix)) {
       return serveFile(res, inside(distDir, url.pathname.slice(pluginPrefix.length)));
+    }
+    if (url.pathname.startsWith('/public/')) {
+      // Grafana serves @grafana/ui's icons from public/img/icons.
+      const relative = url.pathname.slice('/public/'.length).replace(/^build\//, '');
+      // Grafana's fonts are not in any npm package; the page falls back to system fonts.
+      if (relative.startsWith('fonts/')) {
+        res.writeHead(204);
+        return res.end();
+      }
+      return serveFile(res, inside(uiPublicDir, relative));
     }
     if (url.pathname.startsWith('/host/')) {
       return serveFile(res, inside(hostDir, url.pathname.slice('/host/'.length)));

@@ -15,6 +15,7 @@ export const PLUGIN_DIR = path.resolve(here, '../..');
 export const DIST_DIR = path.join(PLUGIN_DIR, 'dist');
 export const ARTIFACTS_DIR = path.join(PLUGIN_DIR, 'test-artifacts');
 const SYSTEMJS_DIR = path.dirname(fileURLToPath(import.meta.resolve('systemjs/dist/system.js')));
+const UI_PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.resolve('@grafana/ui'))), '../public');
 const APP_ID = 'rallymonitor-openstack-app';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -67,12 +68,13 @@ export async function openHost({ runnerUrl, runnerToken = '', role = 'Admin' }) 
     throw new Error(`${DIST_DIR}/module.js is missing: run \`npm run build\` in plugin/ first.`);
   }
   await buildHost();
-  const server = await startHostServer({ distDir: DIST_DIR, hostDir: HOST_OUTPUT_DIR, systemjsDir: SYSTEMJS_DIR, runnerUrl, runnerToken, role });
+  const server = await startHostServer({ distDir: DIST_DIR, hostDir: HOST_OUTPUT_DIR, systemjsDir: SYSTEMJS_DIR, uiPublicDir: UI_PUBLIC_DIR, runnerUrl, runnerToken, role });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
+  // Runner errors through the proxy are part of what is tested; anything else failing to load is a defect.
+  page.on('response', (r) => r.status() >= 400 && !r.url().includes('/api/plugin-proxy/') && pageErrors.push(`${r.status()} ${r.url()}`));
   await page.goto(server.url);
   await page.waitForFunction(() => window.hostReady === true);
   const span = await cycleSpan(server.url);

@@ -8,6 +8,7 @@ import * as grafanaUI from '@grafana/ui';
 import React from 'react';
 import * as ReactDOM from 'react-dom';
 import { createRoot } from 'react-dom/client';
+import { flushSync } from 'react-dom';
 import * as jsxRuntime from 'react/jsx-runtime';
 import * as reactRouter from 'react-router';
 import * as rxjs from 'rxjs';
@@ -182,5 +183,83 @@ async function renderPanel({ from, to, theme, width, height }: { from: number; t
   return frames.length;
 }
 
-(window as any).host = { renderApp, renderPanel };
+/**
+ * Synthetic status series for the benchmark: mostly pass, with fail and error runs and silences, deterministic.
+ */
+function syntheticFrames(lanes: number, points: number, stepMs: number, to: number) {
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return Array.from({ length: lanes }, (_, lane) => {
+    const times: number[] = [];
+    const values: Array<number | null> = [];
+    let state: number | null = 1;
+    for (let i = 0; i < points; i++) {
+      const r = random();
+      if (r < 0.02) {
+        state = 0;
+      } else if (r < 0.03) {
+        state = -1;
+      } else if (r < 0.035) {
+        state = null;
+      } else if (r < 0.2) {
+        state = 1;
+      }
+      times.push(to - (points - i) * stepMs);
+      values.push(state);
+    }
+    return toDataFrame({
+      fields: [
+        { name: 'Time', type: FieldType.time, values: times },
+        { name: 'Value', type: FieldType.number, values, labels: { service: `service-${lane}` } },
+      ],
+    });
+  });
+}
+
+/** Mounts the panel `iterations` times with fresh data objects and returns the wall time of each synchronous render. */
+async function benchPanel({ lanes, points, iterations }: { lanes: number; points: number; iterations: number }) {
+  const stepMs = 5 * 60_000;
+  const to = Date.parse('2026-11-22T00:00:00Z');
+  const from = to - points * stepMs;
+  const { plugin } = await System.import(`/public/plugins/${APP_ID}/panels/statustimeline/module.js`);
+  const Panel = plugin.panel;
+  const timeRange = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
+  const theme = createTheme({ colors: { mode: 'dark' } });
+  const times: number[] = [];
+  let cells = 0;
+  for (let i = 0; i < iterations; i++) {
+    const frames = syntheticFrames(lanes, points, stepMs, to);
+    const start = performance.now();
+    flushSync(() =>
+      root.render(
+        <grafanaUI.ThemeContext.Provider value={theme}>
+          <Panel
+            key={i}
+            id={1}
+            data={{ series: frames, state: LoadingState.Done, timeRange }}
+            timeRange={timeRange}
+            timeZone="utc"
+            options={plugin.defaults}
+            fieldConfig={{ defaults: {}, overrides: [] }}
+            width={1200}
+            height={400}
+            title="bench"
+            transparent={false}
+            renderCounter={i}
+            replaceVariables={(s: string) => s}
+            onOptionsChange={() => {}}
+            onFieldConfigChange={() => {}}
+            onChangeTimeRange={() => {}}
+            eventBus={{ subscribe: () => ({ unsubscribe() {} }), getStream: () => rxjs.EMPTY, publish() {} }}
+          />
+        </grafanaUI.ThemeContext.Provider>
+      )
+    );
+    times.push(performance.now() - start);
+    cells = document.querySelectorAll('rect[data-state]').length;
+  }
+  return { times, cells, lanesRendered: document.querySelectorAll('[data-testid^="timeline-lane-"]').length };
+}
+
+(window as any).host = { renderApp, renderPanel, benchPanel };
 (window as any).hostReady = true;

@@ -1,0 +1,49 @@
+// Replays runner responses recorded from a real runner run (test/fixtures/runner-api/, written by the runner's
+// integration test with RALLY_MONITOR_RECORD_FIXTURES=1). It answers only what was recorded; anything else is 404
+// in the runner's error shape.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const RECORDED_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/runner-api');
+
+const RECORDINGS = [
+  [/^\/health$/, () => 'health.json'],
+  [/^\/api\/results$/, () => 'results.json'],
+  [/^\/api\/history$/, () => 'history.json'],
+  [/^\/api\/runs\/([0-9]{8}T[0-9]{6}Z-[0-9a-f]{6})$/, (m) => `run-${m[1]}.json`],
+];
+
+export function recordingFor(pathname, dir = RECORDED_DIR) {
+  for (const [pattern, name] of RECORDINGS) {
+    const match = pattern.exec(pathname);
+    if (match) {
+      const file = path.join(dir, name(match));
+      return fs.existsSync(file) ? file : undefined;
+    }
+  }
+  return undefined;
+}
+
+export async function startRecordedRunner(dir = RECORDED_DIR) {
+  for (const required of ['health.json', 'results.json', 'history.json']) {
+    if (!fs.existsSync(path.join(dir, required))) {
+      throw new Error(`${path.join(dir, required)} is missing: record it with the runner's integration test (RALLY_MONITOR_RECORD_FIXTURES=1).`);
+    }
+  }
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://runner');
+    requests.push({ method: req.method, path: url.pathname, authorization: req.headers.authorization });
+    const file = req.method === 'GET' ? recordingFor(url.pathname, dir) : undefined;
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ error: `nothing recorded for ${req.method} ${url.pathname}`, code: 'not_found' }));
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, requests, close: () => new Promise((r) => server.close(r)) };
+}
