@@ -1,8 +1,9 @@
 // Dashboards and alert rules use only metric names that docs/metrics.md lists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alertRules, dashboardExpressions, metricNamesInPromQL } from './lib/promql.mjs';
-import { documentedMetricNames, isDocumentedDefaultMetric, PROMETHEUS_TARGET_SERIES } from './lib/metrics-doc.mjs';
+import { alertRules, dashboardExpressions, dashboardPanels, labelNamesInPromQL, metricNamesInPromQL } from './lib/promql.mjs';
+import { dashboards } from './lib/repo.mjs';
+import { documentedLabelNames, documentedMetricNames, isDocumentedDefaultMetric, PROMETHEUS_TARGET_SERIES } from './lib/metrics-doc.mjs';
 
 test('metric names are found in PromQL, and functions, keywords, labels and variables are not', () => {
   assert.deepEqual(
@@ -36,4 +37,30 @@ test('alert rules use only metrics documented in docs/metrics.md', () => {
 
 test('dashboards use only metrics documented in docs/metrics.md', () => {
   assert.deepEqual(undocumented(dashboardExpressions()), []);
+});
+
+test('label names are found in matchers, groupings and joins', () => {
+  assert.deepEqual(
+    labelNamesInPromQL('sum by (cloud, region) (x{service=~"$s",stat="p95"}) / on (job) group_left (version) y{a!="b"}').sort(),
+    ['a', 'cloud', 'job', 'region', 'service', 'stat', 'version'],
+  );
+});
+
+test('alert rules and dashboards use only documented labels, in queries, legends, links and annotations', () => {
+  const documented = documentedLabelNames();
+  assert.ok(documented.has('scenario') && documented.has('stat') && documented.has('result'));
+  const used = [];
+  for (const rule of alertRules()) {
+    for (const name of labelNamesInPromQL(rule.expr)) used.push([`alert ${rule.alert}`, name]);
+    for (const [, name] of JSON.stringify(rule.annotations).matchAll(/\$labels\.([a-z_]+)/g)) used.push([`alert ${rule.alert} annotations`, name]);
+  }
+  for (const e of dashboardExpressions()) for (const name of labelNamesInPromQL(e.expr)) used.push([e.where, name]);
+  for (const { file, json } of dashboards()) {
+    for (const panel of dashboardPanels(json)) {
+      for (const t of panel.targets ?? []) for (const [, name] of (t.legendFormat ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)) used.push([`${file} "${panel.title}" legend`, name]);
+      for (const [, name] of JSON.stringify(panel.fieldConfig ?? {}).matchAll(/__field\.labels\.(\w+)/g)) used.push([`${file} "${panel.title}" link`, name]);
+    }
+  }
+  assert.ok(used.length > 50);
+  assert.deepEqual(used.filter(([, name]) => !documented.has(name)).map(([where, name]) => `${where}: ${name}`), []);
 });

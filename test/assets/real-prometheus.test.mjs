@@ -4,15 +4,15 @@
 // receiver with the right labels, and resolve once the service is back.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoPath, readText } from './lib/repo.mjs';
+import { readText, readYaml, repoPath } from './lib/repo.mjs';
 import { alertRules, dashboardExpressions, expandGrafanaVariables, metricNamesInPromQL } from './lib/promql.mjs';
 import { documentedMetricNames } from './lib/metrics-doc.mjs';
 import { ensureCloud, openstackEnv } from './lib/cloud.mjs';
 import { Daemon, freePort, getJson, waitFor } from './lib/processes.mjs';
-import { startAlertmanager, startPrometheus } from './lib/prometheus-stack.mjs';
+import { alertmanagerConfigForTests, startAlertmanager, startPrometheus } from './lib/prometheus-stack.mjs';
 import { rulesForTests } from './lib/test-rules.mjs';
 import { startWebhookReceiver } from './lib/webhook.mjs';
 
@@ -91,7 +91,7 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     dir = mkdtempSync(join(tmpdir(), 'rally-e2e-'));
     cloud = ensureCloud(testedServices, log);
     webhook = await startWebhookReceiver();
-    alertmanager = await startAlertmanager(dir, webhook.url);
+    alertmanager = await startAlertmanager(dir, alertmanagerConfigForTests(readYaml('provisioning', 'alertmanager', 'alertmanager.yml'), webhook.url));
     runnerAddress = `127.0.0.1:${await freePort()}`;
     runnerUrl = `http://${runnerAddress}`;
     prometheus = await startPrometheus(dir, {
@@ -184,6 +184,7 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     );
     assert.equal(down.labels.instance, runnerAddress);
     assert.equal(down.annotations.runbook_url, 'docs/runbooks/RallyServiceDown.md');
+    assert.equal(down.receiver, 'rally-monitor-critical', 'the shipped route sends critical alerts to the critical receiver');
     assert.match(down.annotations.description, new RegExp(`/a/rallymonitor-openstack-app/service/${brokenService}`));
 
     const overall = await waitFor('RallyOverallFailure to reach the webhook', async () =>
@@ -196,6 +197,11 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     const firing = (await prometheus.firingAlerts()).map((a) => `${a.labels.alertname}/${a.labels.service ?? ''}`);
     assert.ok(firing.includes(`RallyServiceDown/${brokenService}`), firing.join(', '));
     assert.ok(!firing.includes('RallyServiceDown/keystone'), 'keystone still passes');
+    // The shipped inhibition: the service's own test failures fire in Prometheus but are not notified.
+    if (firing.includes(`RallyTestFailure/${brokenService}`)) {
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      assert.deepEqual(notified((a) => a.labels.alertname === 'RallyTestFailure' && a.labels.service === brokenService), []);
+    }
   });
 
   it(`restarting ${brokenService ?? 'the service'} resolves the alerts`, async () => {

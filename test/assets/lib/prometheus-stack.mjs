@@ -4,13 +4,27 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { Daemon, freePort, getJson, waitFor } from './processes.mjs';
 
-export async function startAlertmanager(dir, webhookUrl) {
+/**
+ * The shipped Alertmanager configuration (routes, grouping, inhibitions) with every receiver pointed at the
+ * test's webhook and the waits shortened to a second.
+ */
+export function alertmanagerConfigForTests(shipped, webhookUrl) {
+  const config = structuredClone(shipped);
+  const shorten = (route) => {
+    if (route.group_wait) route.group_wait = '1s';
+    if (route.group_interval) route.group_interval = '1s';
+    (route.routes ?? []).forEach(shorten);
+  };
+  shorten(config.route);
+  config.route.group_wait = '1s';
+  config.route.group_interval = '1s';
+  config.receivers = config.receivers.map(({ name }) => ({ name, webhook_configs: [{ url: webhookUrl, send_resolved: true }] }));
+  return config;
+}
+
+export async function startAlertmanager(dir, config) {
   const port = await freePort();
   mkdirSync(join(dir, 'alertmanager'), { recursive: true });
-  const config = {
-    route: { receiver: 'test-webhook', group_by: ['alertname', 'service'], group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
-    receivers: [{ name: 'test-webhook', webhook_configs: [{ url: webhookUrl, send_resolved: true }] }],
-  };
   const configFile = join(dir, 'alertmanager', 'alertmanager.yml');
   writeFileSync(configFile, stringify(config));
   const daemon = new Daemon('alertmanager', 'prometheus-alertmanager', [

@@ -81,3 +81,18 @@ export function expandGrafanaVariables(expr, { range = '1h', interval = '1m', ra
     .replaceAll('$__range', range)
     .replace(/\$\{([A-Za-z_]\w*)(?::[^}]*)?\}|\$([A-Za-z_]\w*)/g, '.*');
 }
+
+/** Label names an expression matches on, groups by or joins on. */
+export function labelNamesInPromQL(expr) {
+  const text = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
+  const names = new Set();
+  for (const [, inside] of text.matchAll(/\{([^}]*)\}/g)) {
+    for (const [, name] of inside.matchAll(/([A-Za-z_]\w*)\s*(?:=~|!~|!=|=)/g)) names.add(name);
+  }
+  for (const [, list] of text.matchAll(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g)) {
+    for (const name of list.split(',').map((n) => n.trim()).filter(Boolean)) names.add(name);
+  }
+  for (const [, , label] of text.matchAll(/\blabel_values\((.*),\s*([A-Za-z_]\w*)\s*\)/g)) names.add(label);
+  names.delete('__name__');
+  return [...names];
+}
