@@ -164,8 +164,16 @@ async function historyRange(q: HistoryQuery, maxItems = 2000): Promise<HistoryPa
   return { items, nextCursor: cursor ?? null, total };
 }
 
+/** /health is always open: a read of the history also proves the token when the runner protects reads. */
+async function testConnection(): Promise<Health> {
+  const result = await health();
+  await runnerApi.history({ limit: 1 });
+  return result;
+}
+
 export const runnerApi = {
   health,
+  testConnection,
   historyRange: (q: HistoryQuery, maxItems?: number) => historyRange(q, maxItems),
   latestCycle: () => request<Cycle>('/api/results'),
   history: (q: HistoryQuery = {}) =>

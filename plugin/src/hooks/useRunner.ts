@@ -47,5 +47,12 @@ export const useStartRun = (): Mutation<RunStarted> => useMutation(runnerApi.sta
 export const useServiceRuns = (service: ServiceName, from: number, to: number, maxRuns = 24) =>
   useRunnerQuery(`service-runs:${service}:${from}:${to}:${maxRuns}`, async () => {
     const page = await runnerApi.history({ service, from, to, limit: maxRuns });
-    return Promise.all(page.items.map((item) => runnerApi.run(item.id)));
+    const runs = await Promise.allSettled(page.items.map((item) => runnerApi.run(item.id)));
+    const loaded = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    // A run pruned between the two requests only thins the chart; nothing loaded at all is an error.
+    const failed = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (loaded.length === 0 && failed) {
+      throw failed.reason;
+    }
+    return loaded;
   });

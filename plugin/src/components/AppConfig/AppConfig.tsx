@@ -69,7 +69,7 @@ export function AppConfig({ plugin }: AppConfigProps) {
   const onTest = async () => {
     setConnection({ state: 'testing' });
     try {
-      setConnection({ state: 'ok', health: await runnerApi.health() });
+      setConnection({ state: 'ok', health: await runnerApi.testConnection() });
     } catch (e) {
       setConnection({ state: 'failed', error: toRunnerError(e) });
     }

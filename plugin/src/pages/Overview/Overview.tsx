@@ -165,7 +165,8 @@ function OverviewBody({ health, latest, history, from, to, styles }: BodyProps) 
       </table>
       {absent.length > 0 && (
         <div className={styles.secondary} data-testid="absent-services">
-          Not tested (absent from the Keystone catalog): {absent.map((s) => s.service).join(', ')}
+          Not tested:{' '}
+          {absent.map((s) => `${s.service} (${s.reason ?? 'absent from the Keystone catalog'})`).join(', ')}
         </div>
       )}
       <h3>Status timeline</h3>

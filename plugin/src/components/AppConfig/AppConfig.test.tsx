@@ -1,0 +1,109 @@
+import React from 'react';
+import { screen, waitFor } from '@testing-library/react';
+import { AppPluginMeta, OrgRole, PluginType } from '@grafana/data';
+
+import { recorded } from '../../test/recorded';
+import { renderPage } from '../../test/render';
+import { AppConfig, AppConfigProps, AppSettings } from './AppConfig';
+
+const r = recorded();
+
+function props(jsonData: AppSettings = {}, tokenSet = false): AppConfigProps {
+  const meta = {
+    id: 'rallymonitor-openstack-app',
+    name: 'Rally Monitor for OpenStack',
+    type: PluginType.app,
+    enabled: true,
+    pinned: true,
+    jsonData,
+    secureJsonFields: tokenSet ? { runnerToken: true } : {},
+    info: {} as AppPluginMeta['info'],
+    module: '',
+    baseUrl: '',
+  } as AppPluginMeta<AppSettings>;
+  return { plugin: { meta } as AppConfigProps['plugin'], query: {} } as AppConfigProps;
+}
+
+describe('AppConfig', () => {
+  const reload = jest.fn();
+  beforeAll(() => {
+    Object.defineProperty(window, 'location', { value: { ...window.location, reload }, writable: true });
+  });
+  beforeEach(() => reload.mockClear());
+
+  it('shows the saved runner URL and that a token is configured, without the token', () => {
+    renderPage(<AppConfig {...props({ runnerUrl: 'http://runner:9101' }, true)} />, { role: OrgRole.Admin });
+    expect(screen.getByLabelText('Runner URL')).toHaveValue('http://runner:9101');
+    expect(screen.getByDisplayValue('configured')).toBeDisabled();
+  });
+
+  it('refuses to save a URL that is not http(s), and says what is expected', async () => {
+    const { user, backend } = renderPage(<AppConfig {...props()} />, { role: OrgRole.Admin });
+    await user.type(screen.getByLabelText('Runner URL'), 'runner:9101');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(screen.getByText(/must start with http:\/\/ or https:\/\//)).toBeInTheDocument();
+    expect(backend.requests).toHaveLength(0);
+  });
+
+  it('saves the URL in jsonData and the token in secureJsonData, then reloads', async () => {
+    const { user, backend } = renderPage(<AppConfig {...props()} />, {
+      role: OrgRole.Admin,
+      backend: { 'POST /api/plugins/rallymonitor-openstack-app/settings': { status: 200, data: {} } },
+    });
+    await user.type(screen.getByLabelText('Runner URL'), 'http://runner:9101/');
+    await user.type(screen.getByPlaceholderText('Token'), 's3cret');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(reload).toHaveBeenCalled());
+    expect(backend.requests[0]!.data).toEqual({
+      enabled: true,
+      pinned: true,
+      jsonData: { runnerUrl: 'http://runner:9101' },
+      secureJsonData: { runnerToken: 's3cret' },
+    });
+  });
+
+  it('keeps the stored token when it was not changed', async () => {
+    const { user, backend } = renderPage(<AppConfig {...props({ runnerUrl: 'http://runner:9101' }, true)} />, {
+      role: OrgRole.Admin,
+      backend: { 'POST /api/plugins/rallymonitor-openstack-app/settings': { status: 200, data: {} } },
+    });
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(reload).toHaveBeenCalled());
+    expect(backend.requests[0]!.data.secureJsonData).toBeUndefined();
+  });
+
+  it("tests the connection through the proxy and reports the runner's health", async () => {
+    const { user, backend } = renderPage(<AppConfig {...props({ runnerUrl: 'http://runner:9101' }, true)} />, {
+      role: OrgRole.Admin,
+      backend: { 'GET /health': { status: 200, data: r.health }, 'GET /api/history': { status: 200, data: r.history } },
+    });
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByText('Connected to the runner')).toBeInTheDocument();
+    expect(screen.getByText(new RegExp(r.health.lastCycleId!))).toBeInTheDocument();
+    expect(backend.requests.map((q) => q.url)).toEqual([
+      'api/plugin-proxy/rallymonitor-openstack-app/runner/health',
+      'api/plugin-proxy/rallymonitor-openstack-app/runner/api/history?limit=1',
+    ]);
+  });
+
+  it('says what is wrong when the runner cannot be reached', async () => {
+    const { user } = renderPage(<AppConfig {...props({ runnerUrl: 'http://runner:9101' })} />, {
+      role: OrgRole.Admin,
+      backend: { 'GET /health': { status: 502, data: {} } },
+    });
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByText('Connection failed')).toBeInTheDocument();
+    expect(screen.getByText(/Grafana could not connect to the runner URL/)).toBeInTheDocument();
+    expect(screen.getByText(/save first after a change/)).toBeInTheDocument();
+  });
+
+  it('says the token is wrong when a runner that protects reads answers 401', async () => {
+    const { user } = renderPage(<AppConfig {...props({ runnerUrl: 'http://runner:9101' }, true)} />, {
+      role: OrgRole.Admin,
+      backend: { 'GET /health': { status: 200, data: r.health }, 'GET /api/history': { status: 401, data: {} } },
+    });
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByText('The runner rejected the token.')).toBeInTheDocument();
+    expect(screen.getByText(/RALLY_MONITOR_API_TOKEN/)).toBeInTheDocument();
+  });
+});

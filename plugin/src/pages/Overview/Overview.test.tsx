@@ -1,0 +1,94 @@
+import React from 'react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { OrgRole } from '@grafana/data';
+
+import { queryOf } from '../../test/backend';
+import { recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
+import { locationPushSpy, renderPage } from '../../test/render';
+import { Overview } from './Overview';
+
+const r = recorded();
+const route = `overview?from=${r.span.from}&to=${r.span.to}`;
+
+describe('Overview', () => {
+  it('lists each tested service with its state, uptime and last run, and marks the absent ones', async () => {
+    renderPage(<Overview />, { route, backend: recordedRoutes(r) });
+    for (const service of r.tested) {
+      const row = await screen.findByTestId(`service-row-${service.service}`);
+      expect(within(row).getByRole('link', { name: service.service })).toHaveAttribute(
+        'href',
+        `/a/rallymonitor-openstack-app/service/${service.service}`
+      );
+      expect(row).toHaveTextContent({ pass: 'Pass', fail: 'Fail', error: 'Error' }[service.state as 'pass']);
+      await waitFor(() => expect(row).toHaveTextContent(/\d+\.\d\d%/));
+    }
+    for (const service of r.absent) {
+      expect(screen.queryByTestId(`service-row-${service.service}`)).not.toBeInTheDocument();
+      expect(screen.getByTestId('absent-services')).toHaveTextContent(service.service);
+    }
+    expect(screen.getByRole('link', { name: r.results.id })).toHaveAttribute('href', `/a/rallymonitor-openstack-app/runs/${r.results.id}`);
+  });
+
+  it('draws a timeline lane per tested service from the history of the chosen range', async () => {
+    const { backend } = renderPage(<Overview />, { route, backend: recordedRoutes(r) });
+    for (const service of r.tested) {
+      const lane = await screen.findByTestId(`timeline-lane-${service.service}`);
+      const states = Array.from(lane.querySelectorAll('rect[data-state]')).map((c) => c.getAttribute('data-state'));
+      expect(states).toContain(service.state);
+    }
+    const historyRequest = backend.requests.find((q) => q.url.includes('/api/history'))!;
+    expect(queryOf(historyRequest).get('from')).toBe(String(r.span.from));
+    expect(queryOf(historyRequest).get('to')).toBe(String(r.span.to));
+  });
+
+  it("opens the service's runs when a timeline cell is clicked", async () => {
+    const push = locationPushSpy();
+    renderPage(<Overview />, { route, backend: recordedRoutes(r) });
+    const service = r.tested[0]!.service;
+    const lane = await screen.findByTestId(`timeline-lane-${service}`);
+    const cell = lane.querySelector(`rect[data-state="${r.tested[0]!.state}"]`)!;
+    fireEvent.click(cell);
+    expect(push).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^/a/rallymonitor-openstack-app/runs\\?service=${service}&from=\\d+&to=\\d+$`)));
+  });
+
+  it('offers "Run now" to Admins only', async () => {
+    const { unmount } = renderPage(<Overview />, { route, role: OrgRole.Viewer, backend: recordedRoutes(r) });
+    await screen.findByTestId(`service-row-${r.tested[0]!.service}`);
+    expect(screen.queryByRole('button', { name: 'Run now' })).not.toBeInTheDocument();
+    unmount();
+
+    renderPage(<Overview />, { route, role: OrgRole.Editor, backend: recordedRoutes(r) });
+    await screen.findByTestId(`service-row-${r.tested[0]!.service}`);
+    expect(screen.queryByRole('button', { name: 'Run now' })).not.toBeInTheDocument();
+  });
+
+  it('sends "Run now" through the Admin-only proxy route and says why when it is refused', async () => {
+    const { user, backend } = renderPage(<Overview />, {
+      route,
+      role: OrgRole.Admin,
+      backend: { ...recordedRoutes(r), 'POST /api/runs': { status: 403, data: { message: 'plugin proxy route access denied' } } },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Run now' }));
+    expect(await screen.findByText('Only Grafana Admins may do this.')).toBeInTheDocument();
+    const post = backend.requests.find((q) => q.method === 'POST')!;
+    expect(post.url).toBe('api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs');
+  });
+
+  it('says the runner is unreachable and how to fix it', async () => {
+    renderPage(<Overview />, { route, backend: unreachableRoutes() });
+    expect(await screen.findByText('Runner unreachable')).toBeInTheDocument();
+    expect(screen.getByText(/check the Runner URL, that the runner is running/)).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('says the proxy route is missing when the app is not configured', async () => {
+    renderPage(<Overview />, { route, backend: {} });
+    expect(await screen.findByText('Runner not configured')).toBeInTheDocument();
+    expect(screen.getByText(/set the Runner URL, save/)).toBeInTheDocument();
+  });
+
+  it('shows a loading state first', () => {
+    renderPage(<Overview />, { route, backend: recordedRoutes(r) });
+    expect(screen.getByText('Loading the latest cycle…')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,99 @@
+import React from 'react';
+import { screen, within } from '@testing-library/react';
+
+import type { Cycle } from '../../api/types';
+import { queryOf } from '../../test/backend';
+import { runnerFixture } from '../../test/fixtures';
+import { recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
+import { renderPage } from '../../test/render';
+import { Service } from './Service';
+
+const r = recorded();
+const tested = r.tested[0]!;
+const pathFor = (service: string) => `service/${service}?from=${r.span.from}&to=${r.span.to}`;
+
+describe('Service', () => {
+  it('lists the scenarios of the last cycle with their state and SLA verdicts', async () => {
+    renderPage(<Service />, { route: pathFor(tested.service), path: 'service/:service', backend: recordedRoutes(r) });
+    const table = await screen.findByRole('table', { name: 'Workloads' });
+    for (const workload of tested.workloads) {
+      const row = within(table).getByTestId(`workload-${workload.key}`);
+      expect(row).toHaveTextContent(workload.key);
+      for (const criterion of workload.sla) {
+        expect(within(row).getByLabelText(`SLA ${criterion.criterion} ${criterion.success ? 'passed' : 'failed'}`)).toHaveTextContent(
+          criterion.detail
+        );
+      }
+    }
+  });
+
+  it("links to the run's Rally report, JUnit file and log through the proxy", async () => {
+    renderPage(<Service />, { route: pathFor(tested.service), path: 'service/:service', backend: recordedRoutes(r) });
+    const base = `/api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs/${r.results.id}`;
+    expect(await screen.findByRole('link', { name: 'Rally report' })).toHaveAttribute('href', `${base}/report.html?service=${tested.service}`);
+    expect(screen.getByRole('link', { name: 'JUnit XML' })).toHaveAttribute('href', `${base}/junit.xml?service=${tested.service}`);
+    expect(screen.getByRole('link', { name: 'Rally log' })).toHaveAttribute('href', `${base}/rally.log?service=${tested.service}`);
+  });
+
+  it("shows each atomic action's p50 and p95 from the service's runs in the range", async () => {
+    const { backend } = renderPage(<Service />, { route: pathFor(tested.service), path: 'service/:service', backend: recordedRoutes(r) });
+    const table = await screen.findByRole('table', { name: 'Atomic action latency' });
+    const run = r.run.services.find((s) => s.service === tested.service)!;
+    for (const workload of run.workloads) {
+      for (const action of workload.atomicActions.filter((a) => a.durationSeconds)) {
+        const row = within(table).getByTestId(`latency-${workload.key} / ${action.name}`);
+        expect(row).toHaveTextContent(`${action.durationSeconds!.p50.toFixed(2)} s`);
+        expect(row).toHaveTextContent(`${action.durationSeconds!.p95.toFixed(2)} s`);
+      }
+    }
+    const historyRequest = backend.requests.find((q) => q.url.includes('/api/history'))!;
+    expect(queryOf(historyRequest).get('service')).toBe(tested.service);
+  });
+
+  it('says "No failures" when every workload passed', async () => {
+    expect(tested.workloads.every((w) => w.state === 'pass' && w.errors.length === 0)).toBe(true);
+    renderPage(<Service />, { route: pathFor(tested.service), path: 'service/:service', backend: recordedRoutes(r) });
+    expect(await screen.findByText('No failures.')).toBeInTheDocument();
+  });
+
+  it('shows why a service failed, with the failing workloads and their errors', async () => {
+    const down = runnerFixture<Cycle>('results-keystone-down.json');
+    const keystone = down.services.find((s) => s.service === 'keystone')!;
+    expect(keystone.state).not.toBe('pass');
+    renderPage(<Service />, {
+      route: pathFor('keystone'),
+      path: 'service/:service',
+      backend: { ...recordedRoutes(r), 'GET /api/results': { status: 200, data: down } },
+    });
+    expect(await screen.findByText({ fail: 'Fail', error: 'Error' }[keystone.state as 'fail'], { selector: 'span, div' })).toBeInTheDocument();
+    if (keystone.reason) {
+      expect(screen.getAllByText(keystone.reason).length).toBeGreaterThan(0);
+    }
+    for (const w of keystone.workloads.filter((w) => w.state !== 'pass' || w.errors.length > 0)) {
+      const failures = screen.getByTestId(`failures-${w.key}`);
+      for (const e of w.errors) {
+        expect(failures).toHaveTextContent(e.message);
+      }
+    }
+  });
+
+  it('says when a service was not tested, with the reason', async () => {
+    const absent = r.absent[0]!;
+    expect(absent).toBeDefined();
+    renderPage(<Service />, { route: pathFor(absent.service), path: 'service/:service', backend: recordedRoutes(r) });
+    expect(await screen.findByText('Not tested')).toBeInTheDocument();
+    expect(screen.getByText(new RegExp(absent.reason ?? 'absent'))).toBeInTheDocument();
+  });
+
+  it('rejects an unknown service without calling the runner', () => {
+    const { backend } = renderPage(<Service />, { route: 'service/octavia', path: 'service/:service', backend: recordedRoutes(r) });
+    expect(screen.getByText('Unknown service')).toBeInTheDocument();
+    expect(backend.requests).toHaveLength(0);
+  });
+
+  it('says the runner is unreachable and how to fix it', async () => {
+    renderPage(<Service />, { route: pathFor(tested.service), path: 'service/:service', backend: unreachableRoutes() });
+    expect((await screen.findAllByText('Runner unreachable')).length).toBeGreaterThan(0);
+    expect(screen.getAllByText(/check the Runner URL/).length).toBeGreaterThan(0);
+  });
+});

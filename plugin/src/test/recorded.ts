@@ -1,0 +1,33 @@
+import type { Cycle, Health, HistoryPage } from '../api/types';
+import type { Routes } from './backend';
+import { runnerFixture } from './fixtures';
+
+/** The recorded runner responses, read once per test file. */
+export function recorded() {
+  const results = runnerFixture<Cycle>('results.json');
+  const health = runnerFixture<Health>('health.json');
+  const history = runnerFixture<HistoryPage>('history.json');
+  const run = runnerFixture<Cycle>(`run-${results.id}.json`);
+  const tested = results.services.filter((s) => s.state !== 'absent');
+  const absent = results.services.filter((s) => s.state === 'absent');
+  const times = history.items.flatMap((c) => [Date.parse(c.startedAt), Date.parse(c.finishedAt)]);
+  // A range around the recorded cycles, so the pages show them whenever the tests run.
+  const span = { from: Math.min(...times) - 60_000, to: Math.max(...times) + 60_000 };
+  return { results, health, history, run, tested, absent, span };
+}
+
+/** Routes answering every read with its recording. */
+export function recordedRoutes(r: ReturnType<typeof recorded>): Routes {
+  return {
+    'GET /health': { status: 200, data: r.health },
+    'GET /api/results': { status: 200, data: r.results },
+    'GET /api/history': { status: 200, data: r.history },
+    [`GET /api/runs/${r.run.id}`]: { status: 200, data: r.run },
+  };
+}
+
+/** What Grafana's plugin proxy answers when the runner URL does not answer, for every route. */
+export function unreachableRoutes(): Routes {
+  const bad = { status: 502, data: {} };
+  return new Proxy({} as Routes, { get: () => bad });
+}
