@@ -12,6 +12,9 @@ import { RunnerMetrics } from './metrics.js';
 import { Monitor } from './monitor.js';
 import { Rally } from './rally/rally.js';
 import { summaryTable } from './summary.js';
+import { CLEANUP_USAGE, cleanupCommand } from './cleanup/command.js';
+import { openCleanup } from './cleanup/setup.js';
+import { tasksOfStore } from './cleanup/tasks.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -20,6 +23,7 @@ const USAGE = `rally-monitor ${VERSION}: Rally-based synthetic monitoring of an 
 Usage:
   rally-monitor serve       run cycles on the schedule and serve /metrics, /health and the API
   rally-monitor run-once    run one cycle now, print a summary; exit 0 pass, 2 fail/error, 1 monitor failure
+${CLEANUP_USAGE}
   rally-monitor --version
 
 Configuration comes from the environment; see README.md ("Configuration").`;
@@ -69,11 +73,13 @@ async function runOnce(config: Config): Promise<number> {
 
 async function serve(config: Config): Promise<number> {
   const parts = await setUp(config, false);
-  const monitor = new Monitor({ config, ...parts }, progressPrinter((line) => parts.logger.info(line)));
+  const cleanup = await openCleanup(config, { ...parts, registry: parts.metrics.registry, tasks: () => tasksOfStore(parts.store) });
+  const monitor = new Monitor({ config, ...parts, hooks: cleanup.hooks }, progressPrinter((line) => parts.logger.info(line)));
   monitor.restoreMetrics();
-  const server = buildServer({ monitor, metrics: parts.metrics, logger: parts.logger, apiToken: config.apiToken, protectReads: config.protectReads });
+  const server = buildServer({ monitor, metrics: parts.metrics, logger: parts.logger, apiToken: config.apiToken, protectReads: config.protectReads, cleanup });
   const address = await server.listen({ port: config.exporterPort, host: config.listenAddress });
   monitor.schedule();
+  cleanup.schedule();
   parts.logger.info({ address, schedule: config.schedule.cron, staleAfterSeconds: monitor.staleAfterSeconds, mutatingApi: Boolean(config.apiToken) }, 'rally-monitor serving');
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
@@ -84,6 +90,7 @@ async function serve(config: Config): Promise<number> {
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
   await monitor.stop();
+  await cleanup.stop();
   await server.close();
   parts.logger.info('stopped');
   return 0;
@@ -95,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (command !== 'serve' && command !== 'run-once') {
+  if (command !== 'serve' && command !== 'run-once' && command !== 'cleanup') {
     process.stderr.write(`${USAGE}\n`);
     return command === undefined || command === '--help' || command === '-h' || command === 'help' ? 0 : 1;
   }
@@ -108,6 +115,10 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw error;
+  }
+  if (command === 'cleanup') {
+    const secrets = secretsOf(config);
+    return cleanupCommand(config, argv.slice(1), createLogger(config.logLevel, secrets, process.stderr), secrets);
   }
   return command === 'serve' ? serve(config) : runOnce(config);
 }

@@ -25,6 +25,15 @@ export interface OpenStackCredentials {
   interface: 'public' | 'internal' | 'admin';
   cacert?: string;
   insecure: boolean;
+  /** OS_APPLICATION_CREDENTIAL_ID/SECRET: when set, the runner's own API calls use it instead of the password. */
+  applicationCredential?: { id: string; secret: string };
+}
+
+export interface CleanupSettings {
+  /** Rally-named resources younger than this are never purged, so a running cycle's resources are safe. */
+  minAgeSeconds: number;
+  /** A node-cron expression for the full scan. */
+  scheduleCron: string;
 }
 
 export interface Schedule {
@@ -53,6 +62,7 @@ export interface Config {
   concurrency: number;
   rallyBin: string;
   logLevel: string;
+  cleanup: CleanupSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -163,6 +173,35 @@ function label(variable: string, value: string): string {
   return value;
 }
 
+const DURATION_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** A duration such as `3600`, `90s`, `30m`, `1h` or `2d`, in whole seconds. */
+export function durationSeconds(variable: string, value: string | undefined, fallback: number, maxSeconds: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const match = /^(\d{1,9})\s*([smhd]?)$/.exec(value.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : NaN;
+  if (!match || seconds > maxSeconds) {
+    throw new ConfigError(variable, `must be a duration such as 3600, 90s, 30m, 1h or 2d, at most ${maxSeconds / 86400} days (got "${value}")`);
+  }
+  return seconds;
+}
+
+function cronExpression(variable: string, value: string | undefined, fallback: string): string {
+  const expression = value?.trim();
+  if (!expression) return fallback;
+  if (!cron.validate(expression)) throw new ConfigError(variable, `is not a valid cron expression (got "${expression}")`);
+  return expression;
+}
+
+function applicationCredential(pick: (name: string) => string | undefined): { id: string; secret: string } | undefined {
+  const id = pick('OS_APPLICATION_CREDENTIAL_ID');
+  const secret = pick('OS_APPLICATION_CREDENTIAL_SECRET');
+  if (!id && !secret) return undefined;
+  if (!id) throw new ConfigError('OS_APPLICATION_CREDENTIAL_ID', 'is required when OS_APPLICATION_CREDENTIAL_SECRET is set');
+  if (!secret) throw new ConfigError('OS_APPLICATION_CREDENTIAL_SECRET', 'is required when OS_APPLICATION_CREDENTIAL_ID is set');
+  return { id, secret };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 function logLevel(value: string | undefined): string {
@@ -187,6 +226,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (token !== undefined && token !== '' && token.length < 16) {
     throw new ConfigError('RALLY_MONITOR_API_TOKEN', 'must be at least 16 characters long');
   }
+  const appCredential = applicationCredential(pick);
   const protectReads = parseBoolean('RALLY_MONITOR_PROTECT_READS', env.RALLY_MONITOR_PROTECT_READS, false);
   if (protectReads && !token) throw new ConfigError('RALLY_MONITOR_PROTECT_READS', 'is true but RALLY_MONITOR_API_TOKEN is not set');
 
@@ -202,6 +242,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       interface: normalisedInterface as OpenStackCredentials['interface'],
       ...(cacert ? { cacert } : {}),
       insecure: parseBoolean('OS_INSECURE', pick('OS_INSECURE'), false),
+      ...(appCredential ? { applicationCredential: appCredential } : {}),
     },
     schedule: schedule(env),
     retentionDays: wholeNumber('RALLY_RESULTS_RETENTION_DAYS', env.RALLY_RESULTS_RETENTION_DAYS, 7, 1, 3650),
@@ -220,10 +261,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     concurrency: wholeNumber('RALLY_MONITOR_CONCURRENCY', env.RALLY_MONITOR_CONCURRENCY, 1, 1, 100),
     rallyBin: env.RALLY_BIN || 'rally',
     logLevel: logLevel(env.LOG_LEVEL),
+    cleanup: {
+      minAgeSeconds: durationSeconds('RALLY_MONITOR_CLEANUP_MIN_AGE', env.RALLY_MONITOR_CLEANUP_MIN_AGE, 3600, 30 * 86400),
+      scheduleCron: cronExpression('RALLY_MONITOR_CLEANUP_SCHEDULE', env.RALLY_MONITOR_CLEANUP_SCHEDULE, '30 * * * *'),
+    },
   };
 }
 
 /** The secrets this configuration holds, for scrubbing anything the runner stores or prints. */
 export function secretsOf(config: Config): string[] {
-  return [config.openstack.password, config.apiToken].filter((s): s is string => Boolean(s) && s!.length >= 4);
+  return [config.openstack.password, config.apiToken, config.openstack.applicationCredential?.secret].filter((s): s is string => Boolean(s) && s!.length >= 4);
 }

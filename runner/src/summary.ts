@@ -1,5 +1,12 @@
 import type { Cycle } from './model.js';
 
+/** Lines of a plain-text table with padded columns, header first. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
 /** The per-service table `rally-monitor run-once` prints. */
 export function summaryTable(cycle: Cycle): string {
   const rows = cycle.services.map((s) => [
@@ -9,12 +16,8 @@ export function summaryTable(cycle: Cycle): string {
     s.workloads.length === 0 ? '-' : `${s.workloads.filter((w) => w.state === 'pass').length}/${s.workloads.length}`,
     (s.reason ?? '').slice(0, 100),
   ]);
-  const header = ['SERVICE', 'STATE', 'DURATION', 'WORKLOADS OK', 'REASON'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [
-    line(header),
-    ...rows.map(line),
+    ...formatTable(['SERVICE', 'STATE', 'DURATION', 'WORKLOADS OK', 'REASON'], rows),
     '',
     `cycle ${cycle.id}: ${cycle.status.toUpperCase()} in ${cycle.durationSeconds.toFixed(1)} s${cycle.reason ? ` (${cycle.reason})` : ''}`,
   ].join('\n');

@@ -9,6 +9,8 @@ import type { Monitor } from '../monitor.js';
 import type { RunnerMetrics } from '../metrics.js';
 import { isServiceName, type ServiceName } from '../services.js';
 import { bearerMatches } from './auth.js';
+import { registerCleanupRoutes } from '../cleanup/routes.js';
+import type { CleanupMonitor } from '../cleanup/monitor.js';
 
 export const REPORT_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -46,6 +48,8 @@ export interface ServerOptions {
   logger: Logger;
   apiToken: string | null;
   protectReads: boolean;
+  /** The cleanup monitor behind /api/cleanup; without one those routes answer 404. */
+  cleanup?: CleanupMonitor | null;
 }
 
 export function buildServer(options: ServerOptions) {
@@ -150,6 +154,8 @@ export function buildServer(options: ServerOptions) {
       return reply.send(createReadStream(path));
     });
   }
+
+  registerCleanupRoutes(app, { cleanup: options.cleanup ?? null, readGuard, writeGuard });
 
   app.post('/api/runs', { onRequest: writeGuard }, async (_request, reply) => {
     const result = monitor.start('api');

@@ -20,6 +20,9 @@ export interface KeystoneToken {
   value: string;
   expiresAt: Date;
   catalog: CatalogEntry[];
+  /** The token's scope, when Keystone names it. */
+  projectId?: string;
+  userId?: string;
 }
 
 export class KeystoneError extends Error {
@@ -45,13 +48,16 @@ function tokensUrl(authUrl: string): string {
   return `${/\/v3$/.test(base) ? base : `${base}/v3`}/auth/tokens`;
 }
 
-/** Authenticates with a project-scoped password and returns the token with its catalog. Never logs the password. */
-export async function authenticate(
-  credentials: OpenStackCredentials,
-  options: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
-): Promise<KeystoneToken> {
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const body = {
+/**
+ * The body of a token request: an application credential when one is configured (it carries its own project
+ * scope), else the project-scoped password.
+ */
+export function authRequestBody(credentials: OpenStackCredentials): { auth: Record<string, unknown> } {
+  if (credentials.applicationCredential) {
+    const { id, secret } = credentials.applicationCredential;
+    return { auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } } };
+  }
+  return {
     auth: {
       identity: {
         methods: ['password'],
@@ -62,6 +68,15 @@ export async function authenticate(
       scope: { project: { name: credentials.projectName, domain: { name: credentials.projectDomainName } } },
     },
   };
+}
+
+/** Authenticates and returns the token with its catalog. Never logs the password or the credential's secret. */
+export async function authenticate(
+  credentials: OpenStackCredentials,
+  options: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
+): Promise<KeystoneToken> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const body = authRequestBody(credentials);
   let response;
   try {
     response = await fetch(tokensUrl(credentials.authUrl), {
@@ -80,12 +95,16 @@ export async function authenticate(
     throw new KeystoneError(`Keystone refused authentication (HTTP ${response.status}): ${text}`, response.status);
   }
   const value = response.headers.get('x-subject-token');
-  const document = (await response.json()) as { token?: { expires_at?: string; catalog?: CatalogEntry[] } };
+  const document = (await response.json()) as {
+    token?: { expires_at?: string; catalog?: CatalogEntry[]; project?: { id?: string }; user?: { id?: string } };
+  };
   if (!value || !document.token) throw new KeystoneError('Keystone answered without a token', response.status);
   return {
     value,
     expiresAt: new Date(document.token.expires_at ?? Date.now() + 3_600_000),
     catalog: document.token.catalog ?? [],
+    ...(document.token.project?.id ? { projectId: document.token.project.id } : {}),
+    ...(document.token.user?.id ? { userId: document.token.user.id } : {}),
   };
 }
 

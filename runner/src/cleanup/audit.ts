@@ -1,0 +1,61 @@
+// The purge audit log: one JSON line per deletion or failed deletion, appended and flushed to disk before the purge
+// reports it, under <dataDir>/cleanup/audit.jsonl next to the history. A torn last line (a crash mid-write) is
+// skipped on reading, never fatal.
+import { open, readFile } from 'node:fs/promises';
+import type { ServiceName } from '../services.js';
+
+export interface AuditEntry {
+  at: string;
+  outcome: 'deleted' | 'failed';
+  service: ServiceName;
+  type: string;
+  id: string;
+  name: string;
+  project: string | null;
+  runId: string | null;
+  taskPrefix: string;
+  /** Who asked: the API or the CLI. */
+  trigger: 'api' | 'cli';
+  error?: string;
+}
+
+export class AuditLog {
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  append(entry: AuditEntry): Promise<void> {
+    const line = `${JSON.stringify(entry)}\n`;
+    const write = this.writing.then(async () => {
+      const handle = await open(this.path, 'a', 0o640);
+      try {
+        await handle.write(line);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    });
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Entries, newest first. */
+  async read(limit = Number.POSITIVE_INFINITY): Promise<AuditEntry[]> {
+    const text = await readFile(this.path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    const entries: AuditEntry[] = [];
+    const lines = text.split('\n');
+    for (let i = lines.length - 1; i >= 0 && entries.length < limit; i -= 1) {
+      const line = lines[i]!.trim();
+      if (!line) continue;
+      try {
+        entries.push(JSON.parse(line) as AuditEntry);
+      } catch {
+        // A line cut short by a crash; the entries around it are intact.
+      }
+    }
+    return entries;
+  }
+}

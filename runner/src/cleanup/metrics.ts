@@ -1,0 +1,65 @@
+// The cleanup monitor's metrics (docs/metrics.md), registered on the runner's registry. Series of a service or
+// type that could not be listed are removed, never set to 0: an unknown count is not "no leaks".
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { CleanupReport } from './monitor.js';
+
+export class CleanupMetrics {
+  private readonly orphaned: Gauge;
+  private readonly oldestAge: Gauge;
+  private readonly lastScan: Gauge;
+  private readonly scanDuration: Gauge;
+  private readonly scanSuccess: Gauge;
+  private readonly deletions: Counter;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.orphaned = new Gauge({
+      name: 'rally_orphaned_resources',
+      help: 'Rally-named resources found by the last cleanup scan, by service and resource type.',
+      labelNames: ['service', 'resource_type'],
+      registers,
+    });
+    this.oldestAge = new Gauge({
+      name: 'rally_orphaned_resource_oldest_age_seconds',
+      help: 'Age of the oldest Rally-named resource of the type found by the last scan, in seconds.',
+      labelNames: ['service', 'resource_type'],
+      registers,
+    });
+    this.lastScan = new Gauge({ name: 'rally_cleanup_last_scan_timestamp_seconds', help: 'When the last cleanup scan finished, in seconds since epoch.', registers });
+    this.scanDuration = new Gauge({ name: 'rally_cleanup_scan_duration_seconds', help: 'Wall time of the last cleanup scan, in seconds.', registers });
+    this.scanSuccess = new Gauge({
+      name: 'rally_cleanup_scan_success',
+      help: 'Whether the last scan listed every resource type of the service (1) or not (0).',
+      labelNames: ['service'],
+      registers,
+    });
+    this.deletions = new Counter({
+      name: 'rally_cleanup_deletions_total',
+      help: 'Purge deletions by outcome since the runner started.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of ['deleted', 'failed']) this.deletions.inc({ outcome }, 0);
+  }
+
+  showScan(report: CleanupReport): void {
+    for (const gauge of [this.orphaned, this.oldestAge, this.scanSuccess]) gauge.reset();
+    for (const service of report.services) {
+      if (service.state === 'absent') continue;
+      this.scanSuccess.set({ service: service.service }, service.state === 'ok' ? 1 : 0);
+      for (const type of service.types) {
+        if (type.state !== 'ok') continue;
+        const leaks = report.leaks.filter((leak) => leak.service === service.service && leak.type === type.type);
+        const labels = { service: service.service, resource_type: type.type };
+        this.orphaned.set(labels, leaks.length);
+        if (leaks.length > 0) this.oldestAge.set(labels, Math.max(...leaks.map((leak) => leak.ageSeconds)));
+      }
+    }
+    this.lastScan.set(Date.parse(report.scannedAt) / 1000 + report.durationSeconds);
+    this.scanDuration.set(report.durationSeconds);
+  }
+
+  countDeletion(outcome: 'deleted' | 'failed'): void {
+    this.deletions.inc({ outcome });
+  }
+}

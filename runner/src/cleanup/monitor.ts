@@ -1,0 +1,231 @@
+// The cleanup monitor's state: the latest scan (with ages and attribution), the scan schedule, the before/after
+// diff around each cycle, and purges (one at a time, each audited). Scans run one after another, never at once.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { CleanupSettings } from '../config.js';
+import type { CycleHooks } from '../cycle.js';
+import type { Cycle } from '../model.js';
+import type { OpenStackSession } from '../openstack/session.js';
+import type { ServiceName } from '../services.js';
+import { AuditLog } from './audit.js';
+import type { ResourceKind } from './kind.js';
+import type { Leak } from './leak.js';
+import { foundKey, Ledger, resourceKey } from './ledger.js';
+import type { CleanupMetrics } from './metrics.js';
+import type { TaskIndex } from './tasks.js';
+import { executePurge, planPurge, type DeletionResult, type PurgeRequest, type PurgeScope } from './purge.js';
+import { kindContexts, scanCloud, type RawScan, type ServiceScan } from './scan.js';
+
+export interface CleanupReport {
+  scannedAt: string;
+  durationSeconds: number;
+  minAgeSeconds: number;
+  services: ServiceScan[];
+  leaks: Leak[];
+}
+
+export interface PurgeOutcome {
+  dryRun: boolean;
+  scope: PurgeScope;
+  minAgeSeconds: number;
+  scannedAt: string;
+  /** What is (dry run) or was deleted, in deletion order. */
+  candidates: Leak[];
+  /** In scope, but younger than the minimum age: left alone. */
+  tooYoung: Leak[];
+  /** Services whose listing failed: their leaks are unknown, so nothing of theirs was considered. */
+  failedServices: ServiceName[];
+  results: DeletionResult[];
+}
+
+export class CleanupBusyError extends Error {}
+
+export interface CleanupDeps {
+  session: OpenStackSession;
+  settings: CleanupSettings;
+  /** <dataDir>/cleanup holds the ledger and the audit log. */
+  dir: string;
+  logger: Logger;
+  secrets: readonly string[];
+  /** The Rally tasks the runner's history knows, to tie a leak's task part to the run that made it. */
+  tasks?: () => TaskIndex | Promise<TaskIndex>;
+  metrics?: CleanupMetrics;
+  kinds?: readonly ResourceKind[];
+}
+
+function withAges(report: CleanupReport, now = Date.now()): CleanupReport {
+  return {
+    ...report,
+    leaks: report.leaks.map((leak) => ({
+      ...leak,
+      ageSeconds: Math.max(0, Math.round((now - Date.parse(leak.createdAt ?? leak.firstSeenAt)) / 1000)),
+    })),
+  };
+}
+
+export class CleanupMonitor {
+  readonly audit: AuditLog;
+  private readonly ledger: Ledger;
+  private last: CleanupReport | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private purging = false;
+  private scheduled: ScheduledTask | null = null;
+  private before: { cycleId: string; keys: Set<string> } | null = null;
+
+  private constructor(private readonly deps: CleanupDeps) {
+    this.audit = new AuditLog(join(deps.dir, 'audit.jsonl'));
+    this.ledger = new Ledger(join(deps.dir, 'ledger.json'));
+  }
+
+  static async open(deps: CleanupDeps): Promise<CleanupMonitor> {
+    await mkdir(deps.dir, { recursive: true, mode: 0o750 });
+    const monitor = new CleanupMonitor(deps);
+    await monitor.ledger.load((message) => deps.logger.warn(message));
+    return monitor;
+  }
+
+  get minAgeSeconds(): number {
+    return this.deps.settings.minAgeSeconds;
+  }
+
+  /** The latest scan with ages as of now, or null before the first. */
+  latest(): CleanupReport | null {
+    return this.last ? withAges(this.last) : null;
+  }
+
+  /** The latest scan, scanning first when there is none yet. */
+  async current(): Promise<CleanupReport> {
+    return this.latest() ?? this.scan();
+  }
+
+  /** A fresh scan, after any scan already running. */
+  scan(): Promise<CleanupReport> {
+    return this.enqueue(() => this.runScan());
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runScan(diff?: { runId: string; before: Set<string> }): Promise<CleanupReport> {
+    const raw = await scanCloud(this.deps.session, {
+      secrets: this.deps.secrets,
+      ...(this.deps.kinds ? { kinds: this.deps.kinds } : {}),
+      expectedServices: this.last?.services.filter((s) => s.state !== 'absent').map((s) => s.service) ?? [],
+    });
+    this.ledger.record(raw);
+    if (diff) this.ledger.attribute(raw.found.map(foundKey).filter((key) => !diff.before.has(key)), diff.runId);
+    await this.ledger.save().catch((error: Error) => this.deps.logger.warn({ err: error }, 'cleanup ledger could not be saved'));
+    const report = this.reportOf(raw, (await this.deps.tasks?.()) ?? new Map());
+    this.last = report;
+    this.deps.metrics?.showScan(report);
+    const failed = report.services.filter((s) => s.state === 'failed');
+    this.deps.logger.info(
+      { leaks: report.leaks.length, durationSeconds: report.durationSeconds, failedServices: failed.map((s) => s.service) },
+      'cleanup scan finished',
+    );
+    for (const service of failed) this.deps.logger.warn({ service: service.service, error: service.error }, 'cleanup scan could not list a service');
+    return report;
+  }
+
+  private reportOf(raw: RawScan, tasks: TaskIndex): CleanupReport {
+    const leaks = raw.found.map(({ kind, item, taskPrefix }): Leak => {
+      const entry = this.ledger.get(foundKey({ kind, item }));
+      const task = tasks.get(taskPrefix);
+      return {
+        service: kind.service,
+        type: kind.type,
+        id: item.id,
+        name: item.name,
+        project: item.project,
+        userId: item.userId,
+        createdAt: item.createdAt,
+        firstSeenAt: entry?.firstSeenAt ?? raw.scannedAt,
+        ageSeconds: 0,
+        taskPrefix,
+        taskUuid: task?.taskUuid ?? null,
+        runId: task?.runId ?? entry?.runId ?? null,
+      };
+    });
+    return withAges({ scannedAt: raw.scannedAt, durationSeconds: raw.durationSeconds, minAgeSeconds: this.minAgeSeconds, services: raw.services, leaks });
+  }
+
+  /** The before/after diff around each cycle: what appeared during a cycle is attributed to it. */
+  readonly hooks: CycleHooks = {
+    beforeCycle: async (cycleId: string) => {
+      const report = await this.scan();
+      this.before = { cycleId, keys: new Set(report.leaks.map(resourceKey)) };
+    },
+    afterCycle: async (cycle: Cycle) => {
+      const before = this.before?.cycleId === cycle.id ? this.before.keys : null;
+      this.before = null;
+      await this.enqueue(() => this.runScan(before ? { runId: cycle.id, before } : undefined));
+    },
+  };
+
+  /** A dry run lists what would go; with confirm it deletes. One purge at a time. */
+  async purge(
+    request: PurgeRequest,
+    trigger: 'api' | 'cli',
+    options: { only?: ReadonlySet<string> } = {},
+    onResult?: (result: DeletionResult) => void,
+  ): Promise<PurgeOutcome> {
+    if (this.purging) throw new CleanupBusyError('a purge is already running');
+    this.purging = true;
+    try {
+      const report = await this.scan();
+      const plan = planPurge(report.leaks, request.scope, this.minAgeSeconds);
+      if (options.only) plan.candidates = plan.candidates.filter((leak) => options.only!.has(resourceKey(leak)));
+      const outcome: PurgeOutcome = {
+        dryRun: !request.confirm,
+        scope: request.scope,
+        minAgeSeconds: this.minAgeSeconds,
+        scannedAt: report.scannedAt,
+        candidates: plan.candidates,
+        tooYoung: plan.tooYoung,
+        failedServices: report.services.filter((s) => s.state === 'failed').map((s) => s.service),
+        results: [],
+      };
+      if (!request.confirm || plan.candidates.length === 0) return outcome;
+      const token = await this.deps.session.currentToken();
+      this.deps.logger.info({ candidates: plan.candidates.length, trigger }, 'cleanup purge started');
+      outcome.results = await executePurge(
+        {
+          session: this.deps.session,
+          contextOf: await kindContexts(this.deps.session, token),
+          audit: this.audit,
+          trigger,
+          secrets: this.deps.secrets,
+          onResult: (result) => {
+            this.deps.metrics?.countDeletion(result.outcome);
+            onResult?.(result);
+          },
+        },
+        plan.candidates,
+      );
+      const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
+      this.deps.logger.info({ deleted: outcome.results.length - failed, failed, trigger }, 'cleanup purge finished');
+      await this.scan().catch((error: Error) => this.deps.logger.warn({ err: error }, 'cleanup scan after the purge failed'));
+      return outcome;
+    } finally {
+      this.purging = false;
+    }
+  }
+
+  schedule(): void {
+    this.scheduled = cron.schedule(this.deps.settings.scheduleCron, () => {
+      this.scan().catch((error: Error) => this.deps.logger.error({ err: error }, 'scheduled cleanup scan failed'));
+    }, { name: 'rally-monitor-cleanup' });
+  }
+
+  async stop(): Promise<void> {
+    await this.scheduled?.stop();
+    await this.queue;
+    await this.deps.session.close();
+  }
+}
+

@@ -1,0 +1,132 @@
+// Purging leaks: which ones qualify (Rally-named, in scope, older than the minimum age), and deleting them stage by
+// stage so that nothing is deleted while something else still depends on it. Every outcome goes to the audit log.
+import { z } from 'zod';
+import type { OpenStackSession } from '../openstack/session.js';
+import { mapLimited } from '../openstack/session.js';
+import { redact } from '../redact.js';
+import { SERVICE_NAMES, type ServiceName } from '../services.js';
+import type { AuditLog } from './audit.js';
+import { waitGone, type KindContext, type Listed, type ResourceKind } from './kind.js';
+import { kindOf, RESOURCE_TYPES } from './kinds/index.js';
+import type { Leak } from './leak.js';
+import { RUN_ID_PATTERN } from '../history/store.js';
+
+export interface PurgeScope {
+  services?: ServiceName[];
+  types?: string[];
+  runId?: string;
+}
+
+export interface PurgeRequest {
+  confirm: boolean;
+  scope: PurgeScope;
+}
+
+const requestSchema = z.strictObject({
+  confirm: z.boolean().optional(),
+  services: z.array(z.enum(SERVICE_NAMES)).min(1).optional(),
+  types: z.array(z.string().refine((t) => RESOURCE_TYPES.includes(t), { message: `must be one of ${RESOURCE_TYPES.join(', ')}` })).min(1).optional(),
+  runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id such as 20261122T001500Z-3fa2c1').optional(),
+});
+
+export class PurgeRequestError extends Error {}
+
+/** Validates a purge request body; anything unexpected is refused with the reason, never guessed at. */
+export function parsePurgeRequest(body: unknown): PurgeRequest {
+  const result = requestSchema.safeParse(body ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
+    throw new PurgeRequestError(`malformed purge request: ${where} ${issue.message}`);
+  }
+  const { confirm, ...scope } = result.data;
+  return { confirm: confirm ?? false, scope };
+}
+
+export function inScope(leak: Leak, scope: PurgeScope): boolean {
+  return (!scope.services || scope.services.includes(leak.service))
+    && (!scope.types || scope.types.includes(leak.type))
+    && (!scope.runId || leak.runId === scope.runId);
+}
+
+export interface PurgePlan {
+  /** In deletion order. */
+  candidates: Leak[];
+  /** In scope but younger than the minimum age. */
+  tooYoung: Leak[];
+}
+
+export function planPurge(leaks: readonly Leak[], scope: PurgeScope, minAgeSeconds: number): PurgePlan {
+  const scoped = leaks.filter((leak) => inScope(leak, scope));
+  const stage = (leak: Leak) => kindOf(leak.type)?.stage ?? Number.MAX_SAFE_INTEGER;
+  return {
+    candidates: scoped.filter((leak) => leak.ageSeconds >= minAgeSeconds).sort((a, b) => stage(a) - stage(b)),
+    tooYoung: scoped.filter((leak) => leak.ageSeconds < minAgeSeconds),
+  };
+}
+
+export interface DeletionResult {
+  leak: Leak;
+  outcome: 'deleted' | 'failed';
+  error?: string;
+}
+
+export interface PurgeDeps {
+  session: OpenStackSession;
+  contextOf: (service: ServiceName) => KindContext | null;
+  audit: AuditLog;
+  trigger: 'api' | 'cli';
+  secrets: readonly string[];
+  /** How long an asynchronous deletion (servers, volumes) may take to finish. */
+  waitMs?: number;
+  onResult?: (result: DeletionResult) => void;
+}
+
+function asListed(leak: Leak): Listed {
+  return { id: leak.id, name: leak.name, project: leak.project, userId: leak.userId, createdAt: leak.createdAt };
+}
+
+async function deleteOne(deps: PurgeDeps, kind: ResourceKind, leak: Leak): Promise<DeletionResult> {
+  const context = deps.contextOf(kind.service);
+  try {
+    if (!context) throw new Error(`${kind.service} is no longer in the catalog`);
+    await kind.remove(context, asListed(leak));
+    if (kind.pollUrl) await waitGone(deps.session, kind.pollUrl(context, asListed(leak)), {}, deps.waitMs ?? 120_000);
+    return { leak, outcome: 'deleted' };
+  } catch (error) {
+    return { leak, outcome: 'failed', error: redact((error as Error).message, deps.secrets).slice(0, 500) };
+  }
+}
+
+/** Deletes the candidates stage by stage (a few at a time within a stage), auditing each outcome as it happens. */
+export async function executePurge(deps: PurgeDeps, candidates: readonly Leak[]): Promise<DeletionResult[]> {
+  const stages = new Map<number, { kind: ResourceKind; leak: Leak }[]>();
+  for (const leak of candidates) {
+    const kind = kindOf(leak.type);
+    if (!kind) continue;
+    stages.set(kind.stage, [...(stages.get(kind.stage) ?? []), { kind, leak }]);
+  }
+  const results: DeletionResult[] = [];
+  for (const stage of [...stages.keys()].sort((a, b) => a - b)) {
+    const outcomes = await mapLimited(stages.get(stage)!, 4, async ({ kind, leak }) => {
+      const result = await deleteOne(deps, kind, leak);
+      await deps.audit.append({
+        at: new Date().toISOString(),
+        outcome: result.outcome,
+        service: leak.service,
+        type: leak.type,
+        id: leak.id,
+        name: leak.name,
+        project: leak.project,
+        runId: leak.runId,
+        taskPrefix: leak.taskPrefix,
+        trigger: deps.trigger,
+        ...(result.error ? { error: result.error } : {}),
+      });
+      deps.onResult?.(result);
+      return result;
+    });
+    results.push(...outcomes);
+  }
+  return results;
+}
