@@ -193,18 +193,14 @@ wait_up() {
   REPORTED[$1]=1
 }
 
-# Prepare jobs (database schema, rings, keys) run in the background, in parallel; all but Keystone's, which
-# everything waits for, at lower priority.
-declare -A PREPARE_JOB=() PREPARE_START=()
+# Prepare jobs (database schema, rings, keys) run in the background, in parallel. Keystone's keeps normal
+# priority (everything waits for it), Nova's (the longest) comes next, the short others yield to both.
+declare -A PREPARE_JOB=() PREPARE_START=() PREPARE_NICE=([keystone]=0 [nova]=5)
 launch_prepare() {
-  local name=$1
+  local name=$1 nice=${PREPARE_NICE[$1]:-15}
   marked "$name.prepared" && return 0
   PREPARE_START[$name]=$EPOCHREALTIME
-  if [[ $name == keystone ]]; then
-    (prepare_keystone) >"$CLOUD_DIR/logs/prepare-$name.log" 2>&1 &
-  else
-    (renice -n 5 -p "$BASHPID" >/dev/null; "prepare_$name") >"$CLOUD_DIR/logs/prepare-$name.log" 2>&1 &
-  fi
+  (renice -n "$nice" -p "$BASHPID" >/dev/null; "prepare_$name") >"$CLOUD_DIR/logs/prepare-$name.log" 2>&1 &
   PREPARE_JOB[$name]=$!
 }
 join_prepare() {

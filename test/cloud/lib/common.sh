@@ -58,11 +58,12 @@ spawn() {
   rm -f "$tmp"
 }
 
-# stop_daemon NAME [SIGNAL]: signal the daemon's process group, wait for all of it to go, SIGKILL after 20 s.
+# stop_daemon NAME [SIGNAL]: signals the daemon (which stops its own workers), waits for its whole process
+# group to go, SIGKILLs the group after 20 s.
 stop_daemon() {
   local name=$1 sig=${2:-TERM} pid i
   pid=$(daemon_pid "$name") || { rm -f "$(pidfile_of "$name")"; return 0; }
-  kill "-$sig" -- "-$pid" 2>/dev/null || kill "-$sig" "$pid" 2>/dev/null || true
+  kill "-$sig" "$pid" 2>/dev/null || true
   for ((i = 0; i < 200; i++)); do
     group_alive "$pid" || break
     sleep 0.1

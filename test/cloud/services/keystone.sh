@@ -45,12 +45,8 @@ prepare_keystone() {
   local dir=$CLOUD_DIR/keystone
   fernet_repo "$dir/fernet"
   fernet_repo "$dir/credential"
-  keystone-manage --config-file "$dir/keystone.conf" db_sync
   # The password goes through the environment, never the command line.
-  OS_BOOTSTRAP_PASSWORD=$ADMIN_PASSWORD keystone-manage --config-file "$dir/keystone.conf" bootstrap \
-    --bootstrap-username admin --bootstrap-project-name admin --bootstrap-role-name admin \
-    --bootstrap-admin-url http://127.0.0.1:5000/v3/ --bootstrap-internal-url http://127.0.0.1:5000/v3/ \
-    --bootstrap-public-url http://127.0.0.1:5000/v3/ --bootstrap-region-id RegionOne
+  OS_BOOTSTRAP_PASSWORD=$ADMIN_PASSWORD "$SYS_PYTHON" "$HERE/lib/keystone_db.py" "$dir/keystone.conf"
   mark keystone.prepared
 }
 
@@ -59,7 +55,10 @@ prepare_keystone() {
 start_keystone() {
   spawn keystone uwsgi --plugins http,python3 --http 127.0.0.1:5000 --http-keepalive \
     --wsgi-file /usr/bin/keystone-wsgi-public --processes 2 --threads 4 --master --die-on-term \
-    --lazy-apps --buffer-size 65535 --env "OS_KEYSTONE_CONFIG_FILES=$CLOUD_DIR/keystone/keystone.conf"
+    --buffer-size 65535 --env "OS_KEYSTONE_CONFIG_FILES=$CLOUD_DIR/keystone/keystone.conf"
 }
+
+# uwsgi's master stops at once on SIGINT; on SIGTERM it may wait for its workers' graceful reload.
+STOP_SIGNAL[keystone]=INT
 
 ready_keystone() { http_answers http://127.0.0.1:5000/v3; }

@@ -50,11 +50,7 @@ CONF
 
 prepare_nova() {
   marked nova.prepared && return 0
-  local manage=(nova-manage --config-file "$CLOUD_DIR/nova/nova.conf")
-  "${manage[@]}" api_db sync
-  "${manage[@]}" cell_v2 map_cell0 --database_connection "$DB_URL_BASE/nova_cell0"
-  "${manage[@]}" cell_v2 list_cells | grep -q ' cell1 ' || "${manage[@]}" cell_v2 create_cell --name cell1
-  "${manage[@]}" db sync
+  "$SYS_PYTHON" "$HERE/lib/nova_db.py" "$CLOUD_DIR/nova/nova.conf" "$DB_URL_BASE/nova_cell0"
   mark nova.prepared
 }
 

@@ -31,4 +31,7 @@ start_placement() {
     --env "OS_PLACEMENT_CONFIG_DIR=$CLOUD_DIR/placement"
 }
 
+# uwsgi's master stops at once on SIGINT; on SIGTERM it may wait for its workers' graceful reload.
+STOP_SIGNAL[placement]=INT
+
 ready_placement() { http_answers http://127.0.0.1:8778/; }
