@@ -11,7 +11,7 @@ function neutronKind(type: string, collection: string, stage: number, extra: Par
     type,
     stage,
     async list(ctx) {
-      const items = await listAll(ctx.session, `${ctx.base}/${collection}`, { style: 'links', key: collection });
+      const items = await listAll(ctx.session, `${ctx.base}/${collection}`, { style: 'links', key: collection.replace(/-/g, '_') });
       return items.map((raw) => listed(raw, { project: ['project_id', 'tenant_id'], created: ['created_at'], name: type === 'floating_ip' ? 'description' : 'name' }));
     },
     remove: (ctx, item) => deleteUrl(ctx, `${ctx.base}/${collection}/${id(item.id)}`),
