@@ -56,13 +56,19 @@ prepare_nova() {
 
 start_nova() {
   local svc
+  date -u '+%Y-%m-%d %H:%M:%S' >"$CLOUD_DIR/state/nova-started-at"
   for svc in conductor scheduler compute api; do
     spawn "nova-$svc" "nova-$svc" --config-file "$CLOUD_DIR/nova/nova.conf" --log-file "$CLOUD_DIR/logs/nova-$svc.log"
   done
 }
 
-# Up when the API answers and the compute host is mapped to its cell (servers cannot be scheduled before).
+# Up when the API answers, the compute host is mapped to its cell, and nova-compute has reported in since it
+# was started (its first report comes 5 s after start): servers cannot be scheduled before.
 ready_nova() {
   http_answers http://127.0.0.1:8774/ || return 1
-  [[ $(psql_admin -d nova_api -c "SELECT count(*) FROM host_mappings" 2>/dev/null) -ge 1 ]]
+  [[ $(psql_admin -d nova_api -c "SELECT count(*) FROM host_mappings" 2>/dev/null) -ge 1 ]] || return 1
+  local since_start
+  since_start=$(cat "$CLOUD_DIR/state/nova-started-at" 2>/dev/null) || return 1
+  [[ $(psql_admin -d nova -c "SELECT count(*) FROM services WHERE \"binary\" = 'nova-compute'
+    AND deleted = 0 AND updated_at >= '$since_start'" 2>/dev/null) -ge 1 ]]
 }
