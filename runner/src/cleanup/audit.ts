@@ -21,14 +21,23 @@ export interface AuditEntry {
 
 export class AuditLog {
   private writing: Promise<void> = Promise.resolve();
+  private tailChecked = false;
 
   constructor(readonly path: string) {}
 
   append(entry: AuditEntry): Promise<void> {
-    const line = `${JSON.stringify(entry)}\n`;
     const write = this.writing.then(async () => {
-      const handle = await open(this.path, 'a', 0o640);
+      const handle = await open(this.path, 'a+', 0o640);
       try {
+        // After a crash mid-write the file ends in a torn line; start on a fresh one so this entry stays whole.
+        let line = `${JSON.stringify(entry)}\n`;
+        if (!this.tailChecked) {
+          const { size } = await handle.stat();
+          const last = Buffer.alloc(1);
+          if (size > 0) await handle.read(last, 0, 1, size - 1);
+          if (size > 0 && last[0] !== 0x0a) line = `\n${line}`;
+          this.tailChecked = true;
+        }
         await handle.write(line);
         await handle.datasync();
       } finally {
