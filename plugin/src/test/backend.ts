@@ -8,7 +8,10 @@ export interface FakeResponse {
   data?: unknown;
 }
 
-/** Answers for "METHOD /path" (path after the proxy prefix, without query), or a function of the request. */
+/**
+ * Answers for "METHOD /path": the path after the runner proxy prefix, or Grafana's own API path, without query; or a
+ * function of the request.
+ */
 export type Routes = Record<string, FakeResponse | ((request: BackendSrvRequest) => FakeResponse)>;
 
 export interface FakeBackend {
@@ -43,7 +46,7 @@ export function setupFakeBackend(routes: Routes): FakeBackend {
     requests.push(request);
     const method = (request.method ?? 'GET').toUpperCase();
     const url = request.url.replace(/^\//, '');
-    const path = url.startsWith(RUNNER_PROXY_URL) ? url.slice(RUNNER_PROXY_URL.length).split('?')[0] : url.split('?')[0];
+    const path = url.startsWith(RUNNER_PROXY_URL) ? url.slice(RUNNER_PROXY_URL.length).split('?')[0] : `/${url.split('?')[0]}`;
     const route = routes[`${method} ${path}`];
     const answer = typeof route === 'function' ? route(request) : route;
     return respond(request, answer ?? { status: 404, data: { message: 'plugin route match not found' } });

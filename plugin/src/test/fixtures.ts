@@ -5,7 +5,7 @@ import path from 'path';
  * Runner responses recorded from a real runner run against the local cloud (test/fixtures/runner-api/, written by
  * the runner's integration test). Never hand-written.
  */
-export const RUNNER_FIXTURES_DIR = path.resolve(__dirname, '../../../test/fixtures/runner-api');
+export const RUNNER_FIXTURES_DIR = process.env.RUNNER_FIXTURES_DIR ?? path.resolve(__dirname, '../../../test/fixtures/runner-api');
 
 export function runnerFixture<T>(name: string): T {
   const file = path.join(RUNNER_FIXTURES_DIR, name);

@@ -15,6 +15,8 @@ export const getTableStyles = (theme: GrafanaTheme2) => ({
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
   }),
   secondary: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  // Rally's SLA details span several lines.
+  detail: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, whiteSpace: 'pre-line' }),
   pre: css({
     whiteSpace: 'pre-wrap',
     fontFamily: theme.typography.fontFamilyMonospace,

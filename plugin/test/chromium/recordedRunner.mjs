@@ -6,7 +6,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const RECORDED_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/runner-api');
+export const RECORDED_DIR =
+  process.env.RUNNER_FIXTURES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/runner-api');
 
 const RECORDINGS = [
   [/^\/health$/, () => 'health.json'],

@@ -33,13 +33,13 @@ describe('AppConfig', () => {
 
   it('shows the saved runner URL and that a token is configured, without the token', () => {
     renderPage(<AppConfig {...props({ runnerUrl: 'http://runner:9101' }, true)} />, { role: OrgRole.Admin });
-    expect(screen.getByLabelText('Runner URL')).toHaveValue('http://runner:9101');
+    expect(screen.getByLabelText(/^Runner URL/)).toHaveValue('http://runner:9101');
     expect(screen.getByDisplayValue('configured')).toBeDisabled();
   });
 
   it('refuses to save a URL that is not http(s), and says what is expected', async () => {
     const { user, backend } = renderPage(<AppConfig {...props()} />, { role: OrgRole.Admin });
-    await user.type(screen.getByLabelText('Runner URL'), 'runner:9101');
+    await user.type(screen.getByLabelText(/^Runner URL/), 'runner:9101');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(screen.getByText(/must start with http:\/\/ or https:\/\//)).toBeInTheDocument();
     expect(backend.requests).toHaveLength(0);
@@ -50,7 +50,7 @@ describe('AppConfig', () => {
       role: OrgRole.Admin,
       backend: { 'POST /api/plugins/rallymonitor-openstack-app/settings': { status: 200, data: {} } },
     });
-    await user.type(screen.getByLabelText('Runner URL'), 'http://runner:9101/');
+    await user.type(screen.getByLabelText(/^Runner URL/), 'http://runner:9101/');
     await user.type(screen.getByPlaceholderText('Token'), 's3cret');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(reload).toHaveBeenCalled());
@@ -104,6 +104,6 @@ describe('AppConfig', () => {
     });
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
     expect(await screen.findByText('The runner rejected the token.')).toBeInTheDocument();
-    expect(screen.getByText(/RALLY_MONITOR_API_TOKEN/)).toBeInTheDocument();
+    expect(screen.getByText(/set the Runner token to the runner's RALLY_MONITOR_API_TOKEN/)).toBeInTheDocument();
   });
 });

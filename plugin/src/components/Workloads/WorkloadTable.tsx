@@ -46,7 +46,7 @@ export function WorkloadTable({ workloads }: { workloads: Workload[] }) {
               {w.sla.map((c) => (
                 <div key={c.criterion} aria-label={`SLA ${c.criterion} ${c.success ? 'passed' : 'failed'}`}>
                   <Icon name={c.success ? 'check' : 'times'} /> {c.criterion}
-                  <div className={styles.secondary}>{c.detail}</div>
+                  <div className={styles.detail}>{c.detail}</div>
                 </div>
               ))}
             </td>

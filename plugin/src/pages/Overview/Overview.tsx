@@ -38,16 +38,15 @@ export function Overview() {
     }
   };
 
-  const actions = isAdmin() ? (
-    <Button icon="play" onClick={onRunNow} disabled={startRun.running || health.data?.running}>
-      {health.data?.running ? 'Cycle running…' : 'Run now'}
-    </Button>
-  ) : undefined;
-
   return (
-    <PluginPage actions={actions}>
+    <PluginPage>
       <Stack direction="column" gap={2}>
         <Stack justifyContent="flex-end">
+          {isAdmin() && (
+            <Button icon="play" onClick={onRunNow} disabled={startRun.running || health.data?.running}>
+              {health.data?.running ? 'Cycle running…' : 'Run now'}
+            </Button>
+          )}
           <TimeRangePicker
             value={range}
             onChange={setRange}

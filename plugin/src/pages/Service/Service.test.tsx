@@ -21,7 +21,7 @@ describe('Service', () => {
       expect(row).toHaveTextContent(workload.key);
       for (const criterion of workload.sla) {
         expect(within(row).getByLabelText(`SLA ${criterion.criterion} ${criterion.success ? 'passed' : 'failed'}`)).toHaveTextContent(
-          criterion.detail
+          criterion.detail.replace(/\s+/g, ' ').trim()
         );
       }
     }
