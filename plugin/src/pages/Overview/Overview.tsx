@@ -2,9 +2,10 @@ import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, GrafanaTheme2 } from '@grafana/data';
 import { locationService, PluginPage } from '@grafana/runtime';
-import { Alert, Button, LoadingPlaceholder, Stack, TextLink, TimeRangePicker, useStyles2 } from '@grafana/ui';
+import { Alert, Button, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
 
 import type { Cycle, Health } from '../../api/types';
+import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
 import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert';
 import { StateBadge } from '../../components/StateBadge/StateBadge';
 import { StatusTimeline } from '../../components/StatusTimeline/StatusTimeline';
@@ -47,14 +48,7 @@ export function Overview() {
               {health.data?.running ? 'Cycle running…' : 'Run now'}
             </Button>
           )}
-          <TimeRangePicker
-            value={range}
-            onChange={setRange}
-            onChangeTimeZone={() => {}}
-            onMoveBackward={() => {}}
-            onMoveForward={() => {}}
-            onZoom={() => {}}
-          />
+          <TimeRangeControl value={range} onChange={setRange} />
           <Button variant="secondary" icon="sync" onClick={refresh} aria-label="Refresh" />
         </Stack>
         {startRun.error && <RunnerErrorAlert error={startRun.error} />}

@@ -53,6 +53,17 @@ describe('Runs', () => {
     await waitFor(() => expect(queryOf(historyRequests(backend.requests).at(-1)!).get('state')).toBe('timeout'));
   });
 
+  it("moves the time range with the picker's buttons", async () => {
+    const { backend, user } = renderPage(<Runs />, { route: `runs?${range}`, path: 'runs', backend: recordedRoutes(r) });
+    await screen.findByRole('table', { name: 'Runs' });
+    await user.click(screen.getByRole('button', { name: 'Move time range backwards' }));
+    const half = Math.round((r.span.to - r.span.from) / 2);
+    await waitFor(() => {
+      const query = queryOf(historyRequests(backend.requests).at(-1)!);
+      expect([query.get('from'), query.get('to')]).toEqual([String(r.span.from - half), String(r.span.to - half)]);
+    });
+  });
+
   it('says the runner is unreachable and how to fix it', async () => {
     renderPage(<Runs />, { route: `runs?${range}`, path: 'runs', backend: unreachableRoutes() });
     expect(await screen.findByText('Runner unreachable')).toBeInTheDocument();

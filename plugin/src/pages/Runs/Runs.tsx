@@ -2,9 +2,10 @@ import React, { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { dateTimeFormat, SelectableValue } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Button, Field, LoadingPlaceholder, Select, Stack, TextLink, TimeRangePicker, useStyles2 } from '@grafana/ui';
+import { Button, Field, LoadingPlaceholder, Select, Stack, TextLink, useStyles2 } from '@grafana/ui';
 
 import { CYCLE_STATUSES, CycleStatus, CycleSummary, SERVICE_NAMES, ServiceName } from '../../api/types';
+import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
 import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert';
 import { StateBadge } from '../../components/StateBadge/StateBadge';
 import { useHistoryPage } from '../../hooks/useRunner';
@@ -93,14 +94,7 @@ export function Runs() {
             />
           </Field>
           <Field label="Time range">
-            <TimeRangePicker
-              value={range}
-              onChange={setRange}
-              onChangeTimeZone={() => {}}
-              onMoveBackward={() => {}}
-              onMoveForward={() => {}}
-              onZoom={() => {}}
-            />
+            <TimeRangeControl value={range} onChange={setRange} />
           </Field>
         </Stack>
         {page.error ? (

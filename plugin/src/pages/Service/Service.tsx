@@ -2,10 +2,11 @@ import React, { useMemo } from 'react';
 import { useParams } from 'react-router-dom';
 import { dateTimeFormat } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, LinkButton, LoadingPlaceholder, Stack, TextLink, TimeRangePicker, useStyles2 } from '@grafana/ui';
+import { Alert, LinkButton, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
 
 import { artifactUrl } from '../../api/runnerApi';
 import { SERVICE_NAMES, ServiceName } from '../../api/types';
+import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
 import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert';
 import { StateBadge } from '../../components/StateBadge/StateBadge';
 import { LatencySparkline } from '../../components/Workloads/LatencySparkline';
@@ -96,14 +97,7 @@ function ServiceView({ service }: { service: ServiceName }) {
     <PluginPage subTitle={`Scenarios, SLA verdicts, latency and failures of ${service}`}>
       <Stack direction="column" gap={2}>
         <Stack justifyContent="flex-end">
-          <TimeRangePicker
-            value={range}
-            onChange={setRange}
-            onChangeTimeZone={() => {}}
-            onMoveBackward={() => {}}
-            onMoveForward={() => {}}
-            onZoom={() => {}}
-          />
+          <TimeRangeControl value={range} onChange={setRange} />
         </Stack>
         <h2>{service}</h2>
         {body}
