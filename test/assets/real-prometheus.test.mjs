@@ -228,4 +228,26 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
       { severity: 'warning', job: 'rally-monitor', instance: runnerAddress },
     );
   });
+
+  it('a Prometheus that scrapes no runner fires RallyRunnerNotScraped', async () => {
+    const notifiedBefore = webhook.notifications.length;
+    const blind = await startPrometheus(join(dir, 'blind'), {
+      name: 'blind',
+      rulesText: rulesForTests(readText('alerts', 'rally-monitor.rules.yml')),
+      runnerAddress: null,
+      alertmanagerAddress: `127.0.0.1:${alertmanager.port}`,
+      scrapeInterval: `${SCRAPE_INTERVAL_MS / 1000}s`,
+    });
+    try {
+      const alert = await waitFor('RallyRunnerNotScraped to reach the webhook', async () =>
+        webhook.notifications.slice(notifiedBefore).flatMap((n) => n.alerts)
+          .find((a) => a.status === 'firing' && a.labels.alertname === 'RallyRunnerNotScraped'), { timeoutMs: 60_000, log });
+      assert.deepEqual(
+        { severity: alert.labels.severity, job: alert.labels.job, prometheus: alert.labels.prometheus },
+        { severity: 'warning', job: 'rally-monitor', prometheus: 'blind' },
+      );
+    } finally {
+      await blind.daemon.stop();
+    }
+  });
 });

@@ -39,15 +39,19 @@ export async function startAlertmanager(dir, config) {
   return { daemon, url, port };
 }
 
-export async function startPrometheus(dir, { rulesText, runnerAddress, alertmanagerAddress, scrapeInterval = '2s' }) {
+/** With `runnerAddress` null, Prometheus scrapes nothing (a misconfigured Prometheus). */
+export async function startPrometheus(dir, { name = 'main', rulesText, runnerAddress, alertmanagerAddress, scrapeInterval = '2s' }) {
   const port = await freePort();
   mkdirSync(join(dir, 'prometheus'), { recursive: true });
   writeFileSync(join(dir, 'prometheus', 'rally-monitor.rules.yml'), rulesText);
   const config = {
-    global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
+    // As in any setup with several Prometheus servers, an external label keeps their alerts apart in Alertmanager.
+    global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval, external_labels: { prometheus: name } },
     rule_files: ['rally-monitor.rules.yml'],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanagerAddress] }] }] },
-    scrape_configs: [{ job_name: 'rally-monitor', metrics_path: '/metrics', static_configs: [{ targets: [runnerAddress] }] }],
+    scrape_configs: runnerAddress
+      ? [{ job_name: 'rally-monitor', metrics_path: '/metrics', static_configs: [{ targets: [runnerAddress] }] }]
+      : [],
   };
   const configFile = join(dir, 'prometheus', 'prometheus.yml');
   writeFileSync(configFile, stringify(config));
@@ -55,8 +59,7 @@ export async function startPrometheus(dir, { rulesText, runnerAddress, alertmana
     `--config.file=${configFile}`,
     `--storage.tsdb.path=${join(dir, 'prometheus', 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
-    '--web.enable-lifecycle',
-  ], { logFile: join(dir, 'prometheus.log') });
+      ], { logFile: join(dir, 'prometheus.log') });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('Prometheus to be ready', async () => daemon.alive && (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 60_000 })
     .catch((error) => { throw new Error(`${error.message}\n${daemon.tail()}`); });
