@@ -60,7 +60,7 @@ export function toRunnerError(e: unknown): RunnerApiError {
         return new RunnerApiError(
           'unreachable',
           'The runner is unreachable: Grafana could not connect to the runner URL.',
-          `${SETTINGS_HINT}, check the Runner URL, that the runner is running, and that the Grafana server can reach it (firewall, port ${'9101'} by default).`,
+          `${SETTINGS_HINT}, check the Runner URL, that the runner is running, and that the Grafana server can reach it (firewall; the runner listens on port 9101 by default).`,
           status,
           body
         );

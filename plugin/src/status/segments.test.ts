@@ -1,5 +1,6 @@
 import type { CycleSummary } from '../api/types';
-import { buildSegments, computeUptime, formatDuration, formatRatio, historyPoints, stateOfCode } from './segments';
+import { formatDuration, formatRatio } from '../utils/format';
+import { buildSegments, computeUptime, historyPoints, stateOfCode } from './segments';
 
 const MIN = 60_000;
 

@@ -1,9 +1,10 @@
-import React, { useCallback, useId, useMemo, useState } from 'react';
+import React, { useId, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, GrafanaTheme2, TimeZone } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 
-import { formatDuration, formatRatio, Segment, SegmentState, STATE_LABELS, Uptime } from '../../status/segments';
+import { Segment, SegmentState, STATE_LABELS, Uptime } from '../../status/segments';
+import { formatDuration, formatRatio } from '../../utils/format';
 
 export interface TimelineLane {
   /** Shown on the left of the lane. */
@@ -80,11 +81,10 @@ export function StatusTimeline({
     return lane === null || segment === null || lane === undefined ? null : { lane: Number(lane), segment: Number(segment) };
   };
 
-  const onMouseOver = useCallback((event: React.MouseEvent) => {
+  const onMouseOver = (event: React.MouseEvent) => {
     const cell = cellAt(event.target);
     setHover(cell ? { ...cell, x: event.clientX, y: event.clientY } : null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  };
 
   const onClick = (event: React.MouseEvent) => {
     const cell = cellAt(event.target);

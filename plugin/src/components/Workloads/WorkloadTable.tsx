@@ -2,11 +2,9 @@ import React from 'react';
 import { Icon, useStyles2 } from '@grafana/ui';
 
 import type { Workload } from '../../api/types';
-import { formatDuration } from '../../status/segments';
+import { formatDuration, formatSeconds } from '../../utils/format';
 import { getTableStyles } from '../../utils/styles';
 import { StateBadge } from '../StateBadge/StateBadge';
-
-const seconds = (s: number | undefined) => (s === undefined ? '-' : `${s.toFixed(2)} s`);
 
 /** Every workload of a service's task: state, iterations, SLA criteria with their verdicts, durations. */
 export function WorkloadTable({ workloads }: { workloads: Workload[] }) {
@@ -51,7 +49,7 @@ export function WorkloadTable({ workloads }: { workloads: Workload[] }) {
               ))}
             </td>
             <td>
-              {w.durationSeconds ? `${seconds(w.durationSeconds.p50)} / ${seconds(w.durationSeconds.p95)}` : '-'}
+              {w.durationSeconds ? `${formatSeconds(w.durationSeconds.p50)} / ${formatSeconds(w.durationSeconds.p95)}` : '-'}
             </td>
             <td>{formatDuration(w.loadDurationSeconds * 1000)}</td>
           </tr>

@@ -12,7 +12,7 @@ import { StatusTimeline } from '../../components/StatusTimeline/StatusTimeline';
 import { useHealth, useHistoryRange, useLatestCycle, useStartRun } from '../../hooks/useRunner';
 import { useTimeRange } from '../../hooks/useTimeRange';
 import { historyLanes } from '../../status/historyLanes';
-import { formatDuration, formatRatio } from '../../status/segments';
+import { formatDuration, formatRatio } from '../../utils/format';
 import { runLink, runsLink, serviceLink } from '../../utils/links';
 import { isAdmin } from '../../utils/roles';
 import { getTableStyles } from '../../utils/styles';

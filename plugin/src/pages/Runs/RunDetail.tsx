@@ -9,7 +9,7 @@ import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert'
 import { StateBadge } from '../../components/StateBadge/StateBadge';
 import { FailureList, WorkloadTable } from '../../components/Workloads/WorkloadTable';
 import { useRun } from '../../hooks/useRunner';
-import { formatDuration } from '../../status/segments';
+import { formatDuration } from '../../utils/format';
 import { runsLink } from '../../utils/links';
 import { getTableStyles } from '../../utils/styles';
 

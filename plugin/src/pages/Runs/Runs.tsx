@@ -10,7 +10,7 @@ import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert'
 import { StateBadge } from '../../components/StateBadge/StateBadge';
 import { useHistoryPage } from '../../hooks/useRunner';
 import { useTimeRange } from '../../hooks/useTimeRange';
-import { formatDuration } from '../../status/segments';
+import { formatDuration } from '../../utils/format';
 import { runLink } from '../../utils/links';
 import { getTableStyles } from '../../utils/styles';
 

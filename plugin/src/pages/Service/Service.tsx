@@ -14,10 +14,9 @@ import { FailureList, WorkloadTable } from '../../components/Workloads/WorkloadT
 import { useLatestCycle, useServiceRuns } from '../../hooks/useRunner';
 import { useTimeRange } from '../../hooks/useTimeRange';
 import { actionLatencies } from '../../status/latency';
+import { formatSeconds } from '../../utils/format';
 import { runLink, runsLink } from '../../utils/links';
 import { getTableStyles } from '../../utils/styles';
-
-const seconds = (s: number) => `${s.toFixed(2)} s`;
 
 export function Service() {
   const { service = '' } = useParams();
@@ -127,8 +126,8 @@ function ServiceView({ service }: { service: ServiceName }) {
                       {a.action}
                       <div className={styles.secondary}>{a.workload}</div>
                     </td>
-                    <td>{seconds(last.p50)}</td>
-                    <td>{seconds(last.p95)}</td>
+                    <td>{formatSeconds(last.p50)}</td>
+                    <td>{formatSeconds(last.p95)}</td>
                     <td>
                       <LatencySparkline points={a.points} label={a.id} />
                       <span className={styles.secondary}>{a.points.length} cycles</span>

@@ -146,6 +146,33 @@ function statusFrames(items: HistoryItem[]) {
   });
 }
 
+/** The props Grafana's PanelRenderer gives a panel, for data frames over an absolute range. */
+function panelElement(plugin: any, frames: grafanaData.DataFrame[], from: number, to: number, width: number, height: number, key = 0) {
+  const Panel = plugin.panel;
+  const timeRange = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
+  return (
+    <Panel
+      key={key}
+      id={1}
+      data={{ series: frames, state: LoadingState.Done, timeRange }}
+      timeRange={timeRange}
+      timeZone="utc"
+      options={plugin.defaults}
+      fieldConfig={{ defaults: {}, overrides: [] }}
+      width={width}
+      height={height}
+      title="Service status"
+      transparent={false}
+      renderCounter={key}
+      replaceVariables={(s: string) => s}
+      onOptionsChange={() => {}}
+      onFieldConfigChange={() => {}}
+      onChangeTimeRange={() => {}}
+      eventBus={{ subscribe: () => ({ unsubscribe() {} }), getStream: () => rxjs.EMPTY, publish() {} }}
+    />
+  );
+}
+
 async function renderPanel({ from, to, theme, width, height }: { from: number; to: number; theme: 'dark' | 'light'; width: number; height: number }) {
   // Like a failed Prometheus query: the panel gets no series.
   const history: any = await rxjs
@@ -153,30 +180,11 @@ async function renderPanel({ from, to, theme, width, height }: { from: number; t
     .catch(() => ({ data: { items: [] } }));
   const frames = statusFrames(history.data.items);
   const { plugin } = await System.import(`/public/plugins/${APP_ID}/panels/statustimeline/module.js`);
-  const Panel = plugin.panel;
-  const timeRange = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
   root.render(
     themed(
       theme,
       <div style={{ width, height }} data-testid="host-panel">
-        <Panel
-          id={1}
-          data={{ series: frames, state: LoadingState.Done, timeRange }}
-          timeRange={timeRange}
-          timeZone="utc"
-          options={plugin.defaults}
-          fieldConfig={{ defaults: {}, overrides: [] }}
-          width={width}
-          height={height}
-          title="Service status"
-          transparent={false}
-          renderCounter={0}
-          replaceVariables={(s: string) => s}
-          onOptionsChange={() => {}}
-          onFieldConfigChange={() => {}}
-          onChangeTimeRange={() => {}}
-          eventBus={{ subscribe: () => ({ unsubscribe() {} }), getStream: () => rxjs.EMPTY, publish() {} }}
-        />
+        {panelElement(plugin, frames, from, to, width, height)}
       </div>
     )
   );
@@ -222,8 +230,6 @@ async function benchPanel({ lanes, points, iterations }: { lanes: number; points
   const to = Date.parse('2026-11-22T00:00:00Z');
   const from = to - points * stepMs;
   const { plugin } = await System.import(`/public/plugins/${APP_ID}/panels/statustimeline/module.js`);
-  const Panel = plugin.panel;
-  const timeRange = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
   const theme = createTheme({ colors: { mode: 'dark' } });
   const times: number[] = [];
   let cells = 0;
@@ -232,27 +238,7 @@ async function benchPanel({ lanes, points, iterations }: { lanes: number; points
     const start = performance.now();
     flushSync(() =>
       root.render(
-        <grafanaUI.ThemeContext.Provider value={theme}>
-          <Panel
-            key={i}
-            id={1}
-            data={{ series: frames, state: LoadingState.Done, timeRange }}
-            timeRange={timeRange}
-            timeZone="utc"
-            options={plugin.defaults}
-            fieldConfig={{ defaults: {}, overrides: [] }}
-            width={1200}
-            height={400}
-            title="bench"
-            transparent={false}
-            renderCounter={i}
-            replaceVariables={(s: string) => s}
-            onOptionsChange={() => {}}
-            onFieldConfigChange={() => {}}
-            onChangeTimeRange={() => {}}
-            eventBus={{ subscribe: () => ({ unsubscribe() {} }), getStream: () => rxjs.EMPTY, publish() {} }}
-          />
-        </grafanaUI.ThemeContext.Provider>
+        <grafanaUI.ThemeContext.Provider value={theme}>{panelElement(plugin, frames, from, to, 1200, 400, i)}</grafanaUI.ThemeContext.Provider>
       )
     );
     times.push(performance.now() - start);
