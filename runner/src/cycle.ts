@@ -10,6 +10,7 @@ import { cycleStatusOf, NO_ARTIFACTS, type Cycle, type CycleTrigger, type Servic
 import { authenticate, endpointsOf, type KeystoneToken } from './openstack/keystone.js';
 import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
 import type { Rally } from './rally/rally.js';
+import { taskArgs } from './rally/task-args.js';
 import { serviceVerdict } from './rally/verdict.js';
 import { redact, redactFile } from './redact.js';
 import type { HistoryStore } from './history/store.js';
@@ -117,16 +118,6 @@ async function plan(deps: CycleDeps, scenariosDir: string, at: string): Promise<
   return { tested, inCatalog, results, token };
 }
 
-function taskArgs(config: Config, detected: readonly ServiceName[]): Record<string, unknown> {
-  return {
-    iterations: config.iterations,
-    concurrency: config.concurrency,
-    services: detected,
-    flavor: config.novaFlavor,
-    image: config.novaImage,
-  };
-}
-
 export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<Cycle> {
   const { config, store, logger } = deps;
   const scenariosDir = deps.scenariosDir ?? DEFAULT_SCENARIOS_DIR;
@@ -162,7 +153,7 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     }
     request.onProgress?.({ kind: 'service-start', service, index, total: tested.length });
     const endpointUrls = token ? endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName) : [];
-    const result = await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), taskArgs(config, inCatalog), endpointUrls, stop, timeout);
+    const result = await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), taskArgs(config, service, inCatalog), endpointUrls, stop, timeout);
     results.set(service, result);
     await store.saveServiceResult(request.id, result);
     log.info({ service, state: result.state, reason: result.reason, durationSeconds: result.durationSeconds, task: result.taskUuid }, 'service task finished');

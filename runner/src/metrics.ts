@@ -32,6 +32,10 @@ export class RunnerMetrics {
   constructor(labels: { cloud: string; region: string }, version: string) {
     this.registry.setDefaultLabels(labels);
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names these gauges with a counter's _total suffix, which `promtool check metrics` rejects.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(name);
+    }
     const registers = [this.registry];
     const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers });
     this.serviceStatus = gauge('rally_service_status', 'State of the service in the last cycle: 1 pass, 0 fail, -1 error.', ['service']);

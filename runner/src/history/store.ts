@@ -210,10 +210,14 @@ export class HistoryStore {
     this.cycles.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** The newest cycle that tested something (skipped cycles are bookkeeping, not results). */
+  /**
+   * The newest cycle that ran to its end or its deadline. Skipped cycles tested nothing, and an aborted one holds
+   * only the services done before the stop, so neither stands for the cloud's current state.
+   */
   latest(): Cycle | null {
     for (let i = this.cycles.length - 1; i >= 0; i -= 1) {
-      if (this.cycles[i]!.status !== 'skipped') return this.cycles[i]!;
+      const status = this.cycles[i]!.status;
+      if (status !== 'skipped' && status !== 'aborted') return this.cycles[i]!;
     }
     return null;
   }

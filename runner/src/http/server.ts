@@ -50,11 +50,19 @@ export interface ServerOptions {
   protectReads: boolean;
   /** The cleanup monitor behind /api/cleanup; without one those routes answer 404. */
   cleanup?: CleanupMonitor | null;
+  /** Told of every route as it is registered (the contract test compares them with docs/api.md). */
+  onRoute?: (method: string, url: string) => void;
 }
 
 export function buildServer(options: ServerOptions) {
   const { monitor, metrics } = options;
   const app = Fastify({ loggerInstance: options.logger, disableRequestLogging: true, trustProxy: false });
+  if (options.onRoute) {
+    const tell = options.onRoute;
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) if (method !== 'HEAD') tell(method, route.url);
+    });
+  }
 
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof ApiError) return sendError(reply, error);

@@ -49,8 +49,28 @@ export function environmentSpec(credentials: OpenStackCredentials): Record<strin
   };
 }
 
+/** Wall time during which at least one Rally process ran: what the runner's own overhead is measured against. */
+class BusyClock {
+  private active = 0;
+  private since = 0;
+  private total = 0;
+
+  enter(): void {
+    if (this.active++ === 0) this.since = performance.now();
+  }
+
+  leave(): void {
+    if (--this.active === 0) this.total += performance.now() - this.since;
+  }
+
+  seconds(): number {
+    return (this.total + (this.active > 0 ? performance.now() - this.since : 0)) / 1000;
+  }
+}
+
 export class Rally {
   readonly configFile: string;
+  private readonly busy = new BusyClock();
 
   constructor(readonly options: RallyOptions) {
     this.configFile = join(options.home, 'rally.conf');
@@ -63,11 +83,23 @@ export class Rally {
       LANG: 'C.UTF-8',
       // Rally's SQLAlchemy layer prints pages of deprecation warnings that bury the lines that matter.
       PYTHONWARNINGS: 'ignore',
+      // Unbuffered, so the kept log interleaves Rally's stdout and stderr in the order they happened.
+      PYTHONUNBUFFERED: '1',
     };
   }
 
-  private run(args: readonly string[], extra: Partial<Parameters<typeof runInProcessGroup>[2]> = {}): Promise<GroupRunResult> {
-    return runInProcessGroup(this.options.bin, ['--config-file', this.configFile, ...args], { env: this.env(), ...extra });
+  private async run(args: readonly string[], extra: Partial<Parameters<typeof runInProcessGroup>[2]> = {}): Promise<GroupRunResult> {
+    this.busy.enter();
+    try {
+      return await runInProcessGroup(this.options.bin, ['--config-file', this.configFile, ...args], { env: this.env(), ...extra });
+    } finally {
+      this.busy.leave();
+    }
+  }
+
+  /** Seconds of wall time so far during which a Rally process ran. */
+  busySeconds(): number {
+    return this.busy.seconds();
   }
 
   private async must(what: string, args: readonly string[], signal?: AbortSignal): Promise<string> {

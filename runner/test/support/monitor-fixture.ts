@@ -1,0 +1,34 @@
+// A runner wired as `serve` wires it, minus the network listener, for tests of the API and the metrics.
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { HistoryStore } from '../../src/history/store.js';
+import { buildServer } from '../../src/http/server.js';
+import { RunnerMetrics } from '../../src/metrics.js';
+import { Monitor } from '../../src/monitor.js';
+import { Rally } from '../../src/rally/rally.js';
+import { tempDir } from '../helpers.js';
+
+export const API_TOKEN = 'unit-test-token-0123456789';
+
+export async function monitorFixture(env: Record<string, string> = {}) {
+  const dataDir = await tempDir();
+  const config = loadConfig({
+    // Nothing listens on port 9: a cycle ends at once with Keystone unreachable, without Rally.
+    OS_AUTH_URL: 'http://127.0.0.1:9/v3', OS_USERNAME: 'admin', OS_PASSWORD: 'unit-test-password', OS_PROJECT_NAME: 'admin',
+    RALLY_MONITOR_DATA_DIR: dataDir, RALLY_MONITOR_API_TOKEN: API_TOKEN, ...env,
+  });
+  const logger = pino({ level: 'silent' });
+  const store = new HistoryStore(join(dataDir, 'runs'));
+  await store.open();
+  const rally = new Rally({ bin: 'rally', home: join(dataDir, 'rally'), envName: 'unit' });
+  const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, '0.0.0-test');
+  const monitor = new Monitor({ config, rally, store, logger, secrets: ['unit-test-password'], metrics });
+  const routes: [string, string][] = [];
+  const app = buildServer({
+    monitor, metrics, logger, apiToken: config.apiToken, protectReads: config.protectReads,
+    onRoute: (method, url) => routes.push([method, url]),
+  });
+  await app.ready();
+  return { app, monitor, metrics, store, config, dataDir, routes };
+}

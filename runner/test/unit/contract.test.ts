@@ -1,0 +1,58 @@
+// docs/metrics.md and docs/api.md are the contract the plugin, dashboards and alerts are written against.
+// These tests fail when the runner and the docs drift apart, in either direction.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { REPO_DIR } from '../helpers.js';
+import { monitorFixture } from '../support/monitor-fixture.js';
+
+async function section(doc: string, marker: string): Promise<string[]> {
+  const text = await readFile(join(REPO_DIR, 'docs', doc), 'utf8');
+  const start = text.indexOf(`<!-- ${marker}:start -->`);
+  const end = text.indexOf(`<!-- ${marker}:end -->`);
+  assert.ok(start >= 0 && end > start, `docs/${doc} lacks the ${marker} markers`);
+  return text.slice(start, end).split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| name') && !line.startsWith('| method') && !line.startsWith('|---'));
+}
+
+const DEFAULT_METRIC = /^(process_|nodejs_)/;
+
+describe('contract: docs/metrics.md', () => {
+  it('lists exactly the metrics the runner exports, with their types and labels', async () => {
+    const documented = new Map(
+      (await section('metrics.md', 'metrics-table')).map((row) => {
+        const cells = row.split('|').map((c) => c.trim());
+        const name = cells[1]!.replace(/`/g, '');
+        const labels = cells[3]!.split(',').map((l) => l.replace(/`/g, '').trim()).filter(Boolean).sort();
+        return [name, { type: cells[2]!, labels }];
+      }),
+    );
+    const { metrics } = await monitorFixture();
+    const exported = new Map(
+      (await metrics.registry.getMetricsAsJSON())
+        .filter((m) => !DEFAULT_METRIC.test(m.name))
+        .map((m) => [m.name, { type: String(m.type), labels: [] as string[] }]),
+    );
+    // Label names come from the metric objects (values may be empty before the first cycle).
+    for (const name of exported.keys()) {
+      const metric = metrics.registry.getSingleMetric(name) as unknown as { labelNames: string[] };
+      exported.get(name)!.labels = [...metric.labelNames].sort();
+    }
+    assert.deepEqual([...exported.keys()].sort(), [...documented.keys()].sort(), 'metric names');
+    for (const [name, doc] of documented) {
+      assert.deepEqual(exported.get(name), doc, `type and labels of ${name}`);
+    }
+  });
+});
+
+describe('contract: docs/api.md', () => {
+  it('lists exactly the routes the runner serves', async () => {
+    const documented = (await section('api.md', 'api-routes')).map((row) => {
+      const cells = row.split('|').map((c) => c.trim());
+      return `${cells[1]} ${cells[2]!.replace(/`/g, '')}`;
+    });
+    const { routes } = await monitorFixture();
+    const served = [...new Set(routes.map(([method, url]) => `${method} ${url}`))];
+    assert.deepEqual(served.sort(), documented.sort());
+  });
+});

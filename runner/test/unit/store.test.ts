@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { writeFileAtomic } from '../../src/history/atomic.js';
+import { HistoryStore, isRunId, newRunId } from '../../src/history/store.js';
+import type { Cycle, ServiceResult } from '../../src/model.js';
+import { NO_ARTIFACTS } from '../../src/model.js';
+import { tempDir } from '../helpers.js';
+
+function serviceResult(state: ServiceResult['state']): ServiceResult {
+  return {
+    service: 'keystone', state, taskUuid: null, taskStatus: 'finished', rallyExitCode: 0, startedAt: null,
+    finishedAt: null, durationSeconds: 1, artifacts: { ...NO_ARTIFACTS }, workloads: [],
+  };
+}
+
+function cycleAt(at: Date, status: Cycle['status'] = 'pass'): Cycle {
+  const iso = at.toISOString();
+  return {
+    id: newRunId(at), cloud: 'c', region: 'r', trigger: 'schedule', status, startedAt: iso, finishedAt: iso,
+    durationSeconds: 1, services: [serviceResult(status === 'fail' ? 'fail' : 'pass')],
+  };
+}
+
+describe('writeFileAtomic', () => {
+  it('replaces the whole file and leaves no temporary file behind', async () => {
+    const dir = await tempDir();
+    const target = join(dir, 'record.json');
+    await writeFile(target, 'old');
+    await writeFileAtomic(target, 'new content');
+    assert.equal(await readFile(target, 'utf8'), 'new content');
+    assert.deepEqual(await readdir(dir), ['record.json']);
+  });
+
+  it('leaves the old content when the write cannot complete', async () => {
+    const dir = await tempDir();
+    const target = join(dir, 'record.json');
+    await writeFile(target, 'old');
+    await assert.rejects(writeFileAtomic(join(dir, 'missing-dir', 'record.json'), 'x'));
+    assert.equal(await readFile(target, 'utf8'), 'old');
+  });
+});
+
+describe('HistoryStore', () => {
+  it('makes ids that sort by time and validates them before any path is built', async () => {
+    const early = newRunId(new Date('2026-01-01T00:00:00Z'));
+    const late = newRunId(new Date('2026-01-02T00:00:00Z'));
+    assert.ok(isRunId(early) && early < late);
+    assert.match(early, /^20260101T000000Z-[0-9a-f]{6}$/);
+    const store = new HistoryStore(await tempDir());
+    assert.throws(() => store.runDir('../../etc'), /invalid run id/);
+    assert.throws(() => store.artifactPath('20260101T000000Z-abcdeg', 'keystone', 'html'), /invalid run id/);
+  });
+
+  it('reads back what it recorded after a restart', async () => {
+    const root = await tempDir();
+    const store = new HistoryStore(root);
+    await store.open();
+    const older = cycleAt(new Date(Date.now() - 60_000));
+    const newer = cycleAt(new Date(), 'fail');
+    await store.finishCycle(older);
+    await store.finishCycle(newer);
+    const reopened = new HistoryStore(root);
+    assert.deepEqual(await reopened.open(), { loaded: 2, corrupt: 0, recovered: 0 });
+    assert.equal(reopened.latest()?.id, newer.id);
+    assert.deepEqual(reopened.get(older.id), older);
+  });
+
+  it('skips a corrupt record with a warning instead of crashing', async () => {
+    const root = await tempDir();
+    const good = cycleAt(new Date());
+    const store = new HistoryStore(root);
+    await store.open();
+    await store.finishCycle(good);
+    const brokenId = newRunId(new Date(Date.now() - 1000));
+    await mkdir(join(root, brokenId));
+    await writeFile(join(root, brokenId, 'cycle.json'), '{"id": "trunc');
+    const warnings: string[] = [];
+    const reopened = new HistoryStore(root, (message, details) => warnings.push(`${message} ${JSON.stringify(details)}`));
+    assert.deepEqual(await reopened.open(), { loaded: 1, corrupt: 1, recovered: 0 });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, new RegExp(brokenId));
+    assert.ok(existsSync(join(root, brokenId, 'cycle.json')), 'the corrupt record is kept for a person to look at');
+  });
+
+  it('closes a cycle interrupted by a kill as aborted, keeping the services that finished', async () => {
+    const root = await tempDir();
+    const store = new HistoryStore(root);
+    await store.open();
+    const id = newRunId();
+    await store.beginCycle({ id, startedAt: new Date().toISOString(), trigger: 'api', cloud: 'c', region: 'r' });
+    await store.saveServiceResult(id, serviceResult('pass'));
+    const reopened = new HistoryStore(root);
+    assert.deepEqual(await reopened.open(), { loaded: 1, corrupt: 0, recovered: 1 });
+    const cycle = reopened.get(id)!;
+    assert.equal(cycle.status, 'aborted');
+    assert.equal(cycle.trigger, 'api');
+    assert.deepEqual(cycle.services.map((s) => [s.service, s.state]), [['keystone', 'pass']]);
+    assert.equal(reopened.latest(), null, 'an aborted cycle is not the current state');
+    assert.ok(!existsSync(join(root, id, 'running.json')));
+    assert.deepEqual(await new HistoryStore(root).open(), { loaded: 1, corrupt: 0, recovered: 0 }, 'recovered once, then an ordinary record');
+  });
+
+  it('prunes cycles past the retention with their reports, and keeps the rest', async () => {
+    const root = await tempDir();
+    const store = new HistoryStore(root);
+    await store.open();
+    const now = new Date('2026-11-22T12:00:00Z');
+    const old = cycleAt(new Date('2026-11-10T12:00:00Z'));
+    const recent = cycleAt(new Date('2026-11-20T12:00:00Z'));
+    await store.finishCycle(old);
+    await store.finishCycle(recent);
+    await writeFile(store.artifactPath(old.id, 'keystone', 'html'), '<html>');
+    const strayId = newRunId(new Date('2026-11-01T00:00:00Z'));
+    await mkdir(join(root, strayId));
+    await utimes(join(root, strayId), new Date('2026-11-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z'));
+    assert.equal(await store.prune(7, now), 2);
+    assert.deepEqual((await readdir(root)).sort(), [recent.id]);
+    assert.equal(store.get(old.id), null);
+    assert.equal(store.count(), 1);
+  });
+
+  it('pages the history newest first, filtered by time, service and state', async () => {
+    const store = new HistoryStore(await tempDir());
+    await store.open();
+    const base = Date.parse('2026-11-22T00:00:00Z');
+    const cycles = [0, 1, 2, 3, 4].map((i) => cycleAt(new Date(base + i * 3_600_000), i === 2 ? 'fail' : 'pass'));
+    for (const c of cycles) await store.finishCycle(c);
+    const page1 = store.query({ limit: 2 });
+    assert.deepEqual(page1.items.map((c) => c.id), [cycles[4]!.id, cycles[3]!.id]);
+    assert.equal(page1.total, 5);
+    const page2 = store.query({ limit: 2, cursor: page1.nextCursor! });
+    assert.deepEqual(page2.items.map((c) => c.id), [cycles[2]!.id, cycles[1]!.id]);
+    const page3 = store.query({ limit: 2, cursor: page2.nextCursor! });
+    assert.deepEqual(page3.items.map((c) => c.id), [cycles[0]!.id]);
+    assert.equal(page3.nextCursor, null);
+    const ranged = store.query({ limit: 50, from: new Date(base + 3_600_000), to: new Date(base + 3 * 3_600_000) });
+    assert.deepEqual(ranged.items.map((c) => c.id), [cycles[3]!.id, cycles[2]!.id, cycles[1]!.id]);
+    assert.deepEqual(store.query({ limit: 50, service: 'keystone', state: 'fail' }).items.map((c) => c.id), [cycles[2]!.id]);
+    assert.deepEqual(store.query({ limit: 50, service: 'nova' }).items, []);
+    assert.deepEqual(store.query({ limit: 50, state: 'fail' }).items.map((c) => c.status), ['fail']);
+    assert.equal('workloads' in page1.items[0]!.services[0]!, false, 'summaries leave the details out');
+  });
+});

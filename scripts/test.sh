@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, then runs every test: unit tests, the plugin's tests, the asset checks
+# (dashboards, alert rules with promtool), and the integration tests against a real local OpenStack, a real Rally,
+# a real Prometheus and Alertmanager, and real headless Chromium.
+#
+# A cloud is brought up fresh under a temp dir and taken down at the end. To reuse a running one (development),
+# set RALLY_MONITOR_TEST_CLOUD_DIR to its CLOUD_DIR. TEST_PHASES="build runner-unit ..." runs only those phases.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+bash scripts/ensure.sh all || exit 1
+# Node 24 from the `node` devDependency, whatever the system Node is.
+export PATH="$ROOT/node_modules/.bin:$PATH"
+echo "node $(node --version), rally $(rally --version 2>/dev/null | tail -1)"
+
+PHASES=${TEST_PHASES:-"build runner-unit plugin assets cloud runner-integration e2e plugin-e2e"}
+failed=()
+wanted() { [[ " $PHASES " == *" $1 "* ]]; }
+phase() {
+  local name=$1 started=$SECONDS
+  shift
+  wanted "$name" || return 0
+  echo "=== $name"
+  if "$@"; then
+    echo "=== $name: ok in $((SECONDS - started)) s"
+  else
+    echo "=== $name: FAILED after $((SECONDS - started)) s"
+    failed+=("$name")
+  fi
+}
+
+cloud_up() {
+  if [[ -n ${RALLY_MONITOR_TEST_CLOUD_DIR:-} ]]; then
+    echo "reusing the cloud in $RALLY_MONITOR_TEST_CLOUD_DIR"
+    CLOUD_DIR=$RALLY_MONITOR_TEST_CLOUD_DIR bash test/cloud/cloud.sh up
+    return
+  fi
+  OWN_CLOUD_DIR=$(mktemp -d /tmp/rally-monitor-test-cloud.XXXXXX)
+  trap 'CLOUD_DIR=$OWN_CLOUD_DIR bash test/cloud/cloud.sh down >/dev/null 2>&1 || true' EXIT
+  CLOUD_DIR=$OWN_CLOUD_DIR bash test/cloud/cloud.sh up || return 1
+  export RALLY_MONITOR_TEST_CLOUD_DIR=$OWN_CLOUD_DIR
+}
+
+phase build npm run build
+phase runner-unit npm test --workspace runner
+phase plugin npm test --workspace plugin
+phase assets node --test --test-concurrency=1 test/assets/
+phase cloud cloud_up
+if [[ " ${failed[*]} " == *" cloud "* ]]; then
+  echo "the local cloud did not come up; skipping the phases that need it"
+  PHASES=$(sed 's/runner-integration//; s/plugin-e2e//; s/e2e//' <<<"$PHASES")
+fi
+phase runner-integration npm run test:integration --workspace runner
+[[ -d test/e2e ]] && phase e2e node --test --test-concurrency=1 test/e2e/
+phase plugin-e2e npm run test:e2e --workspace plugin --if-present
+
+if ((${#failed[@]})); then
+  echo "FAILED phases: ${failed[*]}"
+  exit 1
+fi
+echo "all test phases passed: $PHASES"
