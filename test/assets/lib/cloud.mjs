@@ -21,7 +21,9 @@ function cloudSh(dir, args, { timeoutMs = 900_000 } = {}) {
 }
 
 function runningCloudDir() {
-  if (process.env.CLOUD_DIR) return process.env.CLOUD_DIR;
+  // scripts/test.sh names the cloud it brought up; CLOUD_DIR is cloud.sh's own variable.
+  const named = process.env.RALLY_MONITOR_TEST_CLOUD_DIR || process.env.CLOUD_DIR;
+  if (named) return named;
   if (!existsSync(PORT_MARKER)) return null;
   const dir = readFileSync(PORT_MARKER, 'utf8').trim();
   const status = spawnSync('bash', [repoPath('test', 'cloud', 'cloud.sh'), 'status', 'keystone'], { env: { ...process.env, CLOUD_DIR: dir } });
