@@ -34,6 +34,8 @@ function progressPrinter(write: (line: string) => void) {
       write(`detected: testing ${event.tested.join(', ') || 'nothing'}${event.absent.length ? `; absent: ${event.absent.join(', ')}` : ''}`);
     } else if (event.kind === 'service-start') {
       write(`[${event.index + 1}/${event.total}] ${event.service}: running Rally task...`);
+    } else if (event.kind === 'workload-done') {
+      write(`      ${event.service}: workload ${event.completed} of ${event.total} done`);
     } else {
       const r = event.result;
       write(`[${event.index + 1}/${event.total}] ${event.service}: ${r.state.toUpperCase()} in ${r.durationSeconds?.toFixed(1)} s${r.reason ? ` - ${r.reason}` : ''}`);

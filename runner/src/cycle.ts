@@ -18,9 +18,13 @@ import { CATALOG_TYPES, SERVICE_NAMES, type ServiceName } from './services.js';
 
 export const DEFAULT_SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
+// Rally logs "Finished workload 1/8 of subtask 1  (completed 1 of 8 in general)." after each workload.
+const WORKLOAD_DONE = /completed (\d+) of (\d+) in general/;
+
 export type ProgressEvent =
   | { kind: 'detected'; tested: ServiceName[]; absent: ServiceName[] }
   | { kind: 'service-start'; service: ServiceName; index: number; total: number }
+  | { kind: 'workload-done'; service: ServiceName; completed: number; total: number }
   | { kind: 'service-done'; service: ServiceName; index: number; total: number; result: ServiceResult };
 
 /**
@@ -35,6 +39,8 @@ export interface CycleHooks {
 export interface CycleDeps {
   config: Config;
   hooks?: CycleHooks;
+  /** Called as soon as the record is stored, before any hook, so readers never see a record without its metrics. */
+  onRecorded?: (cycle: Cycle) => void;
   rally: Rally;
   store: HistoryStore;
   logger: Logger;
@@ -153,7 +159,7 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     }
     request.onProgress?.({ kind: 'service-start', service, index, total: tested.length });
     const endpointUrls = token ? endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName) : [];
-    const result = await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), taskArgs(config, service, inCatalog), endpointUrls, stop, timeout);
+    const result = await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), taskArgs(config, service, inCatalog), endpointUrls, stop, timeout, request.onProgress);
     results.set(service, result);
     await store.saveServiceResult(request.id, result);
     log.info({ service, state: result.state, reason: result.reason, durationSeconds: result.durationSeconds, task: result.taskUuid }, 'service task finished');
@@ -182,6 +188,7 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     services,
   };
   await store.finishCycle(cycle);
+  deps.onRecorded?.(cycle);
   if (tested.length > 0) await runHook(log, 'afterCycle', () => deps.hooks?.afterCycle?.(cycle));
   log.info({ status, durationSeconds: cycle.durationSeconds, tested: tested.length }, 'cycle finished');
   return cycle;
@@ -196,6 +203,7 @@ async function runServiceTask(
   endpointUrls: string[],
   stop: AbortSignal,
   timeout: AbortSignal,
+  onProgress?: (event: ProgressEvent) => void,
 ): Promise<ServiceResult> {
   const { store, rally, secrets } = deps;
   const started = Date.now();
@@ -205,7 +213,15 @@ async function runServiceTask(
     junit: store.artifactPath(cycleId, service, 'junit'),
     log: store.artifactPath(cycleId, service, 'log'),
   };
-  const run = await rally.startTask(taskFile, args, { tag: cycleId, logFile: paths.log, signal: stop });
+  const run = await rally.startTask(taskFile, args, {
+    tag: cycleId,
+    logFile: paths.log,
+    signal: stop,
+    onLine: (line) => {
+      const done = WORKLOAD_DONE.exec(line);
+      if (done) onProgress?.({ kind: 'workload-done', service, completed: Number(done[1]), total: Number(done[2]) });
+    },
+  });
   const artifacts = { ...NO_ARTIFACTS, log: true };
   let parsed: ParsedReport | null = null;
   let problem: string | null = null;

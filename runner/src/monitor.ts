@@ -75,10 +75,12 @@ export class Monitor {
     const controller = new AbortController();
     this.deps.metrics.setRunning(true);
     this.logger.info({ cycle: id, trigger }, 'cycle started');
-    const done = runCycle(this.deps, { id, trigger, signal: controller.signal, ...(this.onProgress ? { onProgress: this.onProgress } : {}) })
+    const onRecorded = (cycle: Cycle) => {
+      if (cycle.status !== 'aborted') this.deps.metrics.showCycle(cycle);
+      this.deps.metrics.countRun(cycle.status);
+    };
+    const done = runCycle({ ...this.deps, onRecorded }, { id, trigger, signal: controller.signal, ...(this.onProgress ? { onProgress: this.onProgress } : {}) })
       .then(async (cycle) => {
-        this.deps.metrics.showCycle(cycle);
-        this.deps.metrics.countRun(cycle.status);
         await this.prune();
         return cycle;
       })

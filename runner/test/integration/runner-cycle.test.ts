@@ -79,6 +79,7 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     assert.equal(code, 0, `run-once exited ${code}\n${stdout}\n${stderr.slice(-4000)}`);
     assert.match(stderr, /\[1\/1\] keystone: running Rally task/);
+    assert.match(stderr, /keystone: workload 1 of \d+ done/);
     assert.match(stderr, /\[1\/1\] keystone: PASS in \d+\.\d s/);
     assert.match(stdout, /^keystone\s+PASS\s+\d+\.\d s\s+\d+\/\d+/m);
     assert.match(stdout, /^nova\s+ABSENT/m);
@@ -180,7 +181,7 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
       assert.equal(junit.status, 200);
       assert.match(await junit.text(), /<testsuite[^>]+tests="\d+"/);
       const log = await runner.request(`/api/runs/${secondCycleId}/rally.log`);
-      assert.match(await log.text(), /Task\s+[0-9a-f-]{36}: started/, 'the log holds what `rally task start` printed');
+      assert.match(await log.text(), /^Task .*[0-9a-f-]{36}: started$/m, 'the log holds what `rally task start` printed');
       const none = await runner.request(`/api/runs/${secondCycleId}/junit.xml?service=nova`);
       assert.equal(none.status, 404);
     });
