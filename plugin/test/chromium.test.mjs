@@ -24,15 +24,19 @@ async function closedPort() {
 describe('plugin in headless Chromium', { timeout: 180_000 }, () => {
   let runner;
   let expected;
+  let health;
 
   before(async () => {
     if (process.env.RUNNER_URL) {
       runner = { url: process.env.RUNNER_URL, token: process.env.RUNNER_TOKEN ?? '', close: async () => {} };
-      expected = await (await fetch(`${runner.url}/api/results`, { headers: { authorization: `Bearer ${runner.token}` } })).json();
+      const get = async (p) => (await fetch(`${runner.url}${p}`, { headers: { authorization: `Bearer ${runner.token}` } })).json();
+      expected = await get('/api/results');
+      health = await get('/health');
     } else {
       runner = await startRecordedRunner();
       runner.token = 'recorded-runner-token';
       expected = JSON.parse(fs.readFileSync(path.join(RECORDED_DIR, 'results.json'), 'utf8'));
+      health = JSON.parse(fs.readFileSync(path.join(RECORDED_DIR, 'health.json'), 'utf8'));
     }
   });
 
@@ -55,7 +59,8 @@ describe('plugin in headless Chromium', { timeout: 180_000 }, () => {
       const state = tested.find((s) => s.service === lane.name).state;
       assert.ok(lane.states.includes(state), `${lane.name}'s timeline shows its latest state ${state}`);
     }
-    assert.ok(result.overview.buttons.includes('Run now'), 'Admins get "Run now"');
+    const runButton = health.running ? 'Cycle running…' : 'Run now';
+    assert.ok(result.overview.buttons.includes(runButton), `Admins get "${runButton}": ${result.overview.buttons}`);
 
     assert.ok(result.panel.frames > 0, 'the panel got one frame per tested service');
     assert.deepEqual(result.panel.lanes.map((l) => l.name).sort(), tested.map((s) => s.service).sort());
@@ -88,7 +93,7 @@ describe('plugin in headless Chromium', { timeout: 180_000 }, () => {
       await host.renderApp(`overview?from=${host.span.from}&to=${host.span.to}`);
       await host.page.waitForSelector('[data-testid^="service-row-"]', { timeout: 20_000 });
       const buttons = await host.page.evaluate(() => Array.from(document.querySelectorAll('button')).map((b) => b.textContent.trim()));
-      assert.ok(!buttons.includes('Run now'), `buttons: ${buttons}`);
+      assert.ok(!buttons.includes('Run now') && !buttons.includes('Cycle running…'), `buttons: ${buttons}`);
       const status = await host.page.evaluate(async () => (await fetch('/api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs', { method: 'POST' })).status);
       assert.equal(status, 403);
     } finally {

@@ -17,6 +17,10 @@ describe('plugin against a live runner on the local cloud', { timeout: 900_000 }
   before(async () => {
     runner = await startRunner({ env: KEYSTONE_ONLY });
     firstCycle = await runner.waitForCycle(await runner.startCycle(), 600_000);
+    // The cycle is recorded a moment before the runner stops reporting it as running.
+    while ((await runner.json('/health')).running) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
   });
 
   after(async () => runner?.stop());

@@ -9,7 +9,7 @@ export interface RunnerQuery<T> {
   reload: () => void;
 }
 
-/** Loads once per change of `key`; a slower earlier answer never overwrites a newer one. */
+/** Loads once per change of `key`; a slower earlier answer never overwrites a newer one, nor touches an unmounted page. */
 export function useRunnerQuery<T>(key: string | null, load: () => Promise<T>): RunnerQuery<T> {
   const [state, setState] = useState<{ data?: T; error?: RunnerApiError; loading: boolean }>({ loading: key !== null });
   const [generation, setGeneration] = useState(0);
@@ -23,11 +23,16 @@ export function useRunnerQuery<T>(key: string | null, load: () => Promise<T>): R
       return;
     }
     const request = ++latest.current;
+    let mounted = true;
+    const current = () => mounted && request === latest.current;
     setState((s) => ({ data: s.data, loading: true }));
     loadRef.current().then(
-      (data) => request === latest.current && setState({ data, loading: false }),
-      (e) => request === latest.current && setState({ error: toRunnerError(e), loading: false })
+      (data) => current() && setState({ data, loading: false }),
+      (e) => current() && setState({ error: toRunnerError(e), loading: false })
     );
+    return () => {
+      mounted = false;
+    };
   }, [key, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);

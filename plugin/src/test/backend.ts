@@ -1,10 +1,11 @@
-import { Observable, of, throwError } from 'rxjs';
+import { NEVER, Observable, of, throwError } from 'rxjs';
 import { BackendSrv, BackendSrvRequest, FetchError, FetchResponse, setBackendSrv } from '@grafana/runtime';
 
 import { RUNNER_PROXY_URL } from '../constants';
 
 export interface FakeResponse {
-  status: number;
+  /** 'pending' never answers: the page stays in its loading state for that request. */
+  status: number | 'pending';
   data?: unknown;
 }
 
@@ -19,6 +20,9 @@ export interface FakeBackend {
 }
 
 function respond(request: BackendSrvRequest, answer: FakeResponse): Observable<FetchResponse> {
+  if (answer.status === 'pending') {
+    return NEVER;
+  }
   if (answer.status >= 400 || answer.status === 0) {
     const error: FetchError = { status: answer.status, data: answer.data ?? {}, config: request, statusText: '' };
     return throwError(() => error);
@@ -54,9 +58,6 @@ export function setupFakeBackend(routes: Routes): FakeBackend {
   setBackendSrv({ fetch } as unknown as BackendSrv);
   return { requests };
 }
-
-/** What Grafana's proxy answers when it cannot connect to the runner URL. */
-export const UNREACHABLE: FakeResponse = { status: 502, data: { message: 'Bad Gateway' } };
 
 /** The query parameters of a recorded request. */
 export function queryOf(request: BackendSrvRequest): URLSearchParams {

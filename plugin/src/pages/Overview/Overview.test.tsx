@@ -66,12 +66,24 @@ describe('Overview', () => {
     const { user, backend } = renderPage(<Overview />, {
       route,
       role: OrgRole.Admin,
-      backend: { ...recordedRoutes(r), 'POST /api/runs': { status: 403, data: { message: 'plugin proxy route access denied' } } },
+      backend: {
+        ...recordedRoutes(r),
+        // Clicked before the runner's health arrived: nothing says a cycle is running.
+        'GET /health': { status: 'pending' },
+        'POST /api/runs': { status: 403, data: { message: 'plugin proxy route access denied' } },
+      },
     });
     await user.click(await screen.findByRole('button', { name: 'Run now' }));
     expect(await screen.findByText('Only Grafana Admins may do this.')).toBeInTheDocument();
     const post = backend.requests.find((q) => q.method === 'POST')!;
     expect(post.url).toBe('api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs');
+  });
+
+  it("follows the runner's health: Run now is disabled while a cycle runs", async () => {
+    renderPage(<Overview />, { route, role: OrgRole.Admin, backend: recordedRoutes(r) });
+    const button = await screen.findByRole('button', { name: r.health.running ? 'Cycle running…' : 'Run now' });
+    await waitFor(() => expect(button).toHaveTextContent(r.health.running ? 'Cycle running…' : 'Run now'));
+    expect(button.hasAttribute('disabled')).toBe(r.health.running);
   });
 
   it('says the runner is unreachable and how to fix it', async () => {
