@@ -1,4 +1,5 @@
-import type { CycleSummary } from '../api/types';
+import type { HistoryPage } from '../api/types';
+import { runnerFixture } from '../test/fixtures';
 import { formatDuration, formatRatio } from '../utils/format';
 import { buildSegments, computeUptime, historyPoints, stateOfCode } from './segments';
 
@@ -95,21 +96,22 @@ describe('formatting', () => {
 });
 
 describe('historyPoints', () => {
-  it('places each cycle verdict at its finish time and absent services as no data', () => {
-    const cycle = (finishedAt: string, state: 'pass' | 'absent'): CycleSummary => ({
-      id: 'x',
-      trigger: 'schedule',
-      status: 'pass',
-      startedAt: finishedAt,
-      finishedAt,
-      durationSeconds: 1,
-      services: [{ service: 'nova', state, durationSeconds: 1 }],
-    });
-    const points = historyPoints([cycle('2026-11-22T00:10:00Z', 'absent'), cycle('2026-11-22T00:05:00Z', 'pass')], 'nova');
-    expect(points).toEqual([
-      { time: Date.parse('2026-11-22T00:05:00Z'), value: 1 },
-      { time: Date.parse('2026-11-22T00:10:00Z'), value: null },
-    ]);
-    expect(historyPoints([cycle('2026-11-22T00:05:00Z', 'pass')], 'swift')).toEqual([]);
+  const history = runnerFixture<HistoryPage>('history.json');
+
+  it("places each recorded cycle's verdict at its finish time, oldest first", () => {
+    const tested = history.items[0]!.services.find((s) => s.state !== 'absent')!;
+    const points = historyPoints(history.items, tested.service);
+    const expected = history.items
+      .map((c) => ({ time: Date.parse(c.finishedAt), state: c.services.find((s) => s.service === tested.service)!.state }))
+      .sort((a, b) => a.time - b.time);
+    expect(points.map((p) => p.time)).toEqual(expected.map((e) => e.time));
+    expect(points.map((p) => stateOfCode(p.value))).toEqual(expected.map((e) => e.state));
+  });
+
+  it('gives absent services no data, never a state', () => {
+    const absent = history.items[0]!.services.find((s) => s.state === 'absent')!;
+    const points = historyPoints(history.items, absent.service);
+    expect(points).toHaveLength(history.items.length);
+    expect(points.every((p) => p.value === null)).toBe(true);
   });
 });
