@@ -52,7 +52,9 @@ if [[ " ${failed[*]} " == *" cloud "* ]]; then
   PHASES=$(sed 's/runner-integration//; s/plugin-e2e//; s/e2e//' <<<"$PHASES")
 fi
 phase runner-integration npm run test:integration --workspace runner
-[[ -d test/e2e ]] && phase e2e node --test --test-concurrency=1 test/e2e/
+# End-to-end checks of the assets (every dashboard and alert query on a real Prometheus fed by a real runner,
+# alerts through a real Alertmanager); named *.e2e.mjs so the cloud-free assets phase leaves them out.
+phase e2e node --test --test-concurrency=1 test/assets/*.e2e.mjs
 phase plugin-e2e npm run test:e2e --workspace plugin --if-present
 
 if ((${#failed[@]})); then

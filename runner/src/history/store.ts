@@ -28,16 +28,10 @@ const ARTIFACT_FILES: Record<ArtifactKind, string> = {
   log: 'rally.log',
 };
 
-export interface CycleSummary {
-  id: string;
-  trigger: CycleTrigger;
-  status: CycleStatus;
-  reason?: string;
-  startedAt: string;
-  finishedAt: string;
-  durationSeconds: number;
-  services: { service: ServiceName; state: ServiceState; reason?: string; durationSeconds: number | null }[];
-}
+/** A cycle without its workloads' details, as the history lists it. */
+export type CycleSummary = Omit<Cycle, 'cloud' | 'region' | 'services'> & {
+  services: (Pick<ServiceResult, 'service' | 'state' | 'reason' | 'durationSeconds'>)[];
+};
 
 export interface HistoryQuery {
   from?: Date;
