@@ -2,7 +2,19 @@ import { lastValueFrom } from 'rxjs';
 import { FetchError, getBackendSrv } from '@grafana/runtime';
 
 import { RUNNER_PROXY_URL } from '../constants';
-import type { Cycle, Health, HistoryPage, HistoryQuery, RunStarted, RunnerErrorBody, ServiceName } from './types';
+import type {
+  AuditEntry,
+  CleanupReport,
+  Cycle,
+  Health,
+  HistoryPage,
+  HistoryQuery,
+  PurgeOutcome,
+  PurgeScope,
+  RunStarted,
+  RunnerErrorBody,
+  ServiceName,
+} from './types';
 
 /** What went wrong talking to the runner, so every page can say it the same way and tell how to fix it. */
 export type RunnerErrorKind =
@@ -96,7 +108,7 @@ export function toRunnerError(e: unknown): RunnerApiError {
     case status === 404:
       return new RunnerApiError('not-found', runnerMessage ?? 'Not found.', 'Check the link or pick another run.', status, body);
     case status === 409:
-      return new RunnerApiError('conflict', runnerMessage ?? 'A cycle is already running.', 'Wait for the running cycle to finish.', status, body);
+      return new RunnerApiError('conflict', runnerMessage ?? 'The runner is busy with the same work.', 'Wait for it to finish, then try again.', status, body);
     case status === 400:
       return new RunnerApiError('bad-request', runnerMessage ?? 'The runner rejected the request.', 'Check the filters.', status, body);
     default:
@@ -182,6 +194,10 @@ export const runnerApi = {
     ),
   run: (id: string) => request<Cycle>(`/api/runs/${encodeURIComponent(id)}`),
   startRun: () => request<RunStarted>('/api/runs', 'POST'),
+  cleanup: (refresh = false) => request<CleanupReport>(`/api/cleanup${query({ refresh: refresh ? 'true' : undefined })}`),
+  /** A dry run unless confirm is true; both go through the Admin-only proxy route. */
+  purge: (confirm: boolean, scope: PurgeScope = {}) => request<PurgeOutcome>('/api/cleanup/purge', 'POST', { confirm, ...scope }),
+  audit: (limit = 100) => request<{ entries: AuditEntry[] }>(`/api/cleanup/audit${query({ limit })}`),
 };
 
 export type RunnerApi = typeof runnerApi;

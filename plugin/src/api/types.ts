@@ -133,3 +133,65 @@ export interface RunnerErrorBody {
   code: string;
   runningId?: string;
 }
+
+// The cleanup monitor (docs/api.md).
+export interface Leak {
+  service: ServiceName;
+  type: string;
+  id: string;
+  name: string;
+  project: string | null;
+  userId: string | null;
+  createdAt: string | null;
+  firstSeenAt: string;
+  ageSeconds: number;
+  taskPrefix: string;
+  taskUuid: string | null;
+  runId: string | null;
+}
+
+export interface ServiceScan {
+  service: ServiceName;
+  state: 'ok' | 'failed' | 'absent';
+  error?: string;
+  types: Array<{ type: string; state: 'ok' | 'failed' | 'unavailable'; count: number; error?: string }>;
+}
+
+export interface CleanupReport {
+  scannedAt: string;
+  durationSeconds: number;
+  minAgeSeconds: number;
+  services: ServiceScan[];
+  leaks: Leak[];
+}
+
+export interface PurgeScope {
+  services?: ServiceName[];
+  types?: string[];
+  runId?: string;
+}
+
+export interface PurgeOutcome {
+  dryRun: boolean;
+  scope: PurgeScope;
+  minAgeSeconds: number;
+  scannedAt: string;
+  candidates: Leak[];
+  tooYoung: Leak[];
+  failedServices: ServiceName[];
+  results: Array<{ leak: Leak; outcome: 'deleted' | 'failed'; error?: string }>;
+}
+
+export interface AuditEntry {
+  at: string;
+  outcome: 'deleted' | 'failed';
+  service: ServiceName;
+  type: string;
+  id: string;
+  name: string;
+  project: string | null;
+  runId: string | null;
+  taskPrefix: string;
+  trigger: 'api' | 'cli';
+  error?: string;
+}

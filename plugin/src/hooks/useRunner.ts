@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 import { runnerApi, RunnerApiError, toRunnerError } from '../api/runnerApi';
-import type { HistoryQuery, RunStarted, ServiceName } from '../api/types';
+import type { HistoryQuery, PurgeOutcome, PurgeScope, RunStarted, ServiceName } from '../api/types';
 import { useRunnerQuery } from './useRunnerQuery';
 
 export const useHealth = () => useRunnerQuery('health', runnerApi.health);
@@ -18,19 +18,20 @@ export const useHistoryRange = (from: number, to: number) =>
 export const useHistoryPage = (query: HistoryQuery) =>
   useRunnerQuery(`page:${JSON.stringify(query)}`, () => runnerApi.history(query));
 
-export interface Mutation<T> {
-  run: () => Promise<T | undefined>;
+export interface Mutation<T, A extends unknown[] = []> {
+  run: (...args: A) => Promise<T | undefined>;
   running: boolean;
   result?: T;
   error?: RunnerApiError;
+  reset: () => void;
 }
 
-function useMutation<T>(action: () => Promise<T>): Mutation<T> {
+function useMutation<T, A extends unknown[] = []>(action: (...args: A) => Promise<T>): Mutation<T, A> {
   const [state, setState] = useState<{ running: boolean; result?: T; error?: RunnerApiError }>({ running: false });
-  const run = async () => {
+  const run = async (...args: A) => {
     setState({ running: true });
     try {
-      const result = await action();
+      const result = await action(...args);
       setState({ running: false, result });
       return result;
     } catch (e) {
@@ -38,10 +39,20 @@ function useMutation<T>(action: () => Promise<T>): Mutation<T> {
       return undefined;
     }
   };
-  return { ...state, run };
+  return { ...state, run, reset: () => setState({ running: false }) };
 }
 
 export const useStartRun = (): Mutation<RunStarted> => useMutation(runnerApi.startRun);
+
+export const usePurge = (): Mutation<PurgeOutcome, [boolean, PurgeScope]> => useMutation(runnerApi.purge);
+
+export const useCleanupReport = () => {
+  const [refresh, setRefresh] = useState(0);
+  const query = useRunnerQuery(`cleanup:${refresh}`, () => runnerApi.cleanup(refresh > 0));
+  return { ...query, scanNow: () => setRefresh((n) => n + 1) };
+};
+
+export const useAudit = () => useRunnerQuery('audit', () => runnerApi.audit(100));
 
 /** The service's recent cycles with full details (newest first), for latency over time. */
 export const useServiceRuns = (service: ServiceName, from: number, to: number, maxRuns = 24) =>

@@ -10,7 +10,7 @@ const TITLES: Record<RunnerApiError['kind'], string> = {
   'token-disabled': 'Runner refuses changes',
   forbidden: 'Not allowed',
   'not-found': 'Not found',
-  conflict: 'A cycle is already running',
+  conflict: 'Runner busy',
   'bad-request': 'Request rejected',
   unhealthy: 'Runner unhealthy',
   unknown: 'Runner error',
