@@ -1,4 +1,4 @@
-import type { Cycle, Health, HistoryPage } from '../api/types';
+import type { AuditEntry, CleanupReport, Cycle, Health, HistoryPage, PurgeOutcome } from '../api/types';
 import type { Routes } from './backend';
 import { runnerFixture } from './fixtures';
 
@@ -30,4 +30,17 @@ export function recordedRoutes(r: ReturnType<typeof recorded>): Routes {
 export function unreachableRoutes(): Routes {
   const bad = { status: 502, data: {} };
   return new Proxy({} as Routes, { get: () => bad });
+}
+
+/**
+ * Cleanup monitor responses recorded from a real runner against the local cloud with real Rally leaks:
+ * GET /api/cleanup, POST /api/cleanup/purge as a dry run and with confirm, GET /api/cleanup/audit.
+ */
+export function recordedCleanup() {
+  return {
+    report: runnerFixture<CleanupReport>('cleanup.json'),
+    dryRun: runnerFixture<PurgeOutcome>('cleanup-purge-dry-run.json'),
+    purge: runnerFixture<PurgeOutcome>('cleanup-purge.json'),
+    audit: runnerFixture<{ entries: AuditEntry[] }>('cleanup-audit.json'),
+  };
 }
