@@ -3,11 +3,14 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { CLI, cloudCtl, REPO_ROOT, runnerEnv, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
+import { loadConfig } from '../../src/config.js';
+import { Rally } from '../../src/rally/rally.js';
+import { CLI, cloudCtl, cloudEnv, REPO_ROOT, runnerEnv, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
 
 const KEYSTONE_ONLY = { RALLY_MONITOR_SERVICES: 'keystone' };
 const RECORD_DIR = join(REPO_ROOT, 'test/fixtures/runner-api');
@@ -74,7 +77,8 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
   });
 
   it('run-once runs a Keystone cycle, prints progress and a summary, exits 0 and keeps the evidence', async () => {
-    const { env } = await runnerEnv({ dataDir, env: KEYSTONE_ONLY });
+    const home = await mkdtemp(join(tmpdir(), 'rally-monitor-home-'));
+    const { env } = await runnerEnv({ dataDir, env: { ...KEYSTONE_ONLY, HOME: home } });
     const child = spawn(process.execPath, [CLI, 'run-once'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -95,6 +99,29 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
     }
     assert.ok(!stdout.includes(cloud.password) && !stderr.includes(cloud.password), 'password printed');
     await assertNoSecretStored(dataDir, cloud.password);
+    assert.ok(!existsSync(join(home, '.rally')), "Rally's shared ~/.rally of the user is never touched");
+  });
+
+  it('kills Rally\'s whole process tree when a cycle exceeds its timeout, and records the timeout', async () => {
+    const { env, dataDir: ownDir } = await runnerEnv({ env: { ...KEYSTONE_ONLY, RALLY_MONITOR_RUN_TIMEOUT: '10' } });
+    const run = await promisify(execFile)(process.execPath, [CLI, 'run-once'], { env, timeout: 120_000 }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    assert.equal((run as { code?: number }).code, 2, `run-once exit code\n${run.stdout}\n${run.stderr.slice(-2000)}`);
+    assert.match(run.stdout, /^keystone\s+ERROR\s.*timed out/m);
+    assert.match(run.stdout, /cycle \S+: TIMEOUT .*RALLY_MONITOR_RUN_TIMEOUT \(10 s\)/);
+    const left = await promisify(execFile)('pgrep', ['-f', `--config-file ${join(ownDir, 'rally', 'rally.conf')}`]).then((r) => r.stdout, () => '');
+    assert.equal(left.trim(), '', 'no Rally process of the runner is left');
+  });
+
+  it('creates its Rally environment once, and recreates it only when the configuration changes', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'rally-monitor-rally-'));
+    const rally = new Rally({ bin: 'rally', home, envName: 'idempotency' });
+    await rally.ensureDatabase();
+    const credentials = loadConfig(cloudEnv(cloud)).openstack;
+    assert.equal(await rally.ensureEnvironment(credentials), 'created');
+    assert.equal(await rally.ensureEnvironment(credentials), 'kept');
+    assert.equal(await rally.ensureEnvironment({ ...credentials, interface: 'internal' }), 'created');
+    const { stdout } = await promisify(execFile)('rally', ['--config-file', rally.configFile, 'env', 'list'], { env: { ...process.env, HOME: home } });
+    assert.equal(stdout.split('\n').filter((line) => line.includes(' idempotency ')).length, 1, stdout);
   });
 
   describe('serve', () => {
@@ -104,6 +131,9 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
     });
     after(async () => {
       await runner?.stop();
+      const output = runner?.output() ?? '';
+      assert.ok(output.includes('"msg":"cycle finished"'), 'one log line per cycle');
+      assert.ok(!output.includes(cloud.password) && !output.includes(runner.token), 'a secret reached the log');
     });
 
     it('refuses to start a cycle without the right token', async () => {

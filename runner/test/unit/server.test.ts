@@ -126,3 +126,34 @@ describe('HTTP API', () => {
     assert.match(metrics.body, /^rally_runs_total\{result="fail",cloud="default",region="RegionOne"\} 1$/m);
   });
 });
+
+describe('health', () => {
+  it('turns unhealthy when the last cycle is older than twice the schedule interval', async () => {
+    const { app, store, monitor } = await monitorFixture({ RALLY_SCHEDULE_INTERVAL: '5' });
+    assert.equal(monitor.staleAfterSeconds, 600);
+    const old = new Date(Date.now() - 11 * 60_000);
+    const cycle: Cycle = { id: newRunId(old), cloud: 'c', region: 'r', trigger: 'schedule', status: 'pass', startedAt: old.toISOString(), finishedAt: old.toISOString(), durationSeconds: 1, services: [] };
+    await store.finishCycle(cycle);
+    const response = await app.inject({ url: '/health' });
+    assert.equal(response.statusCode, 503);
+    const body = response.json();
+    assert.equal(body.status, 'unhealthy');
+    assert.match(body.reason, /the last cycle finished \d+ s ago; more than 600 s/);
+    assert.equal(body.lastCycleId, cycle.id);
+  });
+
+  it('turns unhealthy when the history store cannot be written', async () => {
+    const { app, store } = await monitorFixture();
+    const { rm } = await import('node:fs/promises');
+    await rm(store.root, { recursive: true });
+    await writeFile(store.root, 'not a directory');
+    const response = await app.inject({ url: '/health' });
+    assert.equal(response.statusCode, 503);
+    assert.match(response.json().reason, /history store is not writable/);
+  });
+
+  it('gives a cron schedule a stale threshold from its longest gap', async () => {
+    const { monitor } = await monitorFixture({ RALLY_SCHEDULE: '0 6,18 * * *' });
+    assert.equal(monitor.staleAfterSeconds, 2 * 12 * 3600);
+  });
+});
