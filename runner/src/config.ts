@@ -43,12 +43,20 @@ export interface Schedule {
   source: 'RALLY_SCHEDULE' | 'RALLY_SCHEDULE_INTERVAL';
 }
 
+/** How much each service's scenario file does: light runs every hour against production; heavy adds workloads. */
+export type Profile = 'light' | 'heavy';
+export const PROFILES: readonly Profile[] = ['light', 'heavy'];
+
 export interface Config {
   openstack: OpenStackCredentials;
   schedule: Schedule;
   retentionDays: number;
   novaFlavor: string;
   novaImage: string | null;
+  /** RALLY_EXTERNAL_NETWORK: the Neutron external network floating IPs come from; without it those workloads are skipped. */
+  externalNetwork: string | null;
+  /** RALLY_MONITOR_PROFILE, overridden per service by RALLY_MONITOR_PROFILE_<SERVICE>. */
+  profiles: Record<ServiceName, Profile>;
   exporterPort: number;
   listenAddress: string;
   dataDir: string;
@@ -202,6 +210,28 @@ function applicationCredential(pick: (name: string) => string | undefined): { id
   return { id, secret };
 }
 
+function profile(variable: string, value: string | undefined, fallback: Profile): Profile {
+  if (value === undefined || value.trim() === '') return fallback;
+  const name = value.trim().toLowerCase();
+  if (!(PROFILES as readonly string[]).includes(name)) throw new ConfigError(variable, `must be one of ${PROFILES.join(', ')} (got "${value}")`);
+  return name as Profile;
+}
+
+function profiles(env: Env): Record<ServiceName, Profile> {
+  const fallback = profile('RALLY_MONITOR_PROFILE', env.RALLY_MONITOR_PROFILE, 'light');
+  const variable = (service: ServiceName) => `RALLY_MONITOR_PROFILE_${service.toUpperCase()}`;
+  return Object.fromEntries(SERVICE_NAMES.map((service) => [service, profile(variable(service), env[variable(service)], fallback)])) as Record<ServiceName, Profile>;
+}
+
+const RESOURCE_NAME = /^[^\u0000-\u001f"{}]{1,255}$/;
+
+/** An image, flavor or network name as it goes into a scenario file: one line, no quotes or braces that could break the template. */
+function resourceName(variable: string, value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  if (!RESOURCE_NAME.test(value)) throw new ConfigError(variable, `must be a name of 1-255 characters without quotes, braces or control characters (got ${JSON.stringify(value)})`);
+  return value;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 function logLevel(value: string | undefined): string {
@@ -246,8 +276,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     schedule: schedule(env),
     retentionDays: wholeNumber('RALLY_RESULTS_RETENTION_DAYS', env.RALLY_RESULTS_RETENTION_DAYS, 7, 1, 3650),
-    novaFlavor: env.RALLY_NOVA_FLAVOR || 'm1.tiny',
-    novaImage: env.RALLY_NOVA_IMAGE || null,
+    novaFlavor: resourceName('RALLY_NOVA_FLAVOR', env.RALLY_NOVA_FLAVOR) ?? 'm1.tiny',
+    novaImage: resourceName('RALLY_NOVA_IMAGE', env.RALLY_NOVA_IMAGE),
+    externalNetwork: resourceName('RALLY_EXTERNAL_NETWORK', env.RALLY_EXTERNAL_NETWORK),
+    profiles: profiles(env),
     exporterPort: wholeNumber('EXPORTER_PORT', env.EXPORTER_PORT, 9101, 0, 65535),
     listenAddress: env.RALLY_MONITOR_LISTEN_ADDRESS || '0.0.0.0',
     dataDir: resolve(cwd, env.RALLY_MONITOR_DATA_DIR || '/var/lib/rally-monitor'),

@@ -10,7 +10,8 @@ import { cycleStatusOf, NO_ARTIFACTS, type Cycle, type CycleTrigger, type Servic
 import { authenticate, endpointsOf, type KeystoneToken } from './openstack/keystone.js';
 import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
 import type { Rally } from './rally/rally.js';
-import { taskArgs } from './rally/task-args.js';
+import { taskPlan } from './rally/task-args.js';
+import { validateTask } from './rally/validate.js';
 import { serviceVerdict } from './rally/verdict.js';
 import { redact, redactFile } from './redact.js';
 import type { HistoryStore } from './history/store.js';
@@ -159,7 +160,9 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     }
     request.onProgress?.({ kind: 'service-start', service, index, total: tested.length });
     const endpointUrls = token ? endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName) : [];
-    const result = await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), taskArgs(config, service, inCatalog), endpointUrls, stop, timeout, request.onProgress);
+    const { args, skipped } = taskPlan(config, service, inCatalog, scenariosDir);
+    const ran = await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), args, endpointUrls, stop, timeout, request.onProgress);
+    const result: ServiceResult = { ...ran, ...(skipped.length > 0 ? { skipped } : {}) };
     results.set(service, result);
     await store.saveServiceResult(request.id, result);
     log.info({ service, state: result.state, reason: result.reason, durationSeconds: result.durationSeconds, task: result.taskUuid }, 'service task finished');
@@ -213,7 +216,9 @@ async function runServiceTask(
     junit: store.artifactPath(cycleId, service, 'junit'),
     log: store.artifactPath(cycleId, service, 'log'),
   };
-  const run = await rally.startTask(taskFile, args, {
+  // A task Rally rejects is judged from validation's reason alone: no task is created for it.
+  const validation = await validateTask(rally, taskFile, args, { logFile: paths.log, signal: stop });
+  const run = !validation.valid ? validation.run : await rally.startTask(taskFile, args, {
     tag: cycleId,
     logFile: paths.log,
     signal: stop,

@@ -63,6 +63,12 @@ export interface Artifacts {
   log: boolean;
 }
 
+/** A workload of the service's scenario file that was left out because something it needs is absent. */
+export interface SkippedWorkload {
+  scenario: string;
+  reason: string;
+}
+
 export interface ServiceResult {
   service: ServiceName;
   state: ServiceState;
@@ -75,6 +81,8 @@ export interface ServiceResult {
   durationSeconds: number | null;
   artifacts: Artifacts;
   workloads: Workload[];
+  /** Present when workloads were left out this cycle. */
+  skipped?: SkippedWorkload[];
 }
 
 export interface Cycle {

@@ -3,7 +3,8 @@
 // and recreated only when it changes, and every call naming that environment explicitly.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { OpenStackCredentials } from '../config.js';
 import { runInProcessGroup, type GroupRunResult } from './process.js';
 
@@ -22,6 +23,15 @@ const TASK_UUID = /(?:Task\s+|Using task: )([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 export function taskUuidFromOutput(output: string): string | null {
   return TASK_UUID.exec(output)?.[1] ?? null;
+}
+
+/**
+ * Rally plugins a task file needs live next to it, in plugins/ (the rally-jobs convention); Rally 3.3 takes them
+ * as the global `--plugin-paths DIR` option, before the command.
+ */
+export function pluginPathArgs(taskFile: string): string[] {
+  const dir = join(dirname(taskFile), 'plugins');
+  return existsSync(dir) ? ['--plugin-paths', dir] : [];
 }
 
 export class RallyError extends Error {
@@ -138,22 +148,42 @@ export class Rally {
     return 'created';
   }
 
+  /** Runs a task command with the task args in a private file (they may name cloud resources, never secrets, yet stay 0600). */
+  private async withTaskArgs(
+    command: 'start' | 'validate',
+    taskFile: string,
+    taskArgs: Record<string, unknown>,
+    extraArgs: readonly string[],
+    options: { logFile?: string; signal?: AbortSignal; onLine?: (line: string) => void },
+  ): Promise<GroupRunResult> {
+    const argsFile = join(this.options.home, `task-args-${process.pid}-${Date.now()}-${command}.json`);
+    await writeFile(argsFile, JSON.stringify(taskArgs), { mode: 0o600 });
+    try {
+      return await this.run(
+        [...pluginPathArgs(taskFile), 'task', command, taskFile, '--task-args-file', argsFile, '--deployment', this.options.envName, ...extraArgs],
+        { ...(options.logFile ? { logFile: options.logFile } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.onLine ? { onLine: options.onLine } : {}) },
+      );
+    } finally {
+      await rm(argsFile, { force: true });
+    }
+  }
+
   async startTask(
     taskFile: string,
     taskArgs: Record<string, unknown>,
     options: { tag: string; logFile: string; signal?: AbortSignal; onLine?: (line: string) => void },
   ): Promise<TaskRun> {
-    const argsFile = join(this.options.home, `task-args-${process.pid}-${Date.now()}.json`);
-    await writeFile(argsFile, JSON.stringify(taskArgs), { mode: 0o600 });
-    try {
-      const result = await this.run(
-        ['task', 'start', taskFile, '--task-args-file', argsFile, '--deployment', this.options.envName, '--tag', options.tag, '--no-use'],
-        { logFile: options.logFile, ...(options.signal ? { signal: options.signal } : {}), ...(options.onLine ? { onLine: options.onLine } : {}) },
-      );
-      return { ...result, taskUuid: taskUuidFromOutput(result.output) };
-    } finally {
-      await rm(argsFile, { force: true });
-    }
+    const result = await this.withTaskArgs('start', taskFile, taskArgs, ['--tag', options.tag, '--no-use'], options);
+    return { ...result, taskUuid: taskUuidFromOutput(result.output) };
+  }
+
+  /** `rally task validate`: renders the template and checks every workload against the cloud, creating no task. */
+  async validateTask(
+    taskFile: string,
+    taskArgs: Record<string, unknown>,
+    options: { logFile?: string; signal?: AbortSignal } = {},
+  ): Promise<GroupRunResult> {
+    return this.withTaskArgs('validate', taskFile, taskArgs, [], options);
   }
 
   /** Writes the task's JSON report, static HTML report and JUnit XML; each one that fails is reported, not fatal. */

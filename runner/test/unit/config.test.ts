@@ -37,6 +37,18 @@ describe('loadConfig', () => {
     assert.equal(config.regionLabel, 'RegionOne');
     assert.equal(config.apiToken, null);
     assert.deepEqual(secretsOf(config), ['pw-very-secret']);
+    assert.equal(config.externalNetwork, null);
+    assert.equal(config.novaImage, null);
+    assert.deepEqual(new Set(Object.values(config.profiles)), new Set(['light']));
+    assert.equal(Object.keys(config.profiles).length, 7);
+  });
+
+  it('takes one profile for all services and overrides it per service', () => {
+    const config = loadConfig({ ...GOOD, RALLY_MONITOR_PROFILE: 'Heavy', RALLY_MONITOR_PROFILE_SWIFT: 'light', RALLY_EXTERNAL_NETWORK: 'public net' }, '/nonexistent');
+    assert.equal(config.profiles.nova, 'heavy');
+    assert.equal(config.profiles.keystone, 'heavy');
+    assert.equal(config.profiles.swift, 'light');
+    assert.equal(config.externalNetwork, 'public net');
   });
 
   const bad: [string, Record<string, string>, RegExp][] = [
@@ -62,6 +74,11 @@ describe('loadConfig', () => {
     ['RALLY_MONITOR_RUN_TIMEOUT', { RALLY_MONITOR_RUN_TIMEOUT: '5' }, /from 10/],
     ['RALLY_MONITOR_ITERATIONS', { RALLY_MONITOR_ITERATIONS: '1.5' }, /whole number/],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /must be one of/],
+    ['RALLY_MONITOR_PROFILE', { RALLY_MONITOR_PROFILE: 'medium' }, /must be one of light, heavy/],
+    ['RALLY_MONITOR_PROFILE_NOVA', { RALLY_MONITOR_PROFILE_NOVA: 'huge' }, /must be one of light, heavy \(got "huge"\)/],
+    ['RALLY_EXTERNAL_NETWORK', { RALLY_EXTERNAL_NETWORK: 'pub"lic' }, /without quotes, braces/],
+    ['RALLY_NOVA_IMAGE', { RALLY_NOVA_IMAGE: '{{ x }}' }, /without quotes, braces/],
+    ['RALLY_NOVA_FLAVOR', { RALLY_NOVA_FLAVOR: 'm1\ntiny' }, /control characters/],
     ['OS_CLOUD', { OS_CLOUD: 'nowhere', OS_CLIENT_CONFIG_FILE: '/nonexistent/clouds.yaml' }, /no clouds.yaml was found/],
   ];
   for (const [variable, env, message] of bad) {
