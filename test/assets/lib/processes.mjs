@@ -1,19 +1,7 @@
-// Daemons started by a test (Prometheus, Alertmanager, the runner): started on loopback ports, logged to files,
+// Daemons started by a test (Prometheus, Alertmanager): started on loopback ports, logged to files,
 // stopped by their own pid.
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

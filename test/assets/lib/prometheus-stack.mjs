@@ -2,7 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { Daemon, freePort, getJson, waitFor } from './processes.mjs';
+import { Daemon, getJson, waitFor } from './processes.mjs';
+import { runnerProcess } from './runner-support.mjs';
+
+const freePort = async () => (await runnerProcess()).freePort();
 
 /**
  * The shipped Alertmanager configuration (routes, grouping, inhibitions) with every receiver pointed at the
