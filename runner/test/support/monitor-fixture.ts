@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { HistoryStore } from '../../src/history/store.js';
+import { openCleanup } from '../../src/cleanup/setup.js';
+import { tasksOfStore } from '../../src/cleanup/tasks.js';
 import { buildServer } from '../../src/http/server.js';
 import { RunnerMetrics } from '../../src/metrics.js';
 import { Monitor } from '../../src/monitor.js';
@@ -23,12 +25,14 @@ export async function monitorFixture(env: Record<string, string> = {}) {
   await store.open();
   const rally = new Rally({ bin: 'rally', home: join(dataDir, 'rally'), envName: 'unit' });
   const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, '0.0.0-test');
-  const monitor = new Monitor({ config, rally, store, logger, secrets: ['unit-test-password'], metrics });
+  const secrets = ['unit-test-password'];
+  const cleanup = await openCleanup(config, { logger, secrets, registry: metrics.registry, tasks: () => tasksOfStore(store) });
+  const monitor = new Monitor({ config, rally, store, logger, secrets, metrics, hooks: cleanup.hooks });
   const routes: [string, string][] = [];
   const app = buildServer({
-    monitor, metrics, logger, apiToken: config.apiToken, protectReads: config.protectReads,
+    monitor, metrics, logger, apiToken: config.apiToken, protectReads: config.protectReads, cleanup,
     onRoute: (method, url) => routes.push([method, url]),
   });
   await app.ready();
-  return { app, monitor, metrics, store, config, dataDir, routes };
+  return { app, monitor, metrics, store, config, dataDir, routes, cleanup };
 }
