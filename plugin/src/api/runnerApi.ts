@@ -1,5 +1,5 @@
 import { lastValueFrom } from 'rxjs';
-import { FetchError, getBackendSrv } from '@grafana/runtime';
+import { config, FetchError, getBackendSrv } from '@grafana/runtime';
 
 import { RUNNER_PROXY_URL } from '../constants';
 import type {
@@ -144,9 +144,9 @@ async function request<T>(path: string, method: 'GET' | 'POST' = 'GET', data?: u
   }
 }
 
-/** URL of a run's artifact, through the proxy, for links the browser opens itself. */
+/** URL of a run's artifact, through the proxy, for links the browser opens itself (Grafana may serve from a sub-path). */
 export function artifactUrl(runId: string, artifact: 'report.html' | 'junit.xml' | 'rally.log', service: ServiceName): string {
-  return `/${RUNNER_PROXY_URL}/api/runs/${encodeURIComponent(runId)}/${artifact}${query({ service })}`;
+  return `${config.appSubUrl ?? ''}/${RUNNER_PROXY_URL}/api/runs/${encodeURIComponent(runId)}/${artifact}${query({ service })}`;
 }
 
 /** /health answers 503 with a Health body when the runner is unhealthy: that is an answer, not a failure. */

@@ -1,5 +1,6 @@
 import React from 'react';
 import { screen, within } from '@testing-library/react';
+import { config } from '@grafana/runtime';
 
 import { recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
 import { renderPage } from '../../test/render';
@@ -35,6 +36,20 @@ describe('RunDetail', () => {
           `/api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs/${r.run.id}/junit.xml?service=${service.service}`
         );
       }
+    }
+  });
+
+  it('keeps Grafana\'s sub-path in artifact links', async () => {
+    const tested = r.run.services.find((s) => s.state !== 'absent' && s.artifacts.html)!;
+    config.appSubUrl = '/grafana';
+    try {
+      renderPage(<RunDetail />, { route: `runs/${r.run.id}`, path: 'runs/:id', backend: recordedRoutes(r) });
+      const section = await screen.findByTestId(`run-service-${tested.service}`);
+      expect(within(section).getByRole('link', { name: 'Rally HTML report' }).getAttribute('href')).toMatch(
+        /^\/grafana\/api\/plugin-proxy\/rallymonitor-openstack-app\/runner\//
+      );
+    } finally {
+      config.appSubUrl = '';
     }
   });
 
