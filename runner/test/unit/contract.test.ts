@@ -56,3 +56,18 @@ describe('contract: docs/api.md', () => {
     assert.deepEqual(served.sort(), documented.sort());
   });
 });
+
+describe('contract: the plugin calls only documented routes', () => {
+  it('every runner path in the plugin API client is a route of docs/api.md', async () => {
+    const documented = (await section('api.md', 'api-routes')).map((row) => row.split('|').map((c) => c.trim())[2]!.replace(/`/g, '').split('/'));
+    const client = await readFile(join(REPO_DIR, 'plugin/src/api/runnerApi.ts'), 'utf8');
+    const paths = [...client.matchAll(/[`'](\/(?:api|health|metrics)[^`'?]*?)(?:\$\{query\(|[`'])/g)].map((m) => m[1]!);
+    assert.ok(paths.length >= 5, `found the client's paths: ${paths.join(', ')}`);
+    const placeholder = (segment: string) => segment.startsWith(':') || segment.startsWith('${');
+    for (const path of paths) {
+      const segments = path.split('/');
+      const match = documented.some((doc) => doc.length === segments.length && doc.every((d, i) => d === segments[i] || placeholder(d) || placeholder(segments[i]!)));
+      assert.ok(match, `the plugin calls ${path}, which docs/api.md does not list`);
+    }
+  });
+});
