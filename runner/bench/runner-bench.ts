@@ -154,7 +154,8 @@ async function benchOverhead(): Promise<Cycle> {
   const rallySeconds = rally.busySeconds() - busyBefore;
   const overhead = cycle.durationSeconds - rallySeconds;
   for (const s of cycle.services.filter((x) => x.state !== 'absent')) {
-    console.log(`  ${s.service.padEnd(10)} ${s.state.padEnd(5)} task wall time ${s.durationSeconds?.toFixed(1)} s`);
+    console.log(`  ${s.service.padEnd(10)} ${s.state.padEnd(5)} task wall time ${s.durationSeconds?.toFixed(1).padStart(6)} s, `
+      + `${s.workloads.length} workloads${s.skipped ? `, ${s.skipped.length} skipped` : ''}${s.state === 'pass' ? '' : ` (${s.reason})`}`);
   }
   console.log(`overhead: cycle ${cycle.durationSeconds.toFixed(1)} s, Rally processes ${rallySeconds.toFixed(1)} s, runner's own `
     + `${overhead.toFixed(2)} s = ${((100 * overhead) / cycle.durationSeconds).toFixed(2)}% of the cycle (target < 5%)`);
