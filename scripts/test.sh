@@ -45,7 +45,7 @@ cloud_up() {
 phase build npm run build
 phase runner-unit npm test --workspace runner
 phase plugin npm test --workspace plugin
-phase assets node --test --test-concurrency=1 test/assets/
+phase assets node --test --test-concurrency=1 "test/assets/*.test.mjs"
 phase cloud cloud_up
 if [[ " ${failed[*]} " == *" cloud "* ]]; then
   echo "the local cloud did not come up; skipping the phases that need it"
