@@ -3,17 +3,16 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config.js';
 import { Rally } from '../../src/rally/rally.js';
-import { CLI, cloudCtl, cloudEnv, REPO_ROOT, runnerEnv, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
+import { CLI, cloudCtl, cloudEnv, RECORD_DIR, recordFixture, runnerEnv, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
 
 const KEYSTONE_ONLY = { RALLY_MONITOR_SERVICES: 'keystone' };
-const RECORD_DIR = join(REPO_ROOT, 'test/fixtures/runner-api');
 
 interface CycleBody {
   id: string;
@@ -54,12 +53,6 @@ async function waitForIterations(dataDir: string, id: string, timeoutMs = 120_00
 async function killRallyOf(dataDir: string): Promise<void> {
   // In a container the whole tree dies with the runner; here Rally runs in its own process group, so end it too.
   await promisify(execFile)('pkill', ['-9', '-f', `--config-file ${join(dataDir, 'rally', 'rally.conf')}`]).catch(() => undefined);
-}
-
-async function record(name: string, body: unknown): Promise<void> {
-  if (process.env.RALLY_MONITOR_RECORD_FIXTURES !== '1') return;
-  await mkdir(RECORD_DIR, { recursive: true });
-  await writeFile(join(RECORD_DIR, name), `${JSON.stringify(body, null, 2)}\n`);
 }
 
 describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
@@ -158,9 +151,9 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
       assert.deepEqual(keystone.artifacts, { json: true, html: true, junit: true, log: true });
       const results = await runner.json<CycleBody>('/api/results');
       assert.equal(results.id, secondCycleId);
-      await record('results.json', results);
-      await record(`run-${secondCycleId}.json`, await runner.json(`/api/runs/${secondCycleId}`));
-      await record('health.json', await runner.json('/health'));
+      await recordFixture('results.json', results);
+      await recordFixture(`run-${secondCycleId}.json`, await runner.json(`/api/runs/${secondCycleId}`));
+      await recordFixture('health.json', await runner.json('/health'));
     });
 
     it('keeps the history, newest first, with the earlier run-once cycle', async () => {
@@ -174,7 +167,7 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
       assert.equal(next.nextCursor, null);
       const filtered = await runner.json<{ items: unknown[] }>('/api/history?service=keystone&state=fail');
       assert.deepEqual(filtered.items, []);
-      await record('history.json', page);
+      await recordFixture('history.json', page);
     });
 
     it('exports the metrics of the cycle, valid for promtool', async () => {
@@ -286,7 +279,7 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
       assert.ok(['fail', 'error'].includes(keystone.state), JSON.stringify(keystone));
       assert.ok(keystone.reason && keystone.reason.length > 10, `a reason is given: ${keystone.reason}`);
       assert.notEqual(cycle.status, 'pass');
-      await record('results-keystone-down.json', cycle);
+      await recordFixture('results-keystone-down.json', cycle);
       const health = await runner.request('/health');
       assert.equal(health.status, 200, 'the runner keeps serving');
       assert.equal((await runner.json<CycleBody>('/api/results')).id, id);

@@ -3,7 +3,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,4 +176,16 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunnerPr
     },
   };
   return runner;
+}
+
+export const RECORD_DIR = join(REPO_ROOT, 'test/fixtures/runner-api');
+
+/**
+ * With RALLY_MONITOR_RECORD_FIXTURES=1, keeps a real runner response in test/fixtures/runner-api/ for the
+ * plugin's tests, which must replay real responses, never hand-written ones.
+ */
+export async function recordFixture(name: string, body: unknown): Promise<void> {
+  if (process.env.RALLY_MONITOR_RECORD_FIXTURES !== '1') return;
+  await mkdir(RECORD_DIR, { recursive: true });
+  await writeFile(join(RECORD_DIR, name), `${JSON.stringify(body, null, 2)}\n`);
 }
