@@ -62,6 +62,11 @@ describe('plugin in headless Chromium', { timeout: 180_000 }, () => {
     const runButton = health.running ? 'Cycle running…' : 'Run now';
     assert.ok(result.overview.buttons.includes(runButton), `Admins get "${runButton}": ${result.overview.buttons}`);
 
+    const shownService = tested.find((s) => s.service === result.service.name);
+    assert.deepEqual(result.service.alerts, [], 'no error on the Service page');
+    assert.deepEqual(result.service.workloads, shownService.workloads.map((w) => w.key));
+    assert.ok(result.service.latencies > 0, 'atomic action latencies from the runs');
+
     assert.ok(result.panel.frames > 0, 'the panel got one frame per tested service');
     assert.deepEqual(result.panel.lanes.map((l) => l.name).sort(), tested.map((s) => s.service).sort());
     for (const lane of result.panel.lanes) {

@@ -126,6 +126,19 @@ export async function renderPluginInChromium({ runnerUrl, runnerToken = '', role
       alerts: Array.from(document.querySelectorAll('[role="alert"]')).map((a) => a.textContent),
       buttons: Array.from(document.querySelectorAll('button')).map((b) => b.textContent.trim()).filter(Boolean),
     }));
+    const service = result.overview.rows[0]?.service;
+    if (service) {
+      await host.renderApp(`service/${service}?from=${host.span.from}&to=${host.span.to}`, 'dark');
+      await host.page.waitForSelector('table[aria-label="Workloads"], [role="alert"]', { timeout: 20_000 });
+      await host.page.waitForFunction(() => !document.body.textContent.includes('Loading'), null, { timeout: 20_000 });
+      result.screenshots.push(await host.screenshot(`${prefix}-service-dark`));
+      result.service = await host.page.evaluate(() => ({
+        workloads: Array.from(document.querySelectorAll('[data-testid^="workload-"]')).map((w) => w.getAttribute('data-testid').slice('workload-'.length)),
+        latencies: document.querySelectorAll('[data-testid^="latency-"]').length,
+        alerts: Array.from(document.querySelectorAll('[role="alert"]')).map((a) => a.textContent),
+      }));
+      result.service.name = service;
+    }
     const frames = await host.renderPanel('dark');
     await host.page.waitForSelector('[data-testid="status-timeline"], [data-testid="host-panel"] :text("No status series")', { timeout: 20_000 });
     result.screenshots.push(await host.screenshot(`${prefix}-panel-dark`));

@@ -130,7 +130,7 @@ function ServiceView({ service }: { service: ServiceName }) {
                     <td>{formatSeconds(last.p95)}</td>
                     <td>
                       <LatencySparkline points={a.points} label={a.id} />
-                      <span className={styles.secondary}>{a.points.length} cycles</span>
+                      <span className={styles.secondary}>{a.points.length === 1 ? '1 cycle' : `${a.points.length} cycles`}</span>
                     </td>
                   </tr>
                 );

@@ -106,7 +106,7 @@ async function renderApp({ path, theme }: { path: string; theme: 'dark' | 'light
   root.render(
     themed(
       theme,
-      <reactRouter.MemoryRouter initialEntries={[path]}>
+      <reactRouter.MemoryRouter key={path} initialEntries={[path]}>
         <reactRouter.Routes>
           <reactRouter.Route
             path={`/a/${APP_ID}/*`}
