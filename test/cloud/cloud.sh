@@ -95,10 +95,20 @@ infra_for_want() {
   done
 }
 
+# What must run before NAME can start.
+infra_needed_by() {
+  case $1 in
+    postgres | memcached | rabbitmq) ;;
+    swift) echo memcached ;;
+    cinder | nova) echo postgres memcached rabbitmq ;;
+    *) echo postgres memcached ;;
+  esac
+}
+
 need_cloud_dir() {
   [[ -n ${CLOUD_DIR:-} ]] || die "set CLOUD_DIR to the folder that holds (or will hold) the cloud's state"
-  [[ $CLOUD_DIR == /* ]] || CLOUD_DIR=$(pwd)/$CLOUD_DIR
-  CLOUD_DIR=${CLOUD_DIR%/}
+  # One cloud, one name: a symlinked or relative spelling of the folder means the same cloud.
+  CLOUD_DIR=$(realpath -m "$CLOUD_DIR")
   [[ $CLOUD_DIR =~ ^/[A-Za-z0-9._/-]+$ ]] || die "CLOUD_DIR '$CLOUD_DIR' must be a plain path (letters, digits, . _ - /)"
   export CLOUD_DIR
 }
@@ -203,9 +213,16 @@ launch_prepare() {
   (renice -n "$nice" -p "$BASHPID" >/dev/null; "prepare_$name") >"$CLOUD_DIR/logs/prepare-$name.log" 2>&1 &
   PREPARE_JOB[$name]=$!
 }
+PREPARE_DEADLINE=300
 join_prepare() {
   local name=$1
   [[ -n ${PREPARE_JOB[$name]:-} ]] || return 0
+  while kill -0 "${PREPARE_JOB[$name]}" 2>/dev/null; do
+    if (($(since "${PREPARE_START[$name]}" | cut -d. -f1) >= PREPARE_DEADLINE)); then
+      say "preparing $name took more than ${PREPARE_DEADLINE}s"; show_logs "prepare-$name"; exit 1
+    fi
+    sleep 0.2
+  done
   if ! wait "${PREPARE_JOB[$name]}"; then
     unset "PREPARE_JOB[$name]"
     say "preparing $name failed"; show_logs "prepare-$name" ${DAEMONS[$name]}; exit 1
@@ -221,7 +238,9 @@ kill_prepare_jobs() {
   done
 }
 
-run_admin() { OS_PASSWORD=$ADMIN_PASSWORD SERVICE_PASSWORD=$SERVICE_PASSWORD "$SYS_PYTHON" "$HERE/lib/admin.py" "$@"; }
+run_admin() {
+  OS_PASSWORD=$ADMIN_PASSWORD SERVICE_PASSWORD=$SERVICE_PASSWORD timeout 180 "$SYS_PYTHON" "$HERE/lib/admin.py" "$@"
+}
 
 register_catalog() {
   local s lines="" todo=()
@@ -427,6 +446,11 @@ cmd_start_service() {
   if is_service "$name"; then
     marked "$name.prepared" || die "$name was never set up in $CLOUD_DIR; use: CLOUD_DIR=$CLOUD_DIR bash $0 up $name"
   fi
+  # A service started alone on a stopped cloud would hold ports with nothing to serve.
+  local dep
+  for dep in $(infra_needed_by "$name"); do
+    daemon_alive "${DAEMONS[$dep]%% *}" || die "$dep of the cloud in $CLOUD_DIR is not running; use 'up' to start the cloud"
+  done
   refuse_taken_ports "$name"
   echo "$CLOUD_DIR" >"$CLOUD_PORT_MARKER"
   "configure_$name"

@@ -4,7 +4,9 @@
                              service users (admin + service roles in project service) and their endpoints.
   admin.py image NAME FILE   a public raw image NAME from FILE, unless an active one exists.
   admin.py flavor NAME       a public flavor NAME (64 MiB, 1 vCPU, 1 GB disk), unless it exists.
-  admin.py leftovers         prints Keystone projects and users Rally left (c_rally_*, s_rally_*); exit 1 if any.
+  admin.py leftovers [TASK_UUID...]
+                             prints Keystone projects and users Rally left (c_rally_*, s_rally_*; only those of
+                             the given tasks, when named); exit 1 if any.
 
 The admin password comes from OS_PASSWORD and the service users' from SERVICE_PASSWORD, never from argv.
 """
@@ -75,12 +77,15 @@ def flavor(sess, name):
         print(f"flavor {name}")
 
 
-def leftovers(sess):
+def leftovers(sess, task_uuids):
     from keystoneclient.v3 import client
     ks = client.Client(session=sess, interface="public", region_name=REGION)
+    # Rally names resources <c|s>_rally_<first 8 hex digits of the task uuid>_<random>.
+    tags = tuple(u.replace("-", "")[:8] for u in task_uuids)
+    prefixes = tuple(f"{kind}_rally_{tag}" for kind in "cs" for tag in tags) or ("c_rally_", "s_rally_")
     found = [f"{kind} {item.name}"
              for kind, items in (("project", ks.projects.list()), ("user", ks.users.list()))
-             for item in items if item.name.startswith(("c_rally_", "s_rally_"))]
+             for item in items if item.name.startswith(prefixes)]
     for line in found:
         print(line)
     return 1 if found else 0
@@ -96,7 +101,7 @@ def main(argv):
     elif command == "flavor" and len(argv) == 3:
         flavor(sess, argv[2])
     elif command == "leftovers":
-        sys.exit(leftovers(sess))
+        sys.exit(leftovers(sess, argv[2:]))
     else:
         sys.exit(__doc__)
 

@@ -140,6 +140,7 @@ $(ks_login "$1")
 CONF
 }
 
+export PGCONNECT_TIMEOUT=5
 psql_admin() { psql -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 # Sets ADMIN_TOKEN (once per process) to a project-scoped admin token. The password goes to curl on stdin,
