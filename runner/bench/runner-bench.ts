@@ -164,6 +164,6 @@ async function benchOverhead(): Promise<Cycle> {
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
-const cycle = want('overhead') || want('metrics') ? await benchOverhead() : null;
+const cycle = want('overhead') ? await benchOverhead() : null;
 if (want('metrics')) await benchMetrics(cycle ?? JSON.parse(await readFile(join(REPO_ROOT, 'test/fixtures/runner-api/results.json'), 'utf8')) as Cycle);
 if (want('ingest')) await benchIngest();

@@ -1,7 +1,7 @@
 // The runner's HTTP API (docs/api.md) and /metrics, on fastify.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { isRunId, type ArtifactKind } from '../history/store.js';
 import { CYCLE_STATUSES } from '../model.js';
@@ -56,7 +56,8 @@ export interface ServerOptions {
 
 export function buildServer(options: ServerOptions) {
   const { monitor, metrics } = options;
-  const app = Fastify({ loggerInstance: options.logger, disableRequestLogging: true, trustProxy: false });
+  // Prometheus scrapes every few seconds: a log line per request would bury the lines about cycles.
+  const app = Fastify({ loggerInstance: options.logger, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
   if (options.onRoute) {
     const tell = options.onRoute;
     app.addHook('onRoute', (route) => {
