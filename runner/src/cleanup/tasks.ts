@@ -1,26 +1,65 @@
-// Which run made a leak: the task part of its name against the Rally task uuids the history recorded.
+// Which run made a leak. Rally names a resource after its owner: the workload's uuid for what scenarios and
+// contexts make while a task runs, the task's uuid for what validation makes (rally.task.engine passes the workload
+// uuid as `owner_id`). The first 8 characters of either tie the leak to a service task of a run in the history.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isRunId, type HistoryStore } from '../history/store.js';
+import { HistoryStore, isRunId } from '../history/store.js';
 import type { ServiceResult } from '../model.js';
 import { SERVICE_NAMES } from '../services.js';
 import { taskPrefixOf } from './names.js';
 
 export type TaskIndex = Map<string, { runId: string; taskUuid: string }>;
 
-function add(index: TaskIndex, runId: string, services: readonly Pick<ServiceResult, 'taskUuid'>[]): void {
-  for (const service of services) {
-    if (service.taskUuid) index.set(taskPrefixOf(service.taskUuid), { runId, taskUuid: service.taskUuid });
+const UUID_FIELD = /"uuid":\s*"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/g;
+
+/** The owner uuids in a Rally JSON report (task, subtasks, workloads); none when it is missing or unreadable. */
+async function ownersInReport(path: string): Promise<string[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return [...text.matchAll(UUID_FIELD)].map((match) => match[1]!);
+}
+
+type ReportPath = (runId: string, service: ServiceResult['service']) => string;
+
+/**
+ * Builds the index from the runs' service results and their Rally reports. A finished run never changes, so what
+ * was read once is kept.
+ */
+export class TaskIndexer {
+  private readonly byRun = new Map<string, [string, { runId: string; taskUuid: string }][]>();
+
+  constructor(private readonly reportPath: ReportPath) {}
+
+  async add(index: TaskIndex, runId: string, services: readonly Pick<ServiceResult, 'service' | 'taskUuid'>[], finished: boolean): Promise<void> {
+    let entries = this.byRun.get(runId);
+    if (!entries) {
+      entries = [];
+      for (const { service, taskUuid } of services) {
+        if (!taskUuid) continue;
+        const owner = { runId, taskUuid };
+        entries.push([taskPrefixOf(taskUuid), owner]);
+        for (const uuid of await ownersInReport(this.reportPath(runId, service))) entries.push([taskPrefixOf(uuid), owner]);
+      }
+      if (finished) this.byRun.set(runId, entries);
+    }
+    for (const [prefix, owner] of entries) index.set(prefix, owner);
   }
 }
 
+const storeIndexers = new WeakMap<HistoryStore, TaskIndexer>();
+const diskIndexers = new Map<string, TaskIndexer>();
+
 /** From the open history store of the serving runner. */
-export function tasksOfStore(store: HistoryStore): TaskIndex {
+export async function tasksOfStore(store: HistoryStore): Promise<TaskIndex> {
+  let indexer = storeIndexers.get(store);
+  if (!indexer) {
+    indexer = new TaskIndexer((runId, service) => store.artifactPath(runId, service, 'json'));
+    storeIndexers.set(store, indexer);
+  }
   const index: TaskIndex = new Map();
   let cursor: string | undefined;
   do {
     const page = store.query({ limit: 500, ...(cursor ? { cursor } : {}) });
-    for (const summary of page.items) add(index, summary.id, store.get(summary.id)?.services ?? []);
+    for (const summary of page.items) await indexer.add(index, summary.id, store.get(summary.id)?.services ?? [], true);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return index;
@@ -31,10 +70,16 @@ export function tasksOfStore(store: HistoryStore): TaskIndex {
  * serving runner is still running. Unfinished cycles count through their per-service results.
  */
 export async function tasksOnDisk(runsDir: string): Promise<TaskIndex> {
+  let indexer = diskIndexers.get(runsDir);
+  if (!indexer) {
+    const paths = new HistoryStore(runsDir); // for its file naming only; never opened here
+    indexer = new TaskIndexer((runId, service) => paths.artifactPath(runId, service, 'json'));
+    diskIndexers.set(runsDir, indexer);
+  }
   const index: TaskIndex = new Map();
   const ids = (await readdir(runsDir).catch(() => [] as string[])).filter(isRunId).sort();
   for (const id of ids) {
-    const services: Pick<ServiceResult, 'taskUuid'>[] = [];
+    const services: ServiceResult[] = [];
     const record = await readFile(join(runsDir, id, 'cycle.json'), 'utf8').catch(() => null);
     if (record !== null) {
       try {
@@ -52,7 +97,7 @@ export async function tasksOnDisk(runsDir: string): Promise<TaskIndex> {
         }
       }
     }
-    add(index, id, services);
+    await indexer.add(index, id, services, record !== null);
   }
   return index;
 }
