@@ -11,7 +11,7 @@ import { authenticate, endpointsOf, type KeystoneToken } from './openstack/keyst
 import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
 import type { Rally } from './rally/rally.js';
 import { taskPlan } from './rally/task-args.js';
-import { validateTask } from './rally/validate.js';
+import { startValidatedTask } from './rally/validate.js';
 import { serviceVerdict } from './rally/verdict.js';
 import { redact, redactFile } from './redact.js';
 import type { HistoryStore } from './history/store.js';
@@ -216,9 +216,7 @@ async function runServiceTask(
     junit: store.artifactPath(cycleId, service, 'junit'),
     log: store.artifactPath(cycleId, service, 'log'),
   };
-  // A task Rally rejects is judged from validation's reason alone: no task is created for it.
-  const validation = await validateTask(rally, taskFile, args, { logFile: paths.log, signal: stop });
-  const run = !validation.valid ? validation.run : await rally.startTask(taskFile, args, {
+  const run = await startValidatedTask(rally, taskFile, args, {
     tag: cycleId,
     logFile: paths.log,
     signal: stop,

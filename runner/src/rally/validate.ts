@@ -2,7 +2,19 @@
 // network or a bad task argument is then the monitor's error, with Rally's own reason in one line, rather than a
 // red service. Rally's validation output runs to pages (the rendered task, INFO lines, a JSON dump of the workload);
 // only the lines that say why are handed on.
+//
+// Validation costs a Rally start-up and a user created and deleted (6-14 s here), and `task start` validates again
+// anyway, so a task validated with the same file, plugins, args and environment is not validated again for a day.
+// A start that then fails its own validation is reported the same way, and forgotten, so the next cycle re-checks.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Rally, TaskRun } from './rally.js';
+
+export const VALIDATION_KEPT_MS = 24 * 3600 * 1000;
+
+/** Rally's exit codes for a task it would not run: ValidationError, InvalidTaskException, InvalidTaskConfig. */
+const REJECTED = new Set([110, 113, 114]);
 
 const ANSI = /\u001b\[[0-9;]*m|\[0{2}m/g;
 
@@ -39,7 +51,24 @@ export function validationProblem(output: string): string {
   return `Error: rally task validate failed: ${all.slice(-3).join(' | ')}`.slice(0, 500);
 }
 
-export type Validation = { valid: true } | { valid: false; run: TaskRun };
+export type Validation = { valid: true; cached: boolean } | { valid: false; run: TaskRun };
+
+/** When each Rally instance last validated each task fingerprint. */
+const validatedAt = new WeakMap<Rally, Map<string, number>>();
+
+async function fingerprint(rally: Rally, taskFile: string, args: Record<string, unknown>): Promise<string> {
+  const hash = createHash('sha256').update(await readFile(taskFile)).update(JSON.stringify(args)).update(rally.options.envName);
+  // The environment's own fingerprint changes when the credentials or endpoint do (Rally.ensureEnvironment).
+  hash.update(await readFile(join(rally.options.home, `${rally.options.envName}.fingerprint`), 'utf8').catch(() => ''));
+  const plugins = join(dirname(taskFile), 'plugins');
+  const names = await readdir(plugins).catch(() => [] as string[]);
+  for (const name of names.sort()) hash.update(name).update(await readFile(join(plugins, name)).catch(() => ''));
+  return hash.digest('hex');
+}
+
+function rejected(result: Omit<TaskRun, 'taskUuid'>): TaskRun {
+  return { ...result, output: result.killed ? result.output : validationProblem(result.output), taskUuid: null };
+}
 
 /**
  * Validates the task with the same args and environment `task start` will use. An invalid task comes back as the
@@ -49,9 +78,37 @@ export async function validateTask(
   rally: Rally,
   taskFile: string,
   args: Record<string, unknown>,
-  options: { logFile?: string; signal?: AbortSignal } = {},
+  options: { logFile?: string; signal?: AbortSignal; now?: number } = {},
 ): Promise<Validation> {
+  const now = options.now ?? Date.now();
+  const known = validatedAt.get(rally) ?? new Map<string, number>();
+  validatedAt.set(rally, known);
+  const key = await fingerprint(rally, taskFile, args);
+  const at = known.get(key);
+  if (at !== undefined && now - at < VALIDATION_KEPT_MS) return { valid: true, cached: true };
   const result = await rally.validateTask(taskFile, args, options);
-  if (result.exitCode === 0 && !result.killed) return { valid: true };
-  return { valid: false, run: { ...result, output: result.killed ? result.output : validationProblem(result.output), taskUuid: null } };
+  if (result.exitCode === 0 && !result.killed) {
+    known.set(key, now);
+    return { valid: true, cached: false };
+  }
+  known.delete(key);
+  return { valid: false, run: rejected(result) };
+}
+
+/**
+ * `rally task start`, validated first. A start Rally rejects anyway (an image deleted since it was validated) is
+ * judged on the same condensed reason, and its validation forgotten.
+ */
+export async function startValidatedTask(
+  rally: Rally,
+  taskFile: string,
+  args: Record<string, unknown>,
+  options: Parameters<Rally['startTask']>[2],
+): Promise<TaskRun> {
+  const validation = await validateTask(rally, taskFile, args, { logFile: options.logFile, ...(options.signal ? { signal: options.signal } : {}) });
+  if (!validation.valid) return validation.run;
+  const run = await rally.startTask(taskFile, args, options);
+  if (run.exitCode === null || !REJECTED.has(run.exitCode)) return run;
+  validatedAt.get(rally)?.delete(await fingerprint(rally, taskFile, args));
+  return { ...rejected(run), taskUuid: run.taskUuid };
 }
