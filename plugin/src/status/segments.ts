@@ -71,15 +71,16 @@ export function codeOfServiceState(state: ServiceState): number | null {
 }
 
 /** Median of the intervals between consecutive sorted times, or undefined with fewer than two samples. */
-export function medianStepMs(sortedTimes: number[]): number | undefined {
+export function medianStepMs(sortedTimes: ArrayLike<number>): number | undefined {
   if (sortedTimes.length < 2) {
     return undefined;
   }
-  const steps: number[] = [];
+  // A typed array sorts numerically without a comparator: this runs on every panel render.
+  const steps = new Float64Array(sortedTimes.length - 1);
   for (let i = 1; i < sortedTimes.length; i++) {
-    steps.push(sortedTimes[i]! - sortedTimes[i - 1]!);
+    steps[i - 1] = sortedTimes[i]! - sortedTimes[i - 1]!;
   }
-  steps.sort((a, b) => a - b);
+  steps.sort();
   return steps[Math.floor(steps.length / 2)];
 }
 
@@ -100,25 +101,42 @@ function push(segments: Segment[], state: SegmentState, start: number, end: numb
  * is 'nodata'. Adjacent segments of the same state are merged.
  */
 export function buildSegments(points: StatusPoint[], options: SegmentOptions): Segment[] {
+  const sorted = isSortedByTime(points.map((p) => p.time)) ? points : [...points].sort((a, b) => a.time - b.time);
+  return buildSegmentsFromColumns(
+    sorted.map((p) => p.time),
+    sorted.map((p) => p.value),
+    options
+  );
+}
+
+/** The same from a data frame's time and value columns, which must be sorted by time (as query results are). */
+export function buildSegmentsFromColumns(
+  times: ArrayLike<number>,
+  values: ArrayLike<number | null | undefined>,
+  options: SegmentOptions
+): Segment[] {
   const { from, to } = options;
-  const sorted = isSorted(points) ? points : [...points].sort((a, b) => a.time - b.time);
-  const step = medianStepMs(sorted.map((p) => p.time));
+  const step = medianStepMs(times);
   const maxGap = options.maxGapMs ?? (step !== undefined ? 2 * step : to - from);
   const segments: Segment[] = [];
   let cursor = from;
-  for (let i = 0; i < sorted.length; i++) {
-    const point = sorted[i]!;
-    const next = sorted[i + 1];
-    const start = Math.max(point.time, from);
-    const end = Math.min(next ? Math.min(next.time, point.time + maxGap) : point.time + maxGap, to);
-    if (end <= start || start >= to) {
+  const count = times.length;
+  for (let i = 0; i < count; i++) {
+    const time = times[i]!;
+    const start = time > from ? time : from;
+    const held = time + maxGap;
+    const next = i + 1 < count ? times[i + 1]! : Infinity;
+    const end = Math.min(next, held, to);
+    if (end <= start) {
       continue;
     }
     if (start > cursor) {
       push(segments, 'nodata', cursor, start);
     }
-    push(segments, stateOfCode(point.value), Math.max(start, cursor), end);
-    cursor = Math.max(cursor, end);
+    push(segments, stateOfCode(values[i]), start > cursor ? start : cursor, end);
+    if (end > cursor) {
+      cursor = end;
+    }
   }
   if (cursor < to) {
     push(segments, 'nodata', cursor, to);
@@ -126,9 +144,9 @@ export function buildSegments(points: StatusPoint[], options: SegmentOptions): S
   return segments;
 }
 
-function isSorted(points: StatusPoint[]): boolean {
-  for (let i = 1; i < points.length; i++) {
-    if (points[i]!.time < points[i - 1]!.time) {
+export function isSortedByTime(times: ArrayLike<number>): boolean {
+  for (let i = 1; i < times.length; i++) {
+    if (times[i]! < times[i - 1]!) {
       return false;
     }
   }

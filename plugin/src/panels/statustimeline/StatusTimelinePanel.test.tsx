@@ -98,6 +98,20 @@ describe('StatusTimelinePanel', () => {
     expect(states).toEqual(['pass', 'nodata']);
   });
 
+  it('draws the same lane from a frame whose rows are not in time order', () => {
+    const values = [1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
+    const order = values.map((_, i) => i).reverse();
+    const frame = toDataFrame({
+      fields: [
+        { name: 'Time', type: FieldType.time, values: order.map((i) => FROM + i * STEP) },
+        { name: 'Value', type: FieldType.number, values: order.map((i) => values[i]), labels: { service: 'nova' } },
+      ],
+    });
+    renderPanel([frame]);
+    expect(cells('nova').map((c) => c.dataset.state)).toEqual(['pass', 'fail', 'pass']);
+    expect(screen.getByTestId('uptime-nova')).toHaveTextContent('83.33%');
+  });
+
   it('hides uptime and legend when switched off', () => {
     renderPanel([statusFrame('nova', new Array(12).fill(1))], { showUptime: false, showLegend: false });
     expect(screen.queryByTestId('uptime-nova')).not.toBeInTheDocument();

@@ -1,7 +1,7 @@
 import { DataFrame, FieldType, getFieldDisplayName } from '@grafana/data';
 
 import type { TimelineLane } from '../../components/StatusTimeline/StatusTimeline';
-import { buildSegments, computeUptime, StatusPoint } from '../../status/segments';
+import { buildSegments, buildSegmentsFromColumns, computeUptime, isSortedByTime } from '../../status/segments';
 
 /**
  * One lane per numeric field of any frame that has a time field, e.g. one per series of `rally_service_status`.
@@ -18,14 +18,16 @@ export function framesToLanes(frames: DataFrame[], from: number, to: number, max
       if (field.type !== FieldType.number) {
         continue;
       }
-      const points: StatusPoint[] = new Array(frame.length);
-      for (let i = 0; i < frame.length; i++) {
-        points[i] = { time: Number(timeField.values[i]), value: field.values[i] };
-      }
-      const segments = buildSegments(points, { from, to, maxGapMs });
+      const segments = isSortedByTime(timeField.values)
+        ? buildSegmentsFromColumns(timeField.values, field.values, { from, to, maxGapMs })
+        : buildSegments(
+            field.values.map((value, i) => ({ time: timeField.values[i], value })),
+            { from, to, maxGapMs }
+          );
       const name = field.labels?.service ?? getFieldDisplayName(field, frame, frames);
       lanes.push({ name, key: field.labels?.service ?? name, segments, uptime: computeUptime(segments) });
     }
   }
   return lanes;
 }
+
