@@ -23,4 +23,12 @@ test.describe('app pages', () => {
     await expect(page.getByRole('heading', { name: 'keystone' })).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Atomic action latency' })).toBeVisible();
   });
+
+  test('Cleanup shows the leaks or that there are none, and the audit log', async ({ gotoPage, page }) => {
+    await gotoPage('/cleanup');
+    await expect(
+      page.getByRole('table', { name: 'Leaked resources' }).or(page.getByText(/No leaked resources|Runner unreachable/))
+    ).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  });
 });
