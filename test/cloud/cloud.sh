@@ -367,8 +367,10 @@ cmd_up() {
   ensure_databases "${dbs[@]}"
   for s in "${WANT[@]}"; do launch_prepare "$s"; done
 
-  join_prepare keystone
+  # uwsgi loads Keystone while its database is set up (the app touches the database only per request), but
+  # Keystone is up only once both are done.
   ensure_started keystone
+  join_prepare keystone
   wait_up keystone
   register_catalog "${WANT[@]}"
   mark service-keystone

@@ -27,6 +27,8 @@ policy_dirs = /etc/keystone/policy.d
 # Test users need no strong hashing; 4 rounds make user creation take milliseconds, not seconds.
 password_hash_rounds = 4
 CONF
+  fernet_repo "$dir/fernet"
+  fernet_repo "$dir/credential"
 }
 
 # A Fernet key repository as keystone-manage fernet_setup/credential_setup leave it (key 0 staged, key 1
@@ -43,8 +45,6 @@ fernet_repo() {
 prepare_keystone() {
   marked keystone.prepared && return 0
   local dir=$CLOUD_DIR/keystone
-  fernet_repo "$dir/fernet"
-  fernet_repo "$dir/credential"
   # The password goes through the environment, never the command line.
   OS_BOOTSTRAP_PASSWORD=$ADMIN_PASSWORD "$SYS_PYTHON" "$HERE/lib/keystone_db.py" "$dir/keystone.conf"
   mark keystone.prepared
