@@ -5,6 +5,8 @@ configure_glance() {
   mkdir -p "$dir"/{images,staging,tasks,locks}
   cat >"$dir/glance-api.conf" <<CONF
 [DEFAULT]
+# Stop within 5 s instead of oslo.service's 60 s of draining: nothing here needs draining.
+graceful_shutdown_timeout = 5
 bind_host = 127.0.0.1
 bind_port = 9292
 workers = 1

@@ -6,6 +6,8 @@ configure_nova() {
   mkdir -p "$dir/state" "$dir/instances" "$dir/locks"
   cat >"$dir/nova.conf" <<CONF
 [DEFAULT]
+# Stop within 5 s instead of oslo.service's 60 s of draining: nothing here needs draining.
+graceful_shutdown_timeout = 5
 transport_url = rabbit://guest:guest@127.0.0.1:5672/
 compute_driver = fake.SmallFakeDriver
 enabled_apis = osapi_compute
