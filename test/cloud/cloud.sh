@@ -491,7 +491,8 @@ cmd_install() {
   local s pkgs=(${PACKAGES[base]}) missing=()
   for s in "${WANT[@]}" "${INFRA_WANT[@]}"; do pkgs+=(${PACKAGES[$s]:-}); done
   local installed
-  installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${pkgs[@]}" 2>/dev/null | awk '$2 == "ii" { print $1 }')
+  # dpkg-query fails when it knows some package not at all: that one is missing too.
+  installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${pkgs[@]}" 2>/dev/null | awk '$2 == "ii" { print $1 }' || true)
   for s in "${pkgs[@]}"; do grep -qxF "$s" <<<"$installed" || missing+=("$s"); done
   if ((${#missing[@]} == 0)); then
     say "packages present for: ${WANT[*]}"

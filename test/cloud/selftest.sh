@@ -2,7 +2,9 @@
 # Checks the local cloud end to end: brings it up (reusing the one running on this machine, if any), checks
 # `status`, then that each service's API answers an admin token, and that the admin password appears in no log.
 # Prints one PASS/FAIL line per check and "N passed, M failed"; exits non-zero on any failure.
-#   bash test/cloud/selftest.sh [SERVICES...]     (default: all seven; CLOUD_DIR picks the folder)
+#   bash test/cloud/selftest.sh [--outage] [SERVICES...]   (default: all seven; CLOUD_DIR picks the folder)
+# --outage also stops and restarts Glance (or Keystone, if Glance is not among the services) and checks that
+# status reports it down and then up: a few seconds' outage for anyone else using the cloud.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,6 +16,8 @@ if [[ -z ${CLOUD_DIR:-} ]]; then
   [[ -n $CLOUD_DIR ]] || CLOUD_DIR=/tmp/rally-monitor-cloud-selftest
 fi
 export CLOUD_DIR
+outage=""
+if [[ ${1:-} == --outage ]]; then outage=1; shift; fi
 services=("$@")
 ((${#services[@]})) || services=(keystone neutron glance placement swift cinder nova)
 
@@ -83,6 +87,26 @@ fi
 if wants nova; then
   answers nova http://127.0.0.1:8774/v2.1/flavors '"name": "m1.tiny"'
   answers nova http://127.0.0.1:8774/v2.1/os-hypervisors '"state": "up"'
+fi
+
+other=$(mktemp -d /tmp/cloud-selftest-other.XXXXXX)
+refusal=$(CLOUD_DIR=$other bash "$HERE/cloud.sh" up keystone 2>&1)
+if (($? != 0)) && [[ $refusal == *"held by the cloud in $(realpath "$CLOUD_DIR")"* && ! -e $other/run ]]; then
+  pass "up in another folder is refused, naming this cloud's folder"
+else
+  fail "up in another folder is refused, naming this cloud's folder (got: ${refusal:0:300})"
+fi
+rm -rf "$other"
+
+if [[ -n $outage ]]; then
+  victim=glance
+  wants glance || victim=keystone
+  bash "$HERE/cloud.sh" stop-service "$victim"
+  check "status reports $victim down after stop-service (exit 1)" \
+    bash -c '! bash "$0" status "$1" >/dev/null' "$HERE/cloud.sh" "$victim"
+  start=$EPOCHREALTIME
+  check "start-service $victim brings it back" bash "$HERE/cloud.sh" start-service "$victim"
+  check "status reports $victim up again ($(since "$start")s)" bash "$HERE/cloud.sh" status "$victim"
 fi
 
 if grep -rqF -e "$ADMIN_PASSWORD" "$CLOUD_DIR/logs"; then
