@@ -7,6 +7,7 @@
 #   CLOUD_DIR=DIR bash cloud.sh stop-service NAME   stop one service (or postgres, memcached, rabbitmq)
 #   CLOUD_DIR=DIR bash cloud.sh start-service NAME  start it again and wait until it answers
 #   CLOUD_DIR=DIR bash cloud.sh status [NAMES...]   one line per service; exit 0 iff all named are up
+#   bash cloud.sh running                           print the CLOUD_DIR of the cloud running here; exit 1 if none
 #
 # SERVICES: keystone neutron glance placement swift cinder nova (default: all). Keystone is always included;
 # nova brings glance, placement and neutron along. Only one cloud runs per machine: the ports are fixed.
@@ -67,7 +68,7 @@ declare -A DEADLINE=(
 IMAGE_NAME=smoke
 FLAVOR_NAME=m1.tiny
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 is_service() { [[ " ${ALL_SERVICES[*]} " == *" $1 "* ]]; }
 
@@ -513,6 +514,15 @@ cmd_install() {
   ((rc == 0)) || die "apt-get failed ($rc)"
 }
 
+# The folder of the cloud that holds the ports, if any of its daemons runs (what to reuse rather than start
+# a second cloud, which would be refused).
+cmd_running() {
+  local dir
+  dir=$(cat "$CLOUD_PORT_MARKER" 2>/dev/null) || return 1
+  [[ -n $dir ]] && cloud_alive_in "$dir" || return 1
+  echo "$dir"
+}
+
 main() {
   (($#)) || usage
   local cmd=$1; shift
@@ -523,6 +533,7 @@ main() {
     stop-service) cmd_stop_service "$@" ;;
     start-service) cmd_start_service "$@" ;;
     status) cmd_status "$@" ;;
+    running) (($# == 0)) || usage; cmd_running ;;
     *) usage ;;
   esac
 }

@@ -12,8 +12,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/lib/common.sh"
 
 if [[ -z ${CLOUD_DIR:-} ]]; then
-  CLOUD_DIR=$(cat "$CLOUD_PORT_MARKER" 2>/dev/null || true)
-  [[ -n $CLOUD_DIR ]] || CLOUD_DIR=/tmp/rally-monitor-cloud-selftest
+  CLOUD_DIR=$(bash "$HERE/cloud.sh" running) || CLOUD_DIR=/tmp/rally-monitor-cloud-selftest
 fi
 export CLOUD_DIR
 outage=""
