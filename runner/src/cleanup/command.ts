@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { formatTable } from '../summary.js';
-import { resourceKey } from './ledger.js';
 import type { Leak } from './leak.js';
 import type { CleanupReport } from './monitor.js';
 import { parsePurgeRequest, PurgeRequestError } from './purge.js';
@@ -16,7 +15,7 @@ import { join } from 'node:path';
 
 export const CLEANUP_USAGE = `  rally-monitor cleanup     scan the cloud for resources Rally leaked and print them
       [--purge [--yes]]     delete those older than RALLY_MONITOR_CLEANUP_MIN_AGE (asks first unless --yes)
-      [--service S]... [--type T]... [--run ID]   narrow the purge
+      [--service S]... [--type T]... [--run RUN] [--id ID]...   narrow the purge
       [--json]              print the scan (or the purge outcome) as JSON`;
 
 export interface CommandIo {
@@ -75,6 +74,7 @@ export async function cleanupCommand(config: Config, argv: string[], logger: Log
         service: { type: 'string', multiple: true },
         type: { type: 'string', multiple: true },
         run: { type: 'string' },
+        id: { type: 'string', multiple: true },
       },
       strict: true,
       allowPositionals: false,
@@ -93,6 +93,7 @@ export async function cleanupCommand(config: Config, argv: string[], logger: Log
       ...(options.service ? { services: options.service } : {}),
       ...(options.type ? { types: options.type } : {}),
       ...(options.run ? { runId: options.run } : {}),
+      ...(options.id ? { ids: options.id } : {}),
     });
   } catch (error) {
     if (!(error instanceof PurgeRequestError)) throw error;
@@ -134,8 +135,8 @@ export async function cleanupCommand(config: Config, argv: string[], logger: Log
     }
     let done = 0;
     // Only what was shown and confirmed goes, even if more qualifies by now.
-    const shown = new Set(dryRun.candidates.map(resourceKey));
-    const outcome = await cleanup.purge({ ...request, confirm: true }, 'cli', { only: shown }, (result) => {
+    const shown = { ...request.scope, ids: dryRun.candidates.map((leak) => leak.id) };
+    const outcome = await cleanup.purge({ confirm: true, scope: shown }, 'cli', (result) => {
       done += 1;
       const { leak } = result;
       io.err(`[${done}] ${result.outcome === 'deleted' ? 'deleted' : 'FAILED '} ${leak.service} ${leak.type} ${leak.name} (${leak.id})${result.error ? `: ${result.error}` : ''}`);

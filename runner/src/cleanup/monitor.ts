@@ -168,18 +168,12 @@ export class CleanupMonitor {
   };
 
   /** A dry run lists what would go; with confirm it deletes. One purge at a time. */
-  async purge(
-    request: PurgeRequest,
-    trigger: 'api' | 'cli',
-    options: { only?: ReadonlySet<string> } = {},
-    onResult?: (result: DeletionResult) => void,
-  ): Promise<PurgeOutcome> {
+  async purge(request: PurgeRequest, trigger: 'api' | 'cli', onResult?: (result: DeletionResult) => void): Promise<PurgeOutcome> {
     if (this.purging) throw new CleanupBusyError('a purge is already running');
     this.purging = true;
     try {
       const report = await this.scan();
       const plan = planPurge(report.leaks, request.scope, this.minAgeSeconds);
-      if (options.only) plan.candidates = plan.candidates.filter((leak) => options.only!.has(resourceKey(leak)));
       const outcome: PurgeOutcome = {
         dryRun: !request.confirm,
         scope: request.scope,

@@ -15,6 +15,8 @@ export interface PurgeScope {
   services?: ServiceName[];
   types?: string[];
   runId?: string;
+  /** Only these resources (ids as a dry run listed them), so a confirmation deletes nothing it did not show. */
+  ids?: string[];
 }
 
 export interface PurgeRequest {
@@ -27,6 +29,7 @@ const requestSchema = z.strictObject({
   services: z.array(z.enum(SERVICE_NAMES)).min(1).optional(),
   types: z.array(z.string().refine((t) => RESOURCE_TYPES.includes(t), { message: `must be one of ${RESOURCE_TYPES.join(', ')}` })).min(1).optional(),
   runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id such as 20261122T001500Z-3fa2c1').optional(),
+  ids: z.array(z.string().min(1).max(255)).min(1).max(10_000).optional(),
 });
 
 export class PurgeRequestError extends Error {}
@@ -46,7 +49,8 @@ export function parsePurgeRequest(body: unknown): PurgeRequest {
 export function inScope(leak: Leak, scope: PurgeScope): boolean {
   return (!scope.services || scope.services.includes(leak.service))
     && (!scope.types || scope.types.includes(leak.type))
-    && (!scope.runId || leak.runId === scope.runId);
+    && (!scope.runId || leak.runId === scope.runId)
+    && (!scope.ids || scope.ids.includes(leak.id));
 }
 
 export interface PurgePlan {
