@@ -165,10 +165,17 @@ all_daemons_alive() {
   for d in ${DAEMONS[$1]}; do daemon_alive "$d" || return 1; done
 }
 
-# Fails when a port NAME needs is taken by something that is not NAME's daemons from this folder.
+any_daemon_alive() {
+  local d
+  for d in ${DAEMONS[$1]}; do daemon_alive "$d" && return 0; done
+  return 1
+}
+
+# Fails when a port NAME needs is taken while none of NAME's daemons from this folder runs (so the port
+# belongs to something else).
 refuse_taken_ports() {
   local name=$1 port
-  all_daemons_alive "$name" && return 0
+  any_daemon_alive "$name" && return 0
   for port in ${PORTS[$name]}; do
     if port_busy "$port"; then
       die "port $port (for $name) is taken by $(port_owner "$port" || echo 'an unknown process'); no cloud from $CLOUD_DIR owns it"

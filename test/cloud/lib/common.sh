@@ -61,9 +61,23 @@ spawn() {
 # stop_daemon NAME [SIGNAL]: signals the daemon (which stops its own workers), waits for its whole process
 # group to go, SIGKILLs the group after 20 s.
 stop_daemon() {
-  local name=$1 sig=${2:-TERM} pid i
-  pid=$(daemon_pid "$name") || { rm -f "$(pidfile_of "$name")"; return 0; }
-  kill "-$sig" "$pid" 2>/dev/null || true
+  local name=$1 sig=${2:-TERM} file pid start i
+  file=$(pidfile_of "$name")
+  if ! pid=$(daemon_pid "$name"); then
+    # The leader is gone, but its workers may live on (a swift-proxy worker keeps serving). Linux reuses no
+    # pid while a process group still bears it, so live members of this group are the leader's orphans.
+    # A live process with that pid but another start time means the pid was reused: not ours.
+    read -r pid start <"$file" 2>/dev/null || pid=""
+    if [[ -z $pid ]] || proc_starttime "$pid" >/dev/null || ! group_alive "$pid"; then
+      rm -f "$file"
+      return 0
+    fi
+    say "$name (pid $pid) is gone but left workers; stopping them"
+    sig=TERM
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  else
+    kill "-$sig" "$pid" 2>/dev/null || true
+  fi
   for ((i = 0; i < 200; i++)); do
     group_alive "$pid" || break
     sleep 0.1
@@ -73,7 +87,7 @@ stop_daemon() {
     kill -KILL -- "-$pid" 2>/dev/null || true
     sleep 0.2
   fi
-  rm -f "$(pidfile_of "$name")"
+  rm -f "$file"
 }
 
 port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
