@@ -67,7 +67,8 @@ stop_daemon() {
     # The leader is gone, but its workers may live on (a swift-proxy worker keeps serving). Linux reuses no
     # pid while a process group still bears it, so live members of this group are the leader's orphans.
     # A live process with that pid but another start time means the pid was reused: not ours.
-    read -r pid start <"$file" 2>/dev/null || pid=""
+    pid=""
+    [[ ! -r $file ]] || read -r pid start <"$file" || pid=""
     if [[ -z $pid ]] || proc_starttime "$pid" >/dev/null || ! group_alive "$pid"; then
       rm -f "$file"
       return 0
