@@ -31,6 +31,11 @@ phase() {
 }
 
 cloud_up() {
+  local running
+  # Only one cloud fits on a machine (fixed ports): one already running is reused, not fought.
+  if [[ -z ${RALLY_MONITOR_TEST_CLOUD_DIR:-} ]] && running=$(bash test/cloud/cloud.sh running 2>/dev/null) && [[ -n $running ]]; then
+    export RALLY_MONITOR_TEST_CLOUD_DIR=$running
+  fi
   if [[ -n ${RALLY_MONITOR_TEST_CLOUD_DIR:-} ]]; then
     echo "reusing the cloud in $RALLY_MONITOR_TEST_CLOUD_DIR"
     CLOUD_DIR=$RALLY_MONITOR_TEST_CLOUD_DIR bash test/cloud/cloud.sh up
