@@ -16,8 +16,10 @@ export function summaryTable(cycle: Cycle): string {
     s.workloads.length === 0 ? '-' : `${s.workloads.filter((w) => w.state === 'pass').length}/${s.workloads.length}`,
     (s.reason ?? '').slice(0, 100),
   ]);
+  const skipped = cycle.services.flatMap((s) => (s.skipped ?? []).map((w) => `skipped: ${s.service} ${w.scenario}: ${w.reason}`));
   return [
     ...formatTable(['SERVICE', 'STATE', 'DURATION', 'WORKLOADS OK', 'REASON'], rows),
+    ...(skipped.length > 0 ? ['', ...skipped] : []),
     '',
     `cycle ${cycle.id}: ${cycle.status.toUpperCase()} in ${cycle.durationSeconds.toFixed(1)} s${cycle.reason ? ` (${cycle.reason})` : ''}`,
   ].join('\n');
