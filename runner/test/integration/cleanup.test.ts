@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CleanupReport, PurgeOutcome, CleanupMonitor } from '../../src/cleanup/monitor.js';
 import { openCleanup } from '../../src/cleanup/setup.js';
 import { tasksOfStore } from '../../src/cleanup/tasks.js';
+import { taskPrefixOf } from '../../src/cleanup/names.js';
 import type { AuditEntry } from '../../src/cleanup/audit.js';
 import { loadConfig, secretsOf, type Config } from '../../src/config.js';
 import { runCycle } from '../../src/cycle.js';
@@ -130,7 +131,6 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     const scenariosDir = join(dataDir, 'scenarios');
     await mkdir(scenariosDir, { recursive: true });
     await writeFile(join(scenariosDir, 'keystone.yaml'), LEAKING_TASK);
-    const keystone = (await seeder.base('keystone'))!;
     const cycleId = newRunId();
     const rally = new Rally({ bin: config.rallyBin, home: join(dataDir, 'rally'), envName: 'rally-monitor-cleanup-test' });
     const done = runCycle(
@@ -154,16 +154,16 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     const taskUuid = rallyCycle.services.find((s) => s.service === 'keystone')?.taskUuid;
     assert.ok(taskUuid, `the cycle recorded no Rally task: ${JSON.stringify(rallyCycle.services.find((s) => s.service === 'keystone'))}`);
     const report = cleanup.latest()!;
-    rallyLeaks = report.leaks.filter((leak) => leak.runId === rallyCycle.id);
+    // The users context names what it makes after the task; other Rally runs on the shared cloud have other tasks.
+    rallyLeaks = report.leaks.filter((leak) => leak.taskPrefix === taskPrefixOf(taskUuid));
     const types = new Set(rallyLeaks.map((leak) => leak.type));
     assert.ok(types.has('project') && types.has('user'),
       `expected a leaked c_rally_ project and user of task ${taskUuid}, found ${JSON.stringify(report.leaks.filter((l) => l.name.startsWith('c_rally_')).map((l) => [l.type, l.name, l.runId]))}`);
     for (const leak of rallyLeaks) {
       assert.match(leak.name, /^c_rally_[0-9a-f]{8}_[A-Za-z0-9]{8}$/);
       assert.equal(leak.service, 'keystone');
-      // Named after the workload. A killed task's report lists no workloads (its status stays "validating"), so
-      // the before/after diff is what ties these to the run; the task is known only when the report names it.
-      assert.ok(leak.taskUuid === null || leak.taskUuid === taskUuid, JSON.stringify(leak));
+      assert.equal(leak.runId, rallyCycle.id, JSON.stringify(leak));
+      assert.equal(leak.taskUuid, taskUuid, JSON.stringify(leak));
     }
   });
 
@@ -330,13 +330,14 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
   });
 
   it('purges the real Rally leak, users before their projects', async () => {
-    const outcome = (await api('POST', '/api/cleanup/purge', { confirm: true, runId: rallyCycle.id, services: ['keystone'] })).json() as PurgeOutcome;
+    const outcome = (await api('POST', '/api/cleanup/purge', { confirm: true, runId: rallyCycle.id, services: ['keystone'], ids: rallyLeaks.map((l) => l.id) })).json() as PurgeOutcome;
     assert.deepEqual(outcome.results.map((r) => r.outcome).filter((o) => o !== 'deleted'), []);
     assert.deepEqual(outcome.results.map((r) => key(r.leak)).sort(), rallyLeaks.map(key).sort());
     const types = outcome.results.map((r) => r.leak.type);
     assert.ok(types.lastIndexOf('user') < types.indexOf('project'), types.join(','));
     const after = await cleanup.scan();
-    assert.deepEqual(after.leaks.filter((leak) => leak.runId === rallyCycle.id), []);
+    const gone = new Set(rallyLeaks.map(key));
+    assert.deepEqual(after.leaks.filter((leak) => gone.has(key(leak))), []);
     rallyLeaks = [];
   });
 

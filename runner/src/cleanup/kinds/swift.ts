@@ -1,6 +1,6 @@
 // Swift containers of the monitor's own account (its endpoint is per project). A container must be empty before
 // it can go, and whatever a Rally container holds is Rally's too.
-import { listAll, mapLimited } from '../../openstack/session.js';
+import { listAll, mapLimited, OpenStackError } from '../../openstack/session.js';
 import { deleteUrl, isoTime, type ResourceKind } from '../kind.js';
 
 const id = encodeURIComponent;
@@ -23,7 +23,11 @@ export const swiftKinds: ResourceKind[] = [
     async remove(ctx, item) {
       const container = `${ctx.base}/${id(item.id)}`;
       for (;;) {
-        const objects = await listAll(ctx.session, container, { style: 'swift' });
+        const objects = await listAll(ctx.session, container, { style: 'swift' }).catch((error: unknown) => {
+          if (error instanceof OpenStackError && error.status === 404) return null; // already gone
+          throw error;
+        });
+        if (objects === null) return;
         if (objects.length === 0) break;
         await mapLimited(objects, 4, (object) => deleteUrl(ctx, `${container}/${String(object.name).split('/').map(id).join('/')}`));
       }
