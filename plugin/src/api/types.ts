@@ -169,6 +169,8 @@ export interface PurgeScope {
   services?: ServiceName[];
   types?: string[];
   runId?: string;
+  /** Resource ids as a dry run listed them: a confirmation then deletes nothing it did not show. */
+  ids?: string[];
 }
 
 export interface PurgeOutcome {

@@ -32,7 +32,7 @@ function LeakList({ leaks, label }: { leaks: Leak[]; label: string }) {
 
 /**
  * Admins only: step one asks the runner for a dry run of the purge in the current scope and shows it; step two,
- * after an explicit confirmation, deletes exactly that scope.
+ * after an explicit confirmation, deletes exactly the resources the dry run listed.
  */
 export function PurgeFlow({ scope, onPurged }: { scope: PurgeScope; onPurged: () => void }) {
   const styles = useStyles2(getTableStyles);
@@ -51,7 +51,8 @@ export function PurgeFlow({ scope, onPurged }: { scope: PurgeScope; onPurged: ()
   };
   const confirm = async () => {
     setConfirming(false);
-    const outcome = await execute.run(true, plan?.scope ?? scope);
+    // Exactly what the dry run showed: a leak that appeared since is left for the next dry run.
+    const outcome = await execute.run(true, { ...(plan?.scope ?? scope), ids: plan?.candidates.map((l) => l.id) ?? [] });
     preview.reset();
     if (outcome) {
       onPurged();
