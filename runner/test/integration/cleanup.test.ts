@@ -12,6 +12,8 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { CleanupReport, PurgeOutcome, CleanupMonitor } from '../../src/cleanup/monitor.js';
 import { openCleanup } from '../../src/cleanup/setup.js';
+import { kindContexts } from '../../src/cleanup/scan.js';
+import { kindOf } from '../../src/cleanup/kinds/index.js';
 import { tasksOfStore } from '../../src/cleanup/tasks.js';
 import { taskPrefixOf } from '../../src/cleanup/names.js';
 import type { AuditEntry } from '../../src/cleanup/audit.js';
@@ -112,8 +114,6 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
   after(async () => {
     const problems = await seeder?.removeAll();
     // The Rally leak, if a failed step left it behind.
-    const { kindContexts } = await import('../../src/cleanup/scan.js');
-    const { kindOf } = await import('../../src/cleanup/kinds/index.js');
     if (session && rallyLeaks.length > 0) {
       const contextOf = await kindContexts(session, await session.currentToken());
       const usersFirst = [...rallyLeaks.filter((l) => l.type === 'user'), ...rallyLeaks.filter((l) => l.type !== 'user')];

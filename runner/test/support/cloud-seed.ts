@@ -3,7 +3,8 @@
 // usable by what depends on it (a volume before its snapshot), and reports what it made so the caller can check
 // the scan against it and clean up.
 import { randomBytes } from 'node:crypto';
-import { apiRoot } from '../../src/cleanup/kinds/index.js';
+import { apiRoot, kindOf } from '../../src/cleanup/kinds/index.js';
+import { kindContexts } from '../../src/cleanup/scan.js';
 import { NOVA_HEADERS } from '../../src/cleanup/kinds/nova.js';
 import { PLACEMENT_HEADERS } from '../../src/cleanup/kinds/placement.js';
 import { waitGone } from '../../src/cleanup/kind.js';
@@ -216,8 +217,6 @@ export class CloudSeeder {
     const order = ['floating_ip', 'server', 'router', 'volume_snapshot', 'port', 'subnet', 'volume', 'network', 'security_group', 'image',
       'keypair', 'flavor', 'server_group', 'volume_type', 'qos_spec', 'container', 'resource_provider', 'user', 'project'];
     const problems: string[] = [];
-    const { kindOf } = await import('../../src/cleanup/kinds/index.js');
-    const { kindContexts } = await import('../../src/cleanup/scan.js');
     const contextOf = await kindContexts(this.session, await this.session.currentToken());
     for (const type of order) {
       await mapLimited(this.made.filter((m) => m.type === type), 4, async (made) => {
