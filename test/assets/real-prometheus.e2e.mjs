@@ -178,6 +178,9 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     log(`# stopping ${brokenService}`);
     await support.cloudCtl(cloud, 'stop-service', brokenService);
     const cycle = await runCycle(`${brokenService} stopped`);
+    // The cloud may be shared with other tests; one that runs `cloud.sh up` restarts the stopped service.
+    const status = await support.cloudCtl(cloud, 'status', brokenService).catch((error) => error.stdout ?? String(error));
+    assert.match(status, /down/, `${brokenService} was restarted by someone else during the cycle: ${status}`);
     assert.equal(stateOf(cycle, brokenService), 'fail', `a stopped service is a failure, not an error: ${describeCycle(cycle)}`);
 
     const down = await firingAtWebhook('RallyServiceDown', (a) => a.labels.alertname === 'RallyServiceDown');

@@ -6,6 +6,8 @@ import { Daemon, getJson, waitFor } from './processes.mjs';
 import { runnerProcess } from './runner-support.mjs';
 
 const freePort = async () => (await runnerProcess()).freePort();
+// RALLY_E2E_DEBUG=1 makes Prometheus and Alertmanager log every alert they send and receive.
+const debugLogging = () => (process.env.RALLY_E2E_DEBUG ? ['--log.level=debug'] : []);
 
 /**
  * The shipped Alertmanager configuration (routes, grouping, inhibitions) with every receiver pointed at the
@@ -35,6 +37,7 @@ export async function startAlertmanager(dir, config) {
     `--storage.path=${join(dir, 'alertmanager', 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--cluster.listen-address=',
+    ...debugLogging(),
   ], { logFile: join(dir, 'alertmanager.log') });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('Alertmanager to be ready', async () => daemon.alive && (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 30_000 })
@@ -62,7 +65,11 @@ export async function startPrometheus(dir, { name = 'main', rulesText, runnerAdd
     `--config.file=${configFile}`,
     `--storage.tsdb.path=${join(dir, 'prometheus', 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
-      ], { logFile: join(dir, 'prometheus.log') });
+        // Alerts that fire before the notifier has discovered Alertmanager are dropped and only resent after this delay
+    // (1m by default): keep it short so no test waits on it.
+    '--rules.alert.resend-delay=2s',
+    ...debugLogging(),
+  ], { logFile: join(dir, 'prometheus.log') });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('Prometheus to be ready', async () => daemon.alive && (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 60_000 })
     .catch((error) => { throw new Error(`${error.message}\n${daemon.tail()}`); });
