@@ -7,10 +7,13 @@ import path from 'path';
  */
 export const RUNNER_FIXTURES_DIR = process.env.RUNNER_FIXTURES_DIR ?? path.resolve(__dirname, '../../../test/fixtures/runner-api');
 
-export function runnerFixture<T>(name: string): T {
-  const file = path.join(RUNNER_FIXTURES_DIR, name);
+/** Cleanup monitor responses, recorded by plugin/test/record-cleanup-fixtures.mjs from a real runner. */
+export const CLEANUP_FIXTURES_DIR = path.resolve(__dirname, '../../test/fixtures/cleanup');
+
+export function runnerFixture<T>(name: string, dir = RUNNER_FIXTURES_DIR): T {
+  const file = path.join(dir, name);
   if (!fs.existsSync(file)) {
-    throw new Error(`Missing recorded runner response ${file}: run the runner's integration test to record it.`);
+    throw new Error(`Missing recorded runner response ${file}: see the README next to it for how to record it.`);
   }
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 }

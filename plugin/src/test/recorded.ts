@@ -1,6 +1,6 @@
 import type { AuditEntry, CleanupReport, Cycle, Health, HistoryPage, PurgeOutcome } from '../api/types';
 import type { Routes } from './backend';
-import { runnerFixture } from './fixtures';
+import { CLEANUP_FIXTURES_DIR, runnerFixture } from './fixtures';
 
 /** The recorded runner responses, read once per test file. */
 export function recorded() {
@@ -33,14 +33,14 @@ export function unreachableRoutes(): Routes {
 }
 
 /**
- * Cleanup monitor responses recorded from a real runner against the local cloud with real Rally leaks:
- * GET /api/cleanup, POST /api/cleanup/purge as a dry run and with confirm, GET /api/cleanup/audit.
+ * Cleanup monitor responses recorded from a real runner against the local cloud (plugin/test/fixtures/cleanup/,
+ * see its README): GET /api/cleanup, POST /api/cleanup/purge as a dry run and with confirm, GET /api/cleanup/audit.
  */
 export function recordedCleanup() {
   return {
-    report: runnerFixture<CleanupReport>('cleanup.json'),
-    dryRun: runnerFixture<PurgeOutcome>('cleanup-purge-dry-run.json'),
-    purge: runnerFixture<PurgeOutcome>('cleanup-purge.json'),
-    audit: runnerFixture<{ entries: AuditEntry[] }>('cleanup-audit.json'),
+    report: runnerFixture<CleanupReport>('cleanup.json', CLEANUP_FIXTURES_DIR),
+    dryRun: runnerFixture<PurgeOutcome>('cleanup-purge-dry-run.json', CLEANUP_FIXTURES_DIR),
+    purge: runnerFixture<PurgeOutcome>('cleanup-purge.json', CLEANUP_FIXTURES_DIR),
+    audit: runnerFixture<{ entries: AuditEntry[] }>('cleanup-audit.json', CLEANUP_FIXTURES_DIR),
   };
 }

@@ -1,0 +1,124 @@
+import React from 'react';
+import { screen, waitFor, within } from '@testing-library/react';
+import { OrgRole } from '@grafana/data';
+
+import type { Routes } from '../../test/backend';
+import { recordedCleanup, unreachableRoutes } from '../../test/recorded';
+import { renderPage } from '../../test/render';
+import { filterLeaks, sortLeaks } from '../../status/leaks';
+import { Cleanup } from './Cleanup';
+
+const c = recordedCleanup();
+
+function routes(): Routes {
+  return {
+    'GET /api/cleanup': { status: 200, data: c.report },
+    'GET /api/cleanup/audit': { status: 200, data: c.audit },
+    'POST /api/cleanup/purge': (request) => ({ status: 200, data: request.data?.confirm ? c.purge : c.dryRun }),
+  };
+}
+
+const rowIds = () => screen.getAllByTestId(/^leak-/).map((row) => row.getAttribute('data-testid')!.slice('leak-'.length));
+
+describe('Cleanup', () => {
+  it('lists the recorded leaks, oldest first, with the run and task they are attributed to', async () => {
+    expect(c.report.leaks.length).toBeGreaterThan(0);
+    renderPage(<Cleanup />, { backend: routes() });
+    await screen.findByRole('table', { name: 'Leaked resources' });
+    expect(screen.getByText(`${c.report.leaks.length} of ${c.report.leaks.length} leaked resources`)).toBeInTheDocument();
+    expect(rowIds()).toEqual(sortLeaks(c.report.leaks, 'age', 'desc').map((l) => l.id));
+    for (const leak of c.report.leaks) {
+      const row = screen.getByTestId(`leak-${leak.id}`);
+      if (leak.runId) {
+        expect(within(row).getByRole('link', { name: leak.runId })).toHaveAttribute('href', `/a/rallymonitor-openstack-app/runs/${leak.runId}`);
+      } else {
+        // Not tied to a run the runner knows: said so, with the task part of the name.
+        expect(row).toHaveTextContent(`unknowntask ${leak.taskUuid ?? `${leak.taskPrefix}…`}`);
+      }
+    }
+  });
+
+  it('filters by type and by text, and sorts by a column', async () => {
+    const { user } = renderPage(<Cleanup />, { backend: routes() });
+    await screen.findByRole('table', { name: 'Leaked resources' });
+    const type = c.report.leaks[0]!.type;
+    await user.click(screen.getByLabelText('Type'));
+    await user.click(await screen.findByText(type, { selector: '[role="option"] *' }));
+    expect(rowIds().sort()).toEqual(filterLeaks(c.report.leaks, { type }).map((l) => l.id).sort());
+
+    await user.type(screen.getByLabelText('Search'), c.report.leaks[0]!.name);
+    expect(rowIds()).toEqual(sortLeaks(filterLeaks(c.report.leaks, { type, text: c.report.leaks[0]!.name }), 'age', 'desc').map((l) => l.id));
+
+    await user.clear(screen.getByLabelText('Search'));
+    await user.click(screen.getByRole('button', { name: /^Name/ }));
+    expect(rowIds()).toEqual(sortLeaks(filterLeaks(c.report.leaks, { type }), 'name', 'asc').map((l) => l.id));
+  });
+
+  it('hides the purge from Viewers and Editors', async () => {
+    for (const role of [OrgRole.Viewer, OrgRole.Editor]) {
+      const { unmount } = renderPage(<Cleanup />, { role, backend: routes() });
+      await screen.findByRole('table', { name: 'Leaked resources' });
+      expect(screen.queryByRole('button', { name: /Purge/ })).not.toBeInTheDocument();
+      unmount();
+    }
+  });
+
+  it('purges in two steps: the dry run first, then deletion only after confirmation', async () => {
+    const { user, backend } = renderPage(<Cleanup />, { role: OrgRole.Admin, backend: routes() });
+    await user.click(await screen.findByRole('button', { name: 'Purge…' }));
+
+    const dryRun = await screen.findByTestId('purge-dry-run');
+    expect(dryRun).toHaveTextContent(`Dry run: ${c.dryRun.candidates.length} resources would be deleted`);
+    const posts = () => backend.requests.filter((q) => q.method === 'POST');
+    expect(posts().map((q) => q.data)).toEqual([{ confirm: false }]);
+    expect(posts()[0]!.url).toBe('api/plugin-proxy/rallymonitor-openstack-app/runner/api/cleanup/purge');
+
+    await user.click(within(dryRun).getByRole('button', { name: `Delete ${c.dryRun.candidates.length} resources` }));
+    // The modal asks once more; nothing is deleted until then.
+    expect(posts()).toHaveLength(1);
+    await user.click(await screen.findByRole('button', { name: 'Delete' }));
+
+    const deleted = c.purge.results.filter((r) => r.outcome === 'deleted').length;
+    const failed = c.purge.results.filter((r) => r.outcome === 'failed').length;
+    expect(await screen.findByText(`Purge done: ${deleted} deleted, ${failed} failed`)).toBeInTheDocument();
+    expect(posts().map((q) => q.data)).toEqual([
+      { confirm: false },
+      { confirm: true, ...c.dryRun.scope, ids: c.dryRun.candidates.map((l) => l.id) },
+    ]);
+    // The leaks and the audit log are read again after the purge.
+    await waitFor(() => expect(backend.requests.filter((q) => q.url.endsWith('/api/cleanup')).length).toBe(2));
+    expect(backend.requests.filter((q) => q.url.includes('/api/cleanup/audit')).length).toBe(2);
+  });
+
+  it('deletes nothing when the dry run is cancelled', async () => {
+    const { user, backend } = renderPage(<Cleanup />, { role: OrgRole.Admin, backend: routes() });
+    await user.click(await screen.findByRole('button', { name: 'Purge…' }));
+    await screen.findByTestId('purge-dry-run');
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByTestId('purge-dry-run')).not.toBeInTheDocument();
+    expect(backend.requests.filter((q) => q.method === 'POST').map((q) => q.data)).toEqual([{ confirm: false }]);
+  });
+
+  it('scopes the purge to the service on screen', async () => {
+    const { user, backend } = renderPage(<Cleanup />, { role: OrgRole.Admin, backend: routes() });
+    await screen.findByRole('table', { name: 'Leaked resources' });
+    const service = c.report.leaks[0]!.service;
+    await user.click(screen.getByLabelText('Service'));
+    await user.click(await screen.findByText(service, { selector: '[role="option"] *' }));
+    await user.click(screen.getByRole('button', { name: 'Purge…' }));
+    await screen.findByTestId('purge-dry-run');
+    expect(backend.requests.find((q) => q.method === 'POST')!.data).toEqual({ confirm: false, services: [service] });
+  });
+
+  it('shows the audit log, newest first', async () => {
+    renderPage(<Cleanup />, { backend: routes() });
+    const table = await screen.findByRole('table', { name: 'Audit log' });
+    expect(within(table).getAllByRole('row')).toHaveLength(c.audit.entries.length + 1);
+  });
+
+  it('says the runner is unreachable and how to fix it', async () => {
+    renderPage(<Cleanup />, { backend: unreachableRoutes() });
+    expect((await screen.findAllByText('Runner unreachable')).length).toBeGreaterThan(0);
+    expect(screen.getAllByText(/check the Runner URL/).length).toBeGreaterThan(0);
+  });
+});
