@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { CleanupReport, PurgeOutcome, CleanupMonitor } from '../../src/cleanup/monitor.js';
 import { openCleanup } from '../../src/cleanup/setup.js';
-import { kindContexts } from '../../src/cleanup/scan.js';
+import { kindContexts, scanCloud } from '../../src/cleanup/scan.js';
 import { kindOf } from '../../src/cleanup/kinds/index.js';
 import { tasksOfStore } from '../../src/cleanup/tasks.js';
 import { taskPrefixOf } from '../../src/cleanup/names.js';
@@ -339,6 +339,25 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     const gone = new Set(rallyLeaks.map(key));
     assert.deepEqual(after.leaks.filter((leak) => gone.has(key(leak))), []);
     rallyLeaks = [];
+  });
+
+  it('scans as well with an application credential instead of the password', async () => {
+    const token = await session.currentToken();
+    const keystone = (await seeder.base('keystone'))!;
+    const { body } = await session.request(`${keystone}/users/${token.userId}/application_credentials`, {
+      method: 'POST',
+      body: { application_credential: { name: `rally-monitor-test-${taskPrefix}` } },
+    });
+    const credential = (body as { application_credential: { id: string; secret: string } }).application_credential;
+    const appSession = new OpenStackSession({ ...config.openstack, password: 'wrong-password-never-used', applicationCredential: credential });
+    try {
+      const report = await scanCloud(appSession);
+      for (const service of running) assert.equal(report.services.find((s) => s.service === service)!.state, 'ok', service);
+      assert.equal((await appSession.currentToken()).projectId, token.projectId);
+    } finally {
+      await appSession.close();
+      await session.request(`${keystone}/users/${token.userId}/application_credentials/${credential.id}`, { method: 'DELETE' });
+    }
   });
 
   it('reports a stopped service as scan-failed, not clean, and the others as usual', async () => {

@@ -2,7 +2,7 @@
 // decoys), for the cleanup monitor's integration tests and benchmark. Every creation waits until the resource is
 // usable by what depends on it (a volume before its snapshot), and reports what it made so the caller can check
 // the scan against it and clean up.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { apiRoot, kindOf } from '../../src/cleanup/kinds/index.js';
 import { kindContexts } from '../../src/cleanup/scan.js';
 import { NOVA_HEADERS } from '../../src/cleanup/kinds/nova.js';
@@ -47,8 +47,16 @@ async function poll(session: OpenStackSession, url: string, headers: Record<stri
   }
 }
 
+/** An OpenSSH ed25519 public key line. */
+function sshPublicKey(): string {
+  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]).toString('base64')} rally-monitor-test`;
+}
+
 export class CloudSeeder {
   readonly made: Made[] = [];
+  private readonly publicKey = sshPublicKey();
   private bases = new Map<ServiceName, string>();
 
   constructor(readonly session: OpenStackSession) {}
@@ -93,8 +101,9 @@ export class CloudSeeder {
     return this.record({ service: 'nova', type: 'flavor', id: flavor.id, name, userId: null });
   }
 
+  /** Imports one public key for every keypair: Nova generating a key pair per request takes most of a second. */
   async keypair(name: string): Promise<Made> {
-    await this.post('nova', '/os-keypairs', { keypair: { name } }, NOVA_HEADERS);
+    await this.post('nova', '/os-keypairs', { keypair: { name, public_key: this.publicKey } }, NOVA_HEADERS);
     const token = await this.session.currentToken();
     return this.record({ service: 'nova', type: 'keypair', id: name, name, userId: token.userId ?? null });
   }
