@@ -210,7 +210,9 @@ export class CleanupMonitor {
     }
   }
 
+  /** Scans now (so the metrics and the API have a state from the start), then on the schedule. */
   schedule(): void {
+    this.scan().catch((error: Error) => this.deps.logger.error({ err: error }, 'initial cleanup scan failed'));
     this.scheduled = cron.schedule(this.deps.settings.scheduleCron, () => {
       this.scan().catch((error: Error) => this.deps.logger.error({ err: error }, 'scheduled cleanup scan failed'));
     }, { name: 'rally-monitor-cleanup' });

@@ -1,11 +1,10 @@
 // One pass over every service in the catalog: list each resource type, keep what carries a Rally name, and say per
 // service whether the listing worked. A service that could not be listed is "failed", never "clean".
 import type { KeystoneToken } from '../openstack/keystone.js';
-import type { OpenStackSession } from '../openstack/session.js';
 import { redact } from '../redact.js';
 import { SERVICE_NAMES, type ServiceName } from '../services.js';
 import { apiRoot, RESOURCE_KINDS } from './kinds/index.js';
-import { OpenStackError } from '../openstack/session.js';
+import { OpenStackError, type OpenStackSession } from '../openstack/session.js';
 import type { KindContext, Listed, ResourceKind } from './kind.js';
 import { parseRallyName } from './names.js';
 
