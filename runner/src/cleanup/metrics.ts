@@ -42,14 +42,15 @@ export class CleanupMetrics {
     for (const outcome of ['deleted', 'failed']) this.deletions.inc({ outcome }, 0);
   }
 
-  showScan(report: CleanupReport): void {
+  /** `counts` leaves out what is not a leak yet: resources a running cycle made since its before-scan. */
+  showScan(report: CleanupReport, counts: (leak: CleanupReport['leaks'][number]) => boolean = () => true): void {
     for (const gauge of [this.orphaned, this.oldestAge, this.scanSuccess]) gauge.reset();
     for (const service of report.services) {
       if (service.state === 'absent') continue;
       this.scanSuccess.set({ service: service.service }, service.state === 'ok' ? 1 : 0);
       for (const type of service.types) {
         if (type.state !== 'ok') continue;
-        const leaks = report.leaks.filter((leak) => leak.service === service.service && leak.type === type.type);
+        const leaks = report.leaks.filter((leak) => leak.service === service.service && leak.type === type.type && counts(leak));
         const labels = { service: service.service, resource_type: type.type };
         this.orphaned.set(labels, leaks.length);
         if (leaks.length > 0) this.oldestAge.set(labels, Math.max(...leaks.map((leak) => leak.ageSeconds)));

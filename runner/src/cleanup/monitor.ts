@@ -122,7 +122,9 @@ export class CleanupMonitor {
     await this.ledger.save().catch((error: Error) => this.deps.logger.warn({ err: error }, 'cleanup ledger could not be saved'));
     const report = this.reportOf(raw, (await this.deps.tasks?.()) ?? new Map());
     this.last = report;
-    this.deps.metrics?.showScan(report);
+    // While a cycle runs, what appeared since its before-scan is Rally at work, not a leak (the after-scan decides).
+    const before = diff ? null : this.before?.keys;
+    this.deps.metrics?.showScan(report, before ? (leak) => before.has(resourceKey(leak)) : undefined);
     const failed = report.services.filter((s) => s.state === 'failed');
     this.deps.logger.info(
       { leaks: report.leaks.length, durationSeconds: report.durationSeconds, failedServices: failed.map((s) => s.service) },

@@ -109,5 +109,10 @@ describe('CleanupMetrics', () => {
     assert.equal(value('rally_cleanup_last_scan_timestamp_seconds'), String(Date.parse('2026-11-22T00:00:00.000Z') / 1000 + 0.5));
     assert.equal(value('rally_cleanup_deletions_total{outcome="deleted"}'), '1');
     assert.equal(value('rally_cleanup_deletions_total{outcome="failed"}'), '0');
+
+    // During a cycle, what appeared since its before-scan is not counted as leaked yet.
+    metrics.showScan(report, (l) => l.ageSeconds > 1000);
+    const during = await registry.metrics();
+    assert.ok(during.includes('rally_orphaned_resources{service="keystone",resource_type="project"} 1'), during);
   });
 });
