@@ -104,11 +104,13 @@ async function seed(seeder: CloudSeeder, running: ServiceName[], taskPrefix: str
     await many('servers', () => seeder.server(name(), image, flavor, { wait: false }));
   }
   if (has('neutron')) {
+    // Ports go on a network of their own: on one with 200 subnets, Neutron's IP allocation makes each port slow.
     const network = await seeder.network(name());
+    const portNetwork = await seeder.network(name());
     const external = await seeder.network(name(), { 'router:external': true });
     await seeder.subnet(name(), external.id, '100.64.0.0/22');
     await many('subnets', (i) => seeder.subnet(name(), network.id, `172.${16 + Math.floor(i / 256)}.${i % 256}.0/24`));
-    await many('ports', () => seeder.port(name(), network.id));
+    await many('ports', () => seeder.port(name(), portNetwork.id));
     await many('routers', () => seeder.router(name()));
     await many('security groups', () => seeder.securityGroup(name()));
     await many('floating IPs', () => seeder.floatingIp(name(), external.id));
@@ -142,7 +144,8 @@ async function cliListing(env: Record<string, string>, args: string[], nameField
 async function main(): Promise<void> {
   const cloud = testCloud();
   const config = loadConfig({ ...cloudEnv(cloud), RALLY_MONITOR_DATA_DIR: join(REPO_ROOT, '.bench') });
-  const session = new OpenStackSession(config.openstack);
+  // Creating thousands of resources on a 2-core cloud is slow; listing is what is measured, with default timeouts.
+  const session = new OpenStackSession(config.openstack, { timeoutMs: 120_000 });
   const seeder = new CloudSeeder(session);
   const token = await session.currentToken();
   const probe = await scanCloud(session);

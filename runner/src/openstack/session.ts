@@ -77,6 +77,10 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, work:
 
 const RETRYABLE_STATUS = (status: number) => status >= 500 && status !== 501;
 
+function refused(error: unknown): boolean {
+  return (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+}
+
 function describeFailure(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if ((error as Error).name === 'TimeoutError') return 'timed out';
@@ -136,6 +140,9 @@ export class OpenStackSession {
   /** One API call with the token, retried on 5xx and connection errors, re-authenticated once on 401. */
   async request(url: string, options: RequestOptions = {}): Promise<ApiResponse> {
     const accept = options.accept ?? ((status: number) => status >= 200 && status < 300);
+    // A POST that timed out or failed on the server may still have created something: only a refused connection
+    // (the request never arrived) is safe to send again.
+    const idempotent = !['POST', 'PATCH'].includes(options.method ?? 'GET');
     let reauthenticated = false;
     for (let attempt = 0; ; attempt += 1) {
       const token = await this.currentToken();
@@ -156,7 +163,7 @@ export class OpenStackSession {
           }).then(async (r) => ({ status: r.status, headers: r.headers as unknown as Headers, text: await r.text() })),
         );
       } catch (error) {
-        if (attempt < this.retries) {
+        if (attempt < this.retries && (idempotent || refused(error))) {
           await this.pause(attempt);
           continue;
         }
@@ -168,7 +175,7 @@ export class OpenStackSession {
         attempt -= 1;
         continue;
       }
-      if (RETRYABLE_STATUS(response.status) && attempt < this.retries && !accept(response.status)) {
+      if (RETRYABLE_STATUS(response.status) && idempotent && attempt < this.retries && !accept(response.status)) {
         await this.pause(attempt);
         continue;
       }

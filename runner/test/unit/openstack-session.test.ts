@@ -112,6 +112,11 @@ describe('OpenStackSession', () => {
     };
     await assert.rejects(session({ retries: 1 }).request(`${base}/x`), (error: OpenStackError) => error.status === 500);
     assert.equal(calls, 2);
+
+    // A POST that failed on the server may have created something: it is not sent again.
+    calls = 0;
+    await assert.rejects(session({ retries: 2 }).request(`${base}/x`, { method: 'POST', body: {} }), (error: OpenStackError) => error.status === 500);
+    assert.equal(calls, 1);
   });
 
   it('reports a refused connection and a timeout after retrying', async () => {
