@@ -44,8 +44,9 @@ describe('plugin against a live runner on the local cloud', { timeout: 900_000 }
     try {
       await host.renderApp(`overview?from=${host.span.from}&to=${host.span.to}`);
       await host.page.getByRole('button', { name: 'Run now' }).click();
-      await host.page.getByText('Cycle started').waitFor({ timeout: 20_000 });
-      const id = await host.page.evaluate(() => document.querySelector('[role="alert"] a')?.textContent);
+      const started = host.page.getByTestId('run-started');
+      await started.waitFor({ timeout: 20_000 });
+      const id = await started.getByRole('link').textContent();
       assert.match(id ?? '', /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/);
       const cycle = await runner.waitForCycle(id, 600_000);
       assert.equal(cycle.trigger, 'api');

@@ -53,9 +53,11 @@ export function Overview() {
         </Stack>
         {startRun.error && <RunnerErrorAlert error={startRun.error} />}
         {startRun.result && (
-          <Alert severity="info" title="Cycle started">
-            Cycle <TextLink href={runLink(startRun.result.id)}>{startRun.result.id}</TextLink> is running.
-          </Alert>
+          <div data-testid="run-started">
+            <Alert severity="info" title="Cycle started">
+              Cycle <TextLink href={runLink(startRun.result.id)}>{startRun.result.id}</TextLink> is running.
+            </Alert>
+          </div>
         )}
         <OverviewBody health={health.data} latest={latest} history={history} from={from} to={to} styles={styles} />
       </Stack>
