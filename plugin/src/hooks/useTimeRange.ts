@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { dateMath, dateTime, DateTime, RawTimeRange, TimeRange } from '@grafana/data';
 
@@ -20,11 +20,15 @@ export function useTimeRange(defaults = DEFAULT_RANGE) {
   const [params, setParams] = useSearchParams();
   const rawFrom = params.get('from') ?? defaults.from;
   const rawTo = params.get('to') ?? defaults.to;
+  // A relative range ("now-24h") is resolved once per change; a refresh resolves "now" again.
+  const [resolvedAt, setResolvedAt] = useState(0);
   const range: TimeRange = useMemo(() => {
     const from = parse(rawFrom, false);
     const to = parse(rawTo, true);
     return { from, to, raw: { from: rawFrom, to: rawTo } };
-  }, [rawFrom, rawTo]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rawFrom, rawTo, resolvedAt]);
+  const refresh = useCallback(() => setResolvedAt(Date.now()), []);
 
   const setRange = useCallback(
     (next: TimeRange) =>
@@ -36,5 +40,5 @@ export function useTimeRange(defaults = DEFAULT_RANGE) {
       }),
     [setParams]
   );
-  return { range, setRange };
+  return { range, setRange, refresh };
 }

@@ -99,6 +99,18 @@ describe('Overview', () => {
     expect(screen.getByText(/set the Runner URL, save/)).toBeInTheDocument();
   });
 
+  it('reads everything again on Refresh, with a new "now" for a relative range', async () => {
+    const { user, backend } = renderPage(<Overview />, { route: 'overview', backend: recordedRoutes(r) });
+    await screen.findByTestId(`service-row-${r.tested[0]!.service}`);
+    const historyTo = () => backend.requests.filter((q) => q.url.includes('/api/history')).map((q) => Number(queryOf(q).get('to')));
+    expect(historyTo()).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(historyTo()).toHaveLength(2));
+    expect(historyTo()[1]!).toBeGreaterThan(historyTo()[0]!);
+    expect(backend.requests.filter((q) => q.url.endsWith('/api/results'))).toHaveLength(2);
+  });
+
   it('shows a loading state first', () => {
     renderPage(<Overview />, { route, backend: recordedRoutes(r) });
     expect(screen.getByText('Loading the latest cycle…')).toBeInTheDocument();

@@ -19,7 +19,7 @@ import { getTableStyles } from '../../utils/styles';
 
 export function Overview() {
   const styles = useStyles2(getStyles);
-  const { range, setRange } = useTimeRange();
+  const { range, setRange, refresh: refreshRange } = useTimeRange();
   const from = range.from.valueOf();
   const to = range.to.valueOf();
   const health = useHealth();
@@ -30,7 +30,12 @@ export function Overview() {
   const refresh = () => {
     health.reload();
     latest.reload();
-    history.reload();
+    // A new "now" reloads the history of a relative range; an absolute one is read again as it is.
+    if (typeof range.raw.to === 'string' && range.raw.to.startsWith('now')) {
+      refreshRange();
+    } else {
+      history.reload();
+    }
   };
 
   const onRunNow = async () => {
