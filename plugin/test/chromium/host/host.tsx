@@ -15,6 +15,9 @@ import * as rxjs from 'rxjs';
 // @ts-ignore: internal module, aliased in webpack.config.mjs
 import { setPluginPage } from 'grafana-runtime-plugin-page';
 
+import type { CycleSummary } from '../../../src/api/types';
+import { historyPoints } from '../../../src/status/segments';
+
 const { createTheme, dateTime, FieldType, LoadingState, toDataFrame } = grafanaData;
 
 declare const System: {
@@ -118,29 +121,16 @@ async function renderApp({ path, theme }: { path: string; theme: 'dark' | 'light
   );
 }
 
-interface HistoryItem {
-  finishedAt: string;
-  services: Array<{ service: string; state: string }>;
-}
-
-const CODES: Record<string, number | null> = { pass: 1, fail: 0, error: -1, absent: null };
-
-/** rally_service_status as Prometheus would return it, one frame per service, built from the runner's history. */
-function statusFrames(items: HistoryItem[]) {
-  const sorted = [...items].sort((a, b) => Date.parse(a.finishedAt) - Date.parse(b.finishedAt));
-  const services = Array.from(new Set(sorted.flatMap((c) => c.services.filter((s) => s.state !== 'absent').map((s) => s.service))));
+/** rally_service_status as Prometheus would return it, one frame per tested service, from the runner's history. */
+function statusFrames(items: CycleSummary[]) {
+  const services = Array.from(new Set(items.flatMap((c) => c.services.filter((s) => s.state !== 'absent').map((s) => s.service))));
   return services.map((service) => {
-    const rows = sorted.filter((c) => c.services.some((s) => s.service === service));
+    const points = historyPoints(items, service);
     return toDataFrame({
       name: 'rally_service_status',
       fields: [
-        { name: 'Time', type: FieldType.time, values: rows.map((c) => Date.parse(c.finishedAt)) },
-        {
-          name: 'Value',
-          type: FieldType.number,
-          values: rows.map((c) => CODES[c.services.find((s) => s.service === service)!.state] ?? null),
-          labels: { service, cloud: 'default', region: 'RegionOne' },
-        },
+        { name: 'Time', type: FieldType.time, values: points.map((p) => p.time) },
+        { name: 'Value', type: FieldType.number, values: points.map((p) => p.value), labels: { service, cloud: 'default', region: 'RegionOne' } },
       ],
     });
   });
