@@ -7,6 +7,9 @@ import path from 'path';
  */
 export const RUNNER_FIXTURES_DIR = process.env.RUNNER_FIXTURES_DIR ?? path.resolve(__dirname, '../../../test/fixtures/runner-api');
 
+/** Runner answers in other states (status and body), recorded by plugin/test/record-runner-states.mjs. */
+export const RUNNER_STATES_DIR = path.resolve(__dirname, '../../test/fixtures/runner-states');
+
 /** Cleanup monitor responses, recorded by plugin/test/record-cleanup-fixtures.mjs from a real runner. */
 export const CLEANUP_FIXTURES_DIR = path.resolve(__dirname, '../../test/fixtures/cleanup');
 

@@ -1,6 +1,6 @@
 import type { AuditEntry, CleanupReport, Cycle, Health, HistoryPage, PurgeOutcome } from '../api/types';
-import type { Routes } from './backend';
-import { CLEANUP_FIXTURES_DIR, runnerFixture } from './fixtures';
+import type { FakeResponse, Routes } from './backend';
+import { CLEANUP_FIXTURES_DIR, RUNNER_STATES_DIR, runnerFixture } from './fixtures';
 
 /** The recorded runner responses, read once per test file. */
 export function recorded() {
@@ -43,4 +43,10 @@ export function recordedCleanup() {
     purge: runnerFixture<PurgeOutcome>('cleanup-purge.json', CLEANUP_FIXTURES_DIR),
     audit: runnerFixture<{ entries: AuditEntry[] }>('cleanup-audit.json', CLEANUP_FIXTURES_DIR),
   };
+}
+
+/** A recorded answer with its HTTP status, e.g. 'run-started.json' (see plugin/test/fixtures/runner-states/). */
+export function recordedAnswer(name: string): FakeResponse {
+  const { status, body } = runnerFixture<{ status: number; body: unknown }>(name, RUNNER_STATES_DIR);
+  return { status, data: body };
 }

@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { OrgRole } from '@grafana/data';
 
 import { queryOf } from '../../test/backend';
-import { recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
+import { recordedAnswer, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
 import { locationPushSpy, renderPage } from '../../test/render';
 import { Overview } from './Overview';
 
@@ -84,6 +84,57 @@ describe('Overview', () => {
     const button = await screen.findByRole('button', { name: r.health.running ? 'Cycle running…' : 'Run now' });
     await waitFor(() => expect(button).toHaveTextContent(r.health.running ? 'Cycle running…' : 'Run now'));
     expect(button.hasAttribute('disabled')).toBe(r.health.running);
+  });
+
+  it('starts a cycle with "Run now" and links to it', async () => {
+    const started = recordedAnswer('run-started.json');
+    const { user, backend } = renderPage(<Overview />, {
+      route,
+      role: OrgRole.Admin,
+      backend: { ...recordedRoutes(r), 'GET /health': { status: 'pending' }, 'POST /api/runs': started },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Run now' }));
+    const id = (started.data as { id: string }).id;
+    const notice = await screen.findByTestId('run-started');
+    expect(notice).toHaveTextContent(`Cycle ${id} is running.`);
+    expect(within(notice).getByRole('link', { name: id })).toHaveAttribute('href', `/a/rallymonitor-openstack-app/runs/${id}`);
+    expect(backend.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+  });
+
+  it('says a cycle is already running when the runner refuses a second one', async () => {
+    const conflict = recordedAnswer('run-conflict.json');
+    const { user } = renderPage(<Overview />, {
+      route,
+      role: OrgRole.Admin,
+      backend: { ...recordedRoutes(r), 'GET /health': { status: 'pending' }, 'POST /api/runs': conflict },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Run now' }));
+    expect(await screen.findByText('Runner busy')).toBeInTheDocument();
+    expect(screen.getByText((conflict.data as { error: string }).error)).toBeInTheDocument();
+  });
+
+  it('says the token is wrong when the runner rejects "Run now"', async () => {
+    const { user } = renderPage(<Overview />, {
+      route,
+      role: OrgRole.Admin,
+      backend: { ...recordedRoutes(r), 'GET /health': { status: 'pending' }, 'POST /api/runs': recordedAnswer('run-unauthorized.json') },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Run now' }));
+    expect(await screen.findByText('Runner token rejected')).toBeInTheDocument();
+    expect(screen.getByText(/set the Runner token to the runner's RALLY_MONITOR_API_TOKEN/)).toBeInTheDocument();
+  });
+
+  it('says no cycle has completed yet on a fresh runner', async () => {
+    renderPage(<Overview />, {
+      route,
+      backend: {
+        'GET /health': recordedAnswer('fresh-health.json'),
+        'GET /api/results': recordedAnswer('fresh-results.json'),
+        'GET /api/history': { status: 'pending' },
+      },
+    });
+    expect(await screen.findByText('No cycle yet')).toBeInTheDocument();
+    expect(screen.queryByText(/Runner/)).not.toBeInTheDocument();
   });
 
   it('says the runner is unreachable and how to fix it', async () => {
