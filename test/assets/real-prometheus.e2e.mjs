@@ -39,7 +39,7 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     waitFor(`${what} to reach the webhook`, async () => notified((a) => a.status === 'firing' && predicate(a))[0], { timeoutMs: NOTIFY_TIMEOUT_MS, log });
   const stateOf = (cycle, service) => cycle.services.find((s) => s.service === service)?.state;
   const describeCycle = (cycle) =>
-    JSON.stringify(cycle.services.filter((s) => s.state !== 'absent').map(({ service, state, reason }) => ({ service, state, reason })));
+    JSON.stringify(cycle.services.filter((s) => s.state !== 'absent').map(({ service, state, reason, durationSeconds }) => ({ service, state, reason, durationSeconds })));
   const value = async (expr) => {
     const result = await prometheus.query(expr);
     assert.equal(result.status, 'success', `${expr}: ${result.error}`);
@@ -52,6 +52,8 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     const id = await runner.startCycle();
     const cycle = await runner.waitForCycle(id);
     log(`# cycle ${id}: ${cycle.status}; ${describeCycle(cycle)}`);
+    // The record is written before the cleanup scan that follows each cycle; the next cycle can start after it.
+    await waitFor(`the runner to finish cycle ${id}`, async () => !(await runner.json('/health')).running, { timeoutMs: 300_000, intervalMs: 1000, log });
     await waitFor('Prometheus to scrape the cycle', async () =>
       (await value(`rally_last_run_timestamp_seconds{cloud="${CLOUD_LABEL}"} >= ${Date.parse(cycle.finishedAt) / 1000 - 1}`)) !== null,
     { timeoutMs: 30_000 });
@@ -64,7 +66,9 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     support = await runnerProcess();
     cloud = support.testCloud();
     brokenService = BREAKABLE.find((s) => cloud.services.includes(s) && existsSync(repoPath('runner', 'scenarios', `${s}.yaml`)));
-    testedServices = ['keystone', ...(brokenService ? [brokenService] : [])];
+    // Only the service to break is tested: every Rally task costs about a minute, and the rules' logic across
+    // services is covered by the promtool unit tests. Without one, Keystone keeps the other checks meaningful.
+    testedServices = brokenService ? [brokenService] : ['keystone'];
     log(`# cloud ${cloud.dir} (${cloud.services.join(', ')}); testing ${testedServices.join(', ')}`);
     dir = mkdtempSync(join(tmpdir(), 'rally-e2e-'));
     webhook = await startWebhookReceiver();
@@ -178,10 +182,11 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     log(`# stopping ${brokenService}`);
     await support.cloudCtl(cloud, 'stop-service', brokenService);
     const cycle = await runCycle(`${brokenService} stopped`);
-    // The cloud may be shared with other tests; one that runs `cloud.sh up` restarts the stopped service.
-    const status = await support.cloudCtl(cloud, 'status', brokenService).catch((error) => error.stdout ?? String(error));
-    assert.match(status, /down/, `${brokenService} was restarted by someone else during the cycle: ${status}`);
-    assert.equal(stateOf(cycle, brokenService), 'fail', `a stopped service is a failure, not an error: ${describeCycle(cycle)}`);
+    if (stateOf(cycle, brokenService) !== 'fail') {
+      // The cloud may be shared with other tests; one that runs `cloud.sh up` restarts the stopped service.
+      const status = await support.cloudCtl(cloud, 'status', brokenService).catch((error) => error.stdout ?? String(error));
+      assert.fail(`a stopped service is a failure, not an error: ${describeCycle(cycle)}; ${brokenService} now: ${status.trim()}`);
+    }
 
     const down = await firingAtWebhook('RallyServiceDown', (a) => a.labels.alertname === 'RallyServiceDown');
     assert.deepEqual(
@@ -200,7 +205,6 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
 
     const firing = (await prometheus.firingAlerts()).map((a) => `${a.labels.alertname}/${a.labels.service ?? ''}`);
     assert.ok(firing.includes(`RallyServiceDown/${brokenService}`), firing.join(', '));
-    assert.ok(!firing.includes('RallyServiceDown/keystone'), 'keystone still passes');
     // The shipped inhibition: the service's own failing scenarios fire in Prometheus but are not notified.
     if (firing.includes(`RallyTestFailure/${brokenService}`)) {
       await sleep(5000);
