@@ -1,7 +1,8 @@
 // dashboards/*.json: the one source of the dashboards, for the dashboard provider and the app plugin alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dashboards, readJson, readYaml, repoPath } from './lib/repo.mjs';
 import { dashboardExpressions, dashboardPanels, grafanaVariablesIn, metricNamesInPromQL, variableQuery } from './lib/promql.mjs';
 
@@ -103,5 +104,24 @@ test('links lead to real app pages and real dashboards', () => {
       else if (url.startsWith('/d/')) assert.ok(uids.has(url.split('/')[2]), `${file}: ${url} names no dashboard`);
       else assert.fail(`${file}: unexpected link ${url}`);
     }
+  }
+});
+
+test('dashboards/ is the only source: no other committed dashboard JSON, and the app includes only these files', () => {
+  const tracked = execFileSync('git', ['ls-files', '*.json'], { cwd: repoPath(), encoding: 'utf8' }).split('\n').filter(Boolean);
+  const copies = tracked.filter((path) => !path.startsWith('dashboards/') && !path.includes('node_modules/')).filter((path) => {
+    try {
+      const json = JSON.parse(readFileSync(repoPath(path), 'utf8'));
+      return Array.isArray(json.panels) && 'schemaVersion' in json;
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(copies, [], 'dashboards are copied at build time, never committed twice');
+  const plugin = readJson('plugin', 'src', 'plugin.json');
+  const files = new Set(all.map((d) => d.file));
+  for (const include of (plugin.includes ?? []).filter((i) => i.type === 'dashboard')) {
+    assert.match(include.path, /^dashboards\/[^/]+\.json$/, include.path);
+    assert.ok(files.has(include.path.split('/')[1]), `${include.path} is not one of dashboards/*.json`);
   }
 });
