@@ -22,6 +22,7 @@ const runner = await startRunner({ env: { RALLY_MONITOR_SERVICES: 'keystone' } }
 try {
   await record('fresh-health.json', await runner.request('/health'));
   await record('fresh-results.json', await runner.request('/api/results'));
+  await record('fresh-history.json', await runner.request('/api/history'));
   await record('run-unauthorized.json', await runner.request('/api/runs', { method: 'POST' }));
   const started = await runner.request('/api/runs', { method: 'POST', auth: true });
   const { id } = await started.clone().json();

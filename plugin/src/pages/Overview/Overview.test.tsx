@@ -130,7 +130,7 @@ describe('Overview', () => {
       backend: {
         'GET /health': recordedAnswer('fresh-health.json'),
         'GET /api/results': recordedAnswer('fresh-results.json'),
-        'GET /api/history': { status: 'pending' },
+        'GET /api/history': recordedAnswer('fresh-history.json'),
       },
     });
     expect(await screen.findByText('No cycle yet')).toBeInTheDocument();

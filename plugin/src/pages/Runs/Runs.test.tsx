@@ -2,7 +2,7 @@ import React from 'react';
 import { screen, waitFor, within } from '@testing-library/react';
 
 import { queryOf } from '../../test/backend';
-import { recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
+import { recordedAnswer, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
 import { renderPage } from '../../test/render';
 import { Runs } from './Runs';
 
@@ -62,6 +62,12 @@ describe('Runs', () => {
       const query = queryOf(historyRequests(backend.requests).at(-1)!);
       expect([query.get('from'), query.get('to')]).toEqual([String(r.span.from - half), String(r.span.to - half)]);
     });
+  });
+
+  it('says so when no cycle matches', async () => {
+    renderPage(<Runs />, { route: `runs?${range}`, path: 'runs', backend: { 'GET /api/history': recordedAnswer('fresh-history.json') } });
+    expect(await screen.findByText('No cycles match these filters in this time range.')).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
 
   it('says the runner is unreachable and how to fix it', async () => {

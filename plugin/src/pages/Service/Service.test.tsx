@@ -4,7 +4,7 @@ import { screen, within } from '@testing-library/react';
 import type { Cycle } from '../../api/types';
 import { queryOf } from '../../test/backend';
 import { runnerFixture } from '../../test/fixtures';
-import { recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
+import { recordedAnswer, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
 import { renderPage } from '../../test/render';
 import { Service } from './Service';
 
@@ -83,6 +83,16 @@ describe('Service', () => {
     renderPage(<Service />, { route: pathFor(absent.service), path: 'service/:service', backend: recordedRoutes(r) });
     expect(await screen.findByText('Not tested')).toBeInTheDocument();
     expect(screen.getByText(new RegExp(absent.reason ?? 'absent'))).toBeInTheDocument();
+  });
+
+  it('says no cycle has completed yet on a fresh runner, and that there are no timings', async () => {
+    renderPage(<Service />, {
+      route: pathFor(tested.service),
+      path: 'service/:service',
+      backend: { 'GET /api/results': recordedAnswer('fresh-results.json'), 'GET /api/history': recordedAnswer('fresh-history.json') },
+    });
+    expect(await screen.findByText('No cycle yet')).toBeInTheDocument();
+    expect(await screen.findByText('No atomic action timings in this time range.')).toBeInTheDocument();
   });
 
   it('rejects an unknown service without calling the runner', () => {
