@@ -14,7 +14,7 @@ import { readText, readYaml, repoPath } from './lib/repo.mjs';
 import { alertRules, dashboardExpressions, expandGrafanaVariables, metricNamesInPromQL } from './lib/promql.mjs';
 import { documentedMetricNames } from './lib/metrics-doc.mjs';
 import { getJson, waitFor } from './lib/processes.mjs';
-import { alertmanagerConfigForTests, startAlertmanager, startPrometheus } from './lib/prometheus-stack.mjs';
+import { alertmanagerConfigForTests, bearerScrapeJobForTests, startAlertmanager, startPrometheus } from './lib/prometheus-stack.mjs';
 import { rulesForTests } from './lib/test-rules.mjs';
 import { startWebhookReceiver } from './lib/webhook.mjs';
 import { cloudSeed, openstackSession, runnerConfig, runnerProcess } from './lib/runner-support.mjs';
@@ -50,7 +50,11 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
   async function runCycle(why) {
     log(`# cycle: ${why}`);
     const id = await runner.startCycle();
-    const cycle = await runner.waitForCycle(id);
+    // Reads need the token (RALLY_MONITOR_PROTECT_READS), so the cycle is polled with it.
+    const cycle = await waitFor(`cycle ${id} (${why})`, async () => {
+      const response = await runner.request(`/api/runs/${id}`, { auth: true });
+      return response.status === 200 ? response.json() : (await response.arrayBuffer(), null);
+    }, { timeoutMs: 600_000, intervalMs: 1000, log });
     log(`# cycle ${id}: ${cycle.status}; ${describeCycle(cycle)}`);
     // The record is written before the cleanup scan that follows each cycle; the next cycle can start after it.
     await waitFor(`the runner to finish cycle ${id}`, async () => !(await runner.json('/health')).running, { timeoutMs: 300_000, intervalMs: 1000, log });
@@ -77,18 +81,23 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
       env: {
         RALLY_MONITOR_SERVICES: testedServices.join(','),
         RALLY_MONITOR_CLOUD: CLOUD_LABEL,
+        // /metrics behind the token, scraped with the shipped bearer-token example.
+        RALLY_MONITOR_PROTECT_READS: 'true',
         // Scans happen when the test asks (GET /api/cleanup?refresh=true) and around cycles.
         RALLY_MONITOR_CLEANUP_SCHEDULE: '0 0 1 1 *',
       },
     });
     runnerAddress = runner.url.replace('http://', '');
+    const metricsWithoutToken = await runner.request('/metrics');
+    assert.equal(metricsWithoutToken.status, 401, 'the runner protects /metrics');
+    await metricsWithoutToken.arrayBuffer();
     prometheus = await startPrometheus(dir, {
       rulesText: rulesForTests(readText('alerts', 'rally-monitor.rules.yml')),
-      runnerAddress,
+      scrapeJobs: [bearerScrapeJobForTests(dir, readYaml('provisioning', 'prometheus', 'scrape-bearer-token.yml'), runnerAddress, runner.token)],
       alertmanagerAddress: `127.0.0.1:${alertmanager.port}`,
       scrapeInterval: `${SCRAPE_INTERVAL_MS / 1000}s`,
     });
-    await waitFor('Prometheus to scrape the runner', async () => (await prometheus.targetHealth()).includes('up'), { timeoutMs: 30_000 });
+    await waitFor('Prometheus to scrape the runner with the bearer token', async () => (await prometheus.targetHealth()).includes('up'), { timeoutMs: 30_000 });
     const { loadConfig } = await runnerConfig();
     const { OpenStackSession } = await openstackSession();
     session = new OpenStackSession(loadConfig({ ...support.cloudEnv(cloud), RALLY_MONITOR_DATA_DIR: dir }, dir).openstack);
@@ -241,7 +250,6 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     const blind = await startPrometheus(join(dir, 'blind'), {
       name: 'blind',
       rulesText: rulesForTests(readText('alerts', 'rally-monitor.rules.yml')),
-      runnerAddress: null,
       alertmanagerAddress: `127.0.0.1:${alertmanager.port}`,
       scrapeInterval: `${SCRAPE_INTERVAL_MS / 1000}s`,
     });

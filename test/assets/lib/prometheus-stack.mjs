@@ -45,8 +45,21 @@ export async function startAlertmanager(dir, config) {
   return { daemon, url, port };
 }
 
-/** With `runnerAddress` null, Prometheus scrapes nothing (a misconfigured Prometheus). */
-export async function startPrometheus(dir, { name = 'main', rulesText, runnerAddress, alertmanagerAddress, scrapeInterval = '2s' }) {
+/**
+ * The shipped bearer-token scrape job (provisioning/prometheus/scrape-bearer-token.yml) aimed at one runner, with
+ * its token written to a file only this user can read, as the example asks.
+ */
+export function bearerScrapeJobForTests(dir, shippedConfig, runnerAddress, token) {
+  const [job] = structuredClone(shippedConfig.scrape_configs);
+  const tokenFile = join(dir, 'rally-monitor-api-token');
+  writeFileSync(tokenFile, token, { mode: 0o400 });
+  job.authorization.credentials_file = tokenFile;
+  job.static_configs = [{ targets: [runnerAddress] }];
+  return job;
+}
+
+/** Without scrape jobs, Prometheus scrapes nothing (a misconfigured Prometheus). */
+export async function startPrometheus(dir, { name = 'main', rulesText, scrapeJobs = [], alertmanagerAddress, scrapeInterval = '2s' }) {
   const port = await freePort();
   mkdirSync(join(dir, 'prometheus'), { recursive: true });
   writeFileSync(join(dir, 'prometheus', 'rally-monitor.rules.yml'), rulesText);
@@ -55,9 +68,7 @@ export async function startPrometheus(dir, { name = 'main', rulesText, runnerAdd
     global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval, external_labels: { prometheus: name } },
     rule_files: ['rally-monitor.rules.yml'],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanagerAddress] }] }] },
-    scrape_configs: runnerAddress
-      ? [{ job_name: 'rally-monitor', metrics_path: '/metrics', static_configs: [{ targets: [runnerAddress] }] }]
-      : [],
+    scrape_configs: scrapeJobs,
   };
   const configFile = join(dir, 'prometheus', 'prometheus.yml');
   writeFileSync(configFile, stringify(config));
