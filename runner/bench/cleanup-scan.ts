@@ -45,7 +45,7 @@ const CLI_LISTINGS: { type: string; service: ServiceName; args: string[]; nameFi
 
 const QUOTAS: { service: ServiceName; path: (project: string) => string; key: string; values: Record<string, number> }[] = [
   { service: 'nova', path: (p) => `/os-quota-sets/${p}`, key: 'quota_set', values: { instances: -1, cores: -1, ram: -1, key_pairs: -1, server_groups: -1 } },
-  { service: 'neutron', path: (p) => `/quotas/${p}`, key: 'quota', values: { network: -1, subnet: -1, port: -1, router: -1, security_group: -1, floatingip: -1 } },
+  { service: 'neutron', path: (p) => `/quotas/${p}`, key: 'quota', values: { network: -1, subnet: -1, port: -1, router: -1, security_group: -1, security_group_rule: -1, floatingip: -1 } },
   { service: 'cinder', path: (p) => `/os-quota-sets/${p}`, key: 'quota_set', values: { volumes: -1, snapshots: -1, gigabytes: -1 } },
 ];
 
@@ -86,12 +86,15 @@ async function liftQuotas(seeder: CloudSeeder, session: OpenStackSession, projec
 
 async function seed(seeder: CloudSeeder, running: ServiceName[], taskPrefix: string, image: string, flavor: string): Promise<void> {
   const name = () => rallyName(taskPrefix);
+  // A type that cannot be made in full (a quota, a slow service) is reported with what it got, not fatal.
   const many = async (label: string, work: (index: number) => Promise<Made>) => {
     const tick = progress(label, N);
+    const problems: string[] = [];
     await mapLimited(Array.from({ length: N }, (_, i) => i), CREATE_CONCURRENCY, async (index) => {
-      await work(index);
+      await work(index).catch((error: Error) => problems.push(error.message));
       tick();
     });
+    if (problems.length > 0) console.log(`  ${label}: ${problems.length} of ${N} could not be made; first: ${problems[0]!.slice(0, 300)}`);
   };
   const has = (service: ServiceName) => running.includes(service);
   await many('projects', () => seeder.project(name()));
