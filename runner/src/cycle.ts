@@ -11,6 +11,7 @@ import { authenticate, endpointsOf, type KeystoneToken } from './openstack/keyst
 import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
 import type { Rally } from './rally/rally.js';
 import { taskPlan } from './rally/task-args.js';
+import { preflightProblem } from './rally/preflight.js';
 import { startValidatedTask } from './rally/validate.js';
 import { serviceVerdict } from './rally/verdict.js';
 import { redact, redactFile } from './redact.js';
@@ -161,7 +162,10 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     request.onProgress?.({ kind: 'service-start', service, index, total: tested.length });
     const endpointUrls = token ? endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName) : [];
     const { args, skipped } = taskPlan(config, service, inCatalog, scenariosDir);
-    const ran = await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), args, endpointUrls, stop, timeout, request.onProgress);
+    const problem = await preflightProblem(config, service, args);
+    const ran = problem
+      ? untested(service, 'error', problem, new Date().toISOString())
+      : await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), args, endpointUrls, stop, timeout, request.onProgress);
     const result: ServiceResult = { ...ran, ...(skipped.length > 0 ? { skipped } : {}) };
     results.set(service, result);
     await store.saveServiceResult(request.id, result);

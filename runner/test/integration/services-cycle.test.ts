@@ -130,4 +130,15 @@ describe('all services against the real local cloud', { timeout: 1_800_000 }, ()
     assertAllPassed(cycle.services.find((s) => s.service === 'glance')!);
     assert.equal(cycle.status, 'error');
   });
+
+  it('a configured external network that does not exist makes Nova the monitor\'s error, before any Rally run', { skip: !cloud.services.includes('nova') || !cloud.services.includes('neutron') }, async () => {
+    const runner = await startRunner({ env: { RALLY_MONITOR_SERVICES: 'nova', RALLY_EXTERNAL_NETWORK: 'no-such-external-net' } });
+    runners.push(runner);
+    const cycle = await runner.waitForCycle<Cycle>(await runner.startCycle(), 300_000);
+    const nova = cycle.services.find((s) => s.service === 'nova')!;
+    assert.equal(nova.state, 'error', describeService(nova));
+    assert.equal(nova.reason, "external network 'no-such-external-net' not found in Neutron (RALLY_EXTERNAL_NETWORK names a network with router:external)");
+    assert.equal(nova.rallyExitCode, null);
+    assert.equal(cycle.status, 'error');
+  });
 });
