@@ -84,6 +84,21 @@ describe('plugin in headless Chromium', { timeout: 180_000 }, () => {
     }
   });
 
+  it('renders the Cleanup page with the leaks and the purge for Admins', async () => {
+    const host = await openHost({ runnerUrl: runner.url, runnerToken: runner.token, role: 'Admin' });
+    try {
+      await host.renderApp('cleanup');
+      await host.page.waitForSelector('table[aria-label="Leaked resources"], [role="alert"]', { timeout: 20_000 });
+      const report = await (await fetch(`${runner.url}/api/cleanup`, { headers: { authorization: `Bearer ${runner.token}` } })).json();
+      const rows = await host.page.locator('[data-testid^="leak-"]').count();
+      assert.equal(rows, report.leaks.length);
+      assert.ok(await host.page.getByRole('button', { name: 'Purge…' }).isVisible());
+      await host.screenshot('chromium-cleanup-dark', { fullPage: false });
+    } finally {
+      await host.close();
+    }
+  });
+
   it('says the runner is unreachable and how to fix it, and the panel shows no series', async () => {
     const result = await renderPluginInChromium({ runnerUrl: `http://127.0.0.1:${await closedPort()}`, prefix: 'chromium-unreachable' });
     assert.equal(result.overview.alerts.length, 1);

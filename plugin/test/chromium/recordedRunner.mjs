@@ -9,18 +9,23 @@ import { fileURLToPath } from 'node:url';
 export const RECORDED_DIR =
   process.env.RUNNER_FIXTURES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/runner-api');
 
+/** Cleanup monitor responses, recorded by test/record-cleanup-fixtures.mjs. */
+export const CLEANUP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/cleanup');
+
 const RECORDINGS = [
   [/^\/health$/, () => 'health.json'],
   [/^\/api\/results$/, () => 'results.json'],
   [/^\/api\/history$/, () => 'history.json'],
   [/^\/api\/runs\/([0-9]{8}T[0-9]{6}Z-[0-9a-f]{6})$/, (m) => `run-${m[1]}.json`],
+  [/^\/api\/cleanup$/, () => path.join(CLEANUP_DIR, 'cleanup.json')],
+  [/^\/api\/cleanup\/audit$/, () => path.join(CLEANUP_DIR, 'cleanup-audit.json')],
 ];
 
 export function recordingFor(pathname, dir = RECORDED_DIR) {
   for (const [pattern, name] of RECORDINGS) {
     const match = pattern.exec(pathname);
     if (match) {
-      const file = path.join(dir, name(match));
+      const file = path.resolve(dir, name(match));
       return fs.existsSync(file) ? file : undefined;
     }
   }

@@ -79,10 +79,10 @@ export async function openHost({ runnerUrl, runnerToken = '', role = 'Admin' }) 
   await page.waitForFunction(() => window.hostReady === true);
   const span = await cycleSpan(server.url);
 
-  const screenshot = async (name) => {
+  const screenshot = async (name, { fullPage = true } = {}) => {
     fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
     const file = path.join(ARTIFACTS_DIR, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: file, fullPage });
     return file;
   };
 

@@ -52,13 +52,6 @@ export function Cleanup() {
             ))}
           </Alert>
         )}
-        {data.leaks.length === 0 ? (
-          <Alert severity="success" title="No leaked resources">
-            The last scan found no Rally-named resources{failed.length ? ' in the services it could list' : ''}.
-          </Alert>
-        ) : (
-          <LeakTable leaks={data.leaks} onFilterChange={setFilter} />
-        )}
         {isAdmin() && data.leaks.length > 0 && (
           <PurgeFlow
             scope={scopeOf(filter)}
@@ -67,6 +60,13 @@ export function Cleanup() {
               audit.reload();
             }}
           />
+        )}
+        {data.leaks.length === 0 ? (
+          <Alert severity="success" title="No leaked resources">
+            The last scan found no Rally-named resources{failed.length ? ' in the services it could list' : ''}.
+          </Alert>
+        ) : (
+          <LeakTable leaks={data.leaks} onFilterChange={setFilter} />
         )}
       </Stack>
     );
