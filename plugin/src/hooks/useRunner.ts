@@ -1,6 +1,7 @@
 import { useState } from 'react';
 
-import { runnerApi, RunnerApiError, toRunnerError } from '../api/runnerApi';
+import { RunnerApiError, toRunnerError } from '../api/errors';
+import { runnerApi } from '../api/runnerApi';
 import type { HistoryQuery, PurgeOutcome, PurgeScope, RunStarted, ServiceName } from '../api/types';
 import { useRunnerQuery } from './useRunnerQuery';
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-import { RunnerApiError, toRunnerError } from '../api/runnerApi';
+import { RunnerApiError, toRunnerError } from '../api/errors';
 
 export interface RunnerQuery<T> {
   data?: T;

@@ -4,7 +4,8 @@ import { AppPluginMeta, PluginConfigPageProps, PluginMeta } from '@grafana/data'
 import { getBackendSrv } from '@grafana/runtime';
 import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack } from '@grafana/ui';
 
-import { runnerApi, RunnerApiError, toRunnerError } from '../../api/runnerApi';
+import { RunnerApiError, toRunnerError } from '../../api/errors';
+import { runnerApi } from '../../api/runnerApi';
 import type { Health } from '../../api/types';
 
 export interface AppSettings {

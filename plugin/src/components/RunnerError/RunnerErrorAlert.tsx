@@ -1,7 +1,7 @@
 import React from 'react';
 import { Alert, Button } from '@grafana/ui';
 
-import type { RunnerApiError } from '../../api/runnerApi';
+import type { RunnerApiError } from '../../api/errors';
 
 const TITLES: Record<RunnerApiError['kind'], string> = {
   unreachable: 'Runner unreachable',
