@@ -228,7 +228,7 @@ export class CloudSeeder {
     const problems: string[] = [];
     const contextOf = await kindContexts(this.session, await this.session.currentToken());
     for (const type of order) {
-      await mapLimited(this.made.filter((m) => m.type === type), 4, async (made) => {
+      await mapLimited(this.made.filter((m) => m.type === type), 8, async (made) => {
         const kind = kindOf(type)!;
         const context = contextOf(made.service);
         if (!context) return;
