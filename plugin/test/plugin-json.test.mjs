@@ -40,6 +40,16 @@ describe('built dist/plugin.json', () => {
     assert.ok(fs.existsSync(path.join(DIST, path.dirname(panelInclude.path), 'module.js')));
   });
 
+  it('ships every dashboard of dashboards/ unchanged: one source for the app and the file provider', () => {
+    const source = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dashboards');
+    const included = readDist('plugin.json').includes.filter((i) => i.type === 'dashboard').map((i) => i.path).sort();
+    const files = fs.readdirSync(source).filter((f) => f.endsWith('.json')).sort();
+    assert.deepEqual(included, files.map((f) => `dashboards/${f}`));
+    for (const file of files) {
+      assert.equal(fs.readFileSync(path.join(DIST, 'dashboards', file), 'utf8'), fs.readFileSync(path.join(source, file), 'utf8'), file);
+    }
+  });
+
   it('proxies the runner with the token from secureJsonData and admits only Admins to POST', () => {
     const { routes } = readDist('plugin.json');
     const read = routes.find((r) => r.path === 'runner');
