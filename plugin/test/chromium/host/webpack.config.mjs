@@ -6,7 +6,9 @@ export const HOST_OUTPUT_DIR = path.resolve(here, '../../../node_modules/.cache/
 
 /** Bundles the host page's shared modules once; the filesystem cache makes later builds quick. */
 export default {
-  mode: 'development',
+  // Production React, as in Grafana (the development build is several times slower); no minifying, to build fast.
+  mode: 'production',
+  optimization: { minimize: false },
   devtool: false,
   context: here,
   entry: { host: './host.tsx' },
