@@ -31,7 +31,7 @@ export function renderPage(ui: React.ReactElement, options: RenderOptions = {}):
   const backend = setupFakeBackend(options.backend ?? {});
   const route = options.route ?? '';
   const result = render(
-    <MemoryRouter initialEntries={[`/${route}`]}>
+    <MemoryRouter initialEntries={[`/${route}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <Routes>
         <Route path={options.path ?? '*'} element={ui} />
       </Routes>

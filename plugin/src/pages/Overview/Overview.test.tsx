@@ -162,8 +162,10 @@ describe('Overview', () => {
     expect(backend.requests.filter((q) => q.url.endsWith('/api/results'))).toHaveLength(2);
   });
 
-  it('shows a loading state first', () => {
+  it('shows a loading state until the runner answers', async () => {
     renderPage(<Overview />, { route, backend: recordedRoutes(r) });
     expect(screen.getByText('Loading the latest cycle…')).toBeInTheDocument();
+    await screen.findByTestId(`service-row-${r.tested[0]!.service}`);
+    expect(screen.queryByText('Loading the latest cycle…')).not.toBeInTheDocument();
   });
 });
