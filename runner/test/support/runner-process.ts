@@ -83,7 +83,10 @@ export interface RunnerProcess {
   json<T = unknown>(path: string): Promise<T>;
   /** Starts a cycle through the API and returns its id. */
   startCycle(): Promise<string>;
-  /** Waits until /api/runs/:id exists (the cycle is recorded), polling. */
+  /**
+   * Waits until /api/runs/:id exists (the cycle is recorded) and the runner is free again (the cleanup scan after a
+   * cycle holds it busy a little longer), so a next POST /api/runs is not refused with 409.
+   */
   waitForCycle<T = { id: string; status: string }>(id: string, timeoutMs?: number): Promise<T>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -162,8 +165,13 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunnerPr
       const until = Date.now() + timeoutMs;
       for (;;) {
         const response = await request(`/api/runs/${id}`);
-        if (response.status === 200) return (await response.json()) as T;
-        await response.arrayBuffer();
+        if (response.status === 200) {
+          const cycle = (await response.json()) as T;
+          const health = (await (await request('/health')).json()) as { running: boolean };
+          if (!health.running) return cycle;
+        } else {
+          await response.arrayBuffer();
+        }
         if (child.exitCode !== null) throw new Error(`runner exited while waiting for ${id}:\n${output.slice(-3000)}`);
         if (Date.now() > until) throw new Error(`cycle ${id} not recorded within ${timeoutMs} ms:\n${output.slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 1000));
