@@ -10,13 +10,12 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Rally, TaskRun } from './rally.js';
+import { ANSI } from './verdict.js';
 
 export const VALIDATION_KEPT_MS = 24 * 3600 * 1000;
 
 /** Rally's exit codes for a task it would not run: ValidationError, InvalidTaskException, InvalidTaskConfig. */
 const REJECTED = new Set([110, 113, 114]);
-
-const ANSI = /\u001b\[[0-9;]*m|\[0{2}m/g;
 
 function lines(output: string): string[] {
   return output.replace(ANSI, '').split('\n').map((line) => line.trim()).filter(Boolean);

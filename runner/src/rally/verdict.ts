@@ -4,7 +4,7 @@
 import type { ServiceState, Workload } from '../model.js';
 import type { ServiceName } from '../services.js';
 
-const ANSI = /\u001b\[[0-9;]*m|\[0{2}m/g;
+export const ANSI = /\u001b\[[0-9;]*m|\[0{2}m/g;
 
 /** The one line of `rally task start` output that says why a task could not run, if any. */
 export function crashReasonFromLog(log: string): string | null {
