@@ -26,11 +26,13 @@ export const novaKinds: ResourceKind[] = [
     type: 'keypair',
     stage: 1,
     async list(ctx) {
-      // Keypairs belong to users; the token's user and every Rally-named user (Rally's scenarios run as those).
+      // Keypairs belong to users, and Nova lists them one user at a time: the token's user, and the users Rally's
+      // `users` context made (c_rally_), which its scenarios run as. Users a scenario made (s_rally_, from
+      // KeystoneBasic) never own keypairs, and asking for each would cost a request per user.
       const keystone = await ctx.baseOf('keystone');
       const users = keystone ? await keystoneUsers(ctx, keystone) : [];
       const userIds = new Set<string>(ctx.token.userId ? [ctx.token.userId] : []);
-      for (const user of users) if (parseRallyName(String(user.name ?? ''))) userIds.add(String(user.id));
+      for (const user of users) if (parseRallyName(String(user.name ?? ''))?.prefix === 'c_rally_') userIds.add(String(user.id));
       const lists = await Promise.all(
         [...userIds].map(async (userId) => {
           const pairs = await listAll(ctx.session, `${ctx.base}/os-keypairs?user_id=${id(userId)}`, { style: 'links', key: 'keypairs' }, NOVA_HEADERS);
