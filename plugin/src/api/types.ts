@@ -75,6 +75,8 @@ export interface ServiceResult {
   durationSeconds: number | null;
   artifacts: { json: boolean; html: boolean; junit: boolean; log: boolean };
   workloads: Workload[];
+  /** Workloads left out because what they need is absent (never run, never counted as failed). */
+  skipped?: { scenario: string; reason: string }[];
 }
 
 export interface Cycle {
