@@ -164,7 +164,8 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunnerPr
     async waitForCycle<T>(id: string, timeoutMs = 600_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const response = await request(`/api/runs/${id}`);
+        // With the token, so this works too when the runner protects reads (RALLY_MONITOR_PROTECT_READS).
+        const response = await request(`/api/runs/${id}`, { auth: true });
         if (response.status === 200) {
           const cycle = (await response.json()) as T;
           const health = (await (await request('/health')).json()) as { running: boolean };
