@@ -15,82 +15,10 @@ export interface Health {
   staleAfterSeconds: number;
 }
 
-export interface Stats {
-  count: number;
-  min: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  max: number;
-  mean: number;
-}
-
-export interface SlaCriterion {
-  criterion: string;
-  success: boolean;
-  detail: string;
-}
-
-export interface IterationError {
-  type: string;
-  message: string;
-  traceback: string;
-  count: number;
-}
-
-export interface AtomicAction {
-  name: string;
-  count: number;
-  failures: number;
-  durationSeconds: Stats | null;
-}
-
-export interface Workload {
-  subtask: string;
-  scenario: string;
-  key: string;
-  state: 'pass' | 'fail' | 'error';
-  reason?: string;
-  iterations: number;
-  failedIterations: number;
-  passSla: boolean;
-  sla: SlaCriterion[];
-  startedAt: string | null;
-  loadDurationSeconds: number;
-  fullDurationSeconds: number;
-  durationSeconds: Stats | null;
-  atomicActions: AtomicAction[];
-  errors: IterationError[];
-}
-
-export interface ServiceResult {
-  service: ServiceName;
-  state: ServiceState;
-  reason?: string;
-  taskUuid: string | null;
-  taskStatus: string | null;
-  rallyExitCode: number | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationSeconds: number | null;
-  artifacts: { json: boolean; html: boolean; junit: boolean; log: boolean };
-  workloads: Workload[];
-  /** Workloads left out because what they need is absent (never run, never counted as failed). */
-  skipped?: { scenario: string; reason: string }[];
-}
-
-export interface Cycle {
-  id: string;
-  cloud: string;
-  region: string;
-  trigger: 'schedule' | 'api' | 'cli' | 'recovery';
-  status: CycleStatus;
-  reason?: string;
-  startedAt: string;
-  finishedAt: string;
-  durationSeconds: number;
-  services: ServiceResult[];
-}
+// The results model is written once, in the runner; the plugin takes its types (type-only: nothing of the runner
+// is bundled).
+export type { AtomicAction, Cycle, IterationError, ServiceResult, SlaCriterion, Stats, Workload } from '../../../runner/src/model';
+import type { Cycle } from '../../../runner/src/model';
 
 export interface CycleSummaryService {
   service: ServiceName;
