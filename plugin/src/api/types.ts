@@ -64,21 +64,10 @@ export interface RunnerErrorBody {
   runningId?: string;
 }
 
-// The cleanup monitor (docs/api.md).
-export interface Leak {
-  service: ServiceName;
-  type: string;
-  id: string;
-  name: string;
-  project: string | null;
-  userId: string | null;
-  createdAt: string | null;
-  firstSeenAt: string;
-  ageSeconds: number;
-  taskPrefix: string;
-  taskUuid: string | null;
-  runId: string | null;
-}
+// The cleanup monitor (docs/api.md). Leaks and audit entries are the runner's own types.
+export type { Leak } from '../../../runner/src/cleanup/leak';
+export type { AuditEntry } from '../../../runner/src/cleanup/audit';
+import type { Leak } from '../../../runner/src/cleanup/leak';
 
 export interface ServiceScan {
   service: ServiceName;
@@ -114,16 +103,3 @@ export interface PurgeOutcome {
   results: Array<{ leak: Leak; outcome: 'deleted' | 'failed'; error?: string }>;
 }
 
-export interface AuditEntry {
-  at: string;
-  outcome: 'deleted' | 'failed';
-  service: ServiceName;
-  type: string;
-  id: string;
-  name: string;
-  project: string | null;
-  runId: string | null;
-  taskPrefix: string;
-  trigger: 'api' | 'cli';
-  error?: string;
-}
