@@ -98,6 +98,26 @@ export interface Cycle {
   services: ServiceResult[];
 }
 
+/** A cycle without its workloads' details, as the history lists it. */
+export type CycleSummary = Omit<Cycle, 'cloud' | 'region' | 'services'> & {
+  services: (Pick<ServiceResult, 'service' | 'state' | 'reason' | 'durationSeconds'>)[];
+};
+
+export interface HistoryPage {
+  items: CycleSummary[];
+  nextCursor: string | null;
+  total: number;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'unhealthy';
+  reason?: string;
+  running: boolean;
+  lastCycleId: string | null;
+  lastCycleFinishedAt: string | null;
+  staleAfterSeconds: number;
+}
+
 export const NO_ARTIFACTS: Artifacts = { json: false, html: false, junit: false, log: false };
 
 /** The cycle's status from its services: a failing service outweighs one the monitor could not test. */

@@ -5,19 +5,11 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { runCycle, type CycleDeps, type ProgressEvent } from './cycle.js';
 import { newRunId, type HistoryStore } from './history/store.js';
-import type { Cycle, CycleTrigger } from './model.js';
+import type { Cycle, CycleTrigger, HealthReport } from './model.js';
 import type { RunnerMetrics } from './metrics.js';
 
 export type StartResult = { started: true; id: string; done: Promise<Cycle> } | { started: false; runningId: string };
 
-export interface HealthReport {
-  status: 'ok' | 'unhealthy';
-  reason?: string;
-  running: boolean;
-  lastCycleId: string | null;
-  lastCycleFinishedAt: string | null;
-  staleAfterSeconds: number;
-}
 
 /** Twice the longest gap between the schedule's next firings: a cycle older than that means results went stale. */
 export function staleAfterSeconds(cronExpression: string, now = new Date()): number {

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { formatTable } from '../summary.js';
 import type { Leak } from './leak.js';
-import type { CleanupReport } from './monitor.js';
+import type { CleanupReport } from './report.js';
 import { parsePurgeRequest, PurgeRequestError } from './purge.js';
 import { openCleanup } from './setup.js';
 import { tasksOnDisk } from './tasks.js';

@@ -1,7 +1,7 @@
 // The cleanup monitor's metrics (docs/metrics.md), registered on the runner's registry. Series of a service or
 // type that could not be listed are removed, never set to 0: an unknown count is not "no leaks".
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { CleanupReport } from './monitor.js';
+import type { CleanupReport } from './report.js';
 
 export class CleanupMetrics {
   private readonly orphaned: Gauge;

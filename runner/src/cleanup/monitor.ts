@@ -15,30 +15,9 @@ import type { Leak } from './leak.js';
 import { foundKey, Ledger, resourceKey } from './ledger.js';
 import type { CleanupMetrics } from './metrics.js';
 import type { TaskIndex } from './tasks.js';
-import { executePurge, planPurge, type DeletionResult, type PurgeRequest, type PurgeScope } from './purge.js';
-import { kindContexts, scanCloud, type RawScan, type ServiceScan } from './scan.js';
-
-export interface CleanupReport {
-  scannedAt: string;
-  durationSeconds: number;
-  minAgeSeconds: number;
-  services: ServiceScan[];
-  leaks: Leak[];
-}
-
-export interface PurgeOutcome {
-  dryRun: boolean;
-  scope: PurgeScope;
-  minAgeSeconds: number;
-  scannedAt: string;
-  /** What is (dry run) or was deleted, in deletion order. */
-  candidates: Leak[];
-  /** In scope, but younger than the minimum age: left alone. */
-  tooYoung: Leak[];
-  /** Services whose listing failed: their leaks are unknown, so nothing of theirs was considered. */
-  failedServices: ServiceName[];
-  results: DeletionResult[];
-}
+import { executePurge, planPurge, type PurgeRequest } from './purge.js';
+import type { CleanupReport, DeletionResult, PurgeOutcome, PurgeScope, ServiceScan } from './report.js';
+import { kindContexts, scanCloud, type RawScan } from './scan.js';
 
 export class CleanupBusyError extends Error {}
 

@@ -9,15 +9,9 @@ import type { AuditLog } from './audit.js';
 import { waitGone, type KindContext, type Listed, type ResourceKind } from './kind.js';
 import { kindOf, RESOURCE_TYPES } from './kinds/index.js';
 import type { Leak } from './leak.js';
+import type { DeletionResult, PurgeScope } from './report.js';
 import { RUN_ID_PATTERN } from '../history/store.js';
 
-export interface PurgeScope {
-  services?: ServiceName[];
-  types?: string[];
-  runId?: string;
-  /** Only these resources (ids as a dry run listed them), so a confirmation deletes nothing it did not show. */
-  ids?: string[];
-}
 
 export interface PurgeRequest {
   confirm: boolean;
@@ -69,11 +63,6 @@ export function planPurge(leaks: readonly Leak[], scope: PurgeScope, minAgeSecon
   };
 }
 
-export interface DeletionResult {
-  leak: Leak;
-  outcome: 'deleted' | 'failed';
-  error?: string;
-}
 
 export interface PurgeDeps {
   session: OpenStackSession;

@@ -7,24 +7,8 @@ import { apiRoot, RESOURCE_KINDS } from './kinds/index.js';
 import { OpenStackError, type OpenStackSession } from '../openstack/session.js';
 import type { KindContext, Listed, ResourceKind } from './kind.js';
 import { parseRallyName } from './names.js';
+import type { ServiceScan, TypeScan } from './report.js';
 
-export type TypeScanState = 'ok' | 'failed' | 'unavailable';
-
-export interface TypeScan {
-  type: string;
-  state: TypeScanState;
-  /** Rally-named resources found (0 when the listing failed: see state). */
-  count: number;
-  error?: string;
-}
-
-export interface ServiceScan {
-  service: ServiceName;
-  /** ok: every type listed; failed: at least one could not be; absent: not in the catalog. */
-  state: 'ok' | 'failed' | 'absent';
-  error?: string;
-  types: TypeScan[];
-}
 
 export interface Found {
   kind: ResourceKind;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Cycle, CycleStatus, CycleTrigger, ServiceResult, ServiceState } from '../model.js';
+import type { Cycle, CycleStatus, CycleSummary, CycleTrigger, HistoryPage, ServiceResult, ServiceState } from '../model.js';
 import { SERVICE_NAMES, type ServiceName } from '../services.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -28,11 +28,6 @@ const ARTIFACT_FILES: Record<ArtifactKind, string> = {
   log: 'rally.log',
 };
 
-/** A cycle without its workloads' details, as the history lists it. */
-export type CycleSummary = Omit<Cycle, 'cloud' | 'region' | 'services'> & {
-  services: (Pick<ServiceResult, 'service' | 'state' | 'reason' | 'durationSeconds'>)[];
-};
-
 export interface HistoryQuery {
   from?: Date;
   to?: Date;
@@ -40,12 +35,6 @@ export interface HistoryQuery {
   state?: string;
   limit: number;
   cursor?: string;
-}
-
-export interface HistoryPage {
-  items: CycleSummary[];
-  nextCursor: string | null;
-  total: number;
 }
 
 export interface StoreWarning {

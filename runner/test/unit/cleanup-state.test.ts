@@ -8,7 +8,7 @@ import type { ResourceKind } from '../../src/cleanup/kind.js';
 import { kindOf } from '../../src/cleanup/kinds/index.js';
 import { Ledger } from '../../src/cleanup/ledger.js';
 import { CleanupMetrics } from '../../src/cleanup/metrics.js';
-import type { CleanupReport } from '../../src/cleanup/monitor.js';
+import type { CleanupReport } from '../../src/cleanup/report.js';
 import type { RawScan } from '../../src/cleanup/scan.js';
 import { tempDir } from '../helpers.js';
 
