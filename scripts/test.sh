@@ -16,17 +16,33 @@ echo "node $(node --version), rally $(rally --version 2>/dev/null | tail -1)"
 
 PHASES=${TEST_PHASES:-"build runner-unit plugin assets cloud runner-integration e2e plugin-e2e"}
 failed=()
+# Each phase's output is also kept, so that the end of the run can repeat why a phase failed: a CI log is often
+# read from its tail, and later phases push the failure out of sight.
+PHASE_LOGS=$(mktemp -d /tmp/rally-monitor-test-logs.XXXXXX)
 wanted() { [[ " $PHASES " == *" $1 "* ]]; }
 phase() {
-  local name=$1 started=$SECONDS
+  local name=$1 started=$SECONDS status
   shift
   wanted "$name" || return 0
   echo "=== $name"
-  if "$@"; then
+  # Not a pipeline: a phase may export for the later ones (the cloud's directory).
+  "$@" > >(tee "$PHASE_LOGS/$name.log") 2>&1
+  status=$?
+  if ((status == 0)); then
     echo "=== $name: ok in $((SECONDS - started)) s"
   else
-    echo "=== $name: FAILED after $((SECONDS - started)) s"
+    echo "=== $name: FAILED (exit $status) after $((SECONDS - started)) s"
     failed+=("$name")
+  fi
+}
+
+# node --test ends its output with the failing tests and their errors; other tools' last lines say why.
+failure_details() {
+  local log="$PHASE_LOGS/$1.log"
+  if grep -q '^✖ failing tests:' "$log" 2>/dev/null; then
+    sed -n '/^✖ failing tests:/,$p' "$log" | grep -v '^ℹ ' | head -200
+  else
+    tail -40 "$log" 2>/dev/null
   fi
 }
 
@@ -63,6 +79,10 @@ phase e2e node --test --test-concurrency=1 test/assets/*.e2e.mjs
 phase plugin-e2e npm run test:e2e --workspace plugin --if-present
 
 if ((${#failed[@]})); then
+  for name in "${failed[@]}"; do
+    echo "=== why $name failed"
+    failure_details "$name"
+  done
   echo "FAILED phases: ${failed[*]}"
   exit 1
 fi
