@@ -16,6 +16,7 @@ export type {
   IterationError,
   ServiceResult,
   ServiceState,
+  SkippedWorkload,
   SlaCriterion,
   Stats,
   Workload,

@@ -1,13 +1,25 @@
 import type { AuditEntry, CleanupReport, Cycle, Health, HistoryPage, PurgeOutcome } from '../api/types';
 import type { FakeResponse, Routes } from './backend';
-import { CLEANUP_FIXTURES_DIR, RUNNER_STATES_DIR, runnerFixture } from './fixtures';
+import path from 'path';
 
-/** The recorded runner responses, read once per test file. */
-export function recorded() {
-  const results = runnerFixture<Cycle>('results.json');
-  const health = runnerFixture<Health>('health.json');
-  const history = runnerFixture<HistoryPage>('history.json');
-  const run = runnerFixture<Cycle>(`run-${results.id}.json`);
+import { CLEANUP_FIXTURES_DIR, RUNNER_FIXTURES_DIR, RUNNER_STATES_DIR, runnerFixture } from './fixtures';
+
+/**
+ * The recorded runs the pages are tested on, as [label, folder under test/fixtures/runner-api/]: a Keystone-only
+ * runner (runner-cycle test) and a cycle over every service of the local cloud (services-cycle test).
+ */
+export const RECORDINGS: Array<[string, string]> = [
+  ['Keystone only', '.'],
+  ['all seven services', 'seven-services'],
+];
+
+/** One recording's runner responses, read once per test file. */
+export function recorded(recording = '.') {
+  const dir = path.join(RUNNER_FIXTURES_DIR, recording);
+  const results = runnerFixture<Cycle>('results.json', dir);
+  const health = runnerFixture<Health>('health.json', dir);
+  const history = runnerFixture<HistoryPage>('history.json', dir);
+  const run = runnerFixture<Cycle>(`run-${results.id}.json`, dir);
   const tested = results.services.filter((s) => s.state !== 'absent');
   const absent = results.services.filter((s) => s.state === 'absent');
   const times = history.items.flatMap((c) => [Date.parse(c.startedAt), Date.parse(c.finishedAt)]);

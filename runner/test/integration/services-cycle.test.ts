@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
-import { cloudCtl, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
+import { cloudCtl, recordFixture, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
 import type { Cycle, ServiceResult } from '../../src/model.js';
 import { SERVICE_NAMES } from '../../src/services.js';
 
@@ -86,6 +86,12 @@ describe('all services against the real local cloud', { timeout: 1_800_000 }, ()
     const keystone = cycle.services.find((s) => s.service === 'keystone')!;
     const validated = keystone.workloads.filter((w) => w.scenario.startsWith('Authenticate.validate_')).map((w) => w.scenario.slice('Authenticate.validate_'.length));
     assert.deepEqual(validated.sort(), ['cinder', 'glance', 'neutron', 'nova'].filter((s) => cloud.services.includes(s)).sort());
+
+    // The plugin's tests replay this cycle as the runner serves it (with every service of the cloud).
+    await recordFixture('seven-services/results.json', await runner.json('/api/results'));
+    await recordFixture(`seven-services/run-${cycle.id}.json`, await runner.json(`/api/runs/${cycle.id}`));
+    await recordFixture('seven-services/history.json', await runner.json('/api/history'));
+    await recordFixture('seven-services/health.json', await runner.json('/health'));
   });
 
   it('Glance stopped in the middle of a cycle is fail with the failing action and error; the others pass; restarted, the next cycle is green', { skip: !cloud.services.includes('glance') }, async () => {
@@ -110,6 +116,7 @@ describe('all services against the real local cloud', { timeout: 1_800_000 }, ()
     assert.match(failing.errors[0]?.message ?? '', /Unable to establish connection|Connection refused/);
     assertAllPassed(cycle.services.find((s) => s.service === 'placement')!);
     assert.equal(cycle.status, 'fail');
+    await recordFixture('results-glance-stopped.json', await runner.json(`/api/runs/${id}`));
 
     const next = await runner.waitForCycle<Cycle>(await runner.startCycle(), 600_000);
     assertAllPassed(next.services.find((s) => s.service === 'glance')!);

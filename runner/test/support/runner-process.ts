@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -195,6 +195,7 @@ export const RECORD_DIR = join(REPO_ROOT, 'test/fixtures/runner-api');
  */
 export async function recordFixture(name: string, body: unknown): Promise<void> {
   if (process.env.RALLY_MONITOR_RECORD_FIXTURES !== '1') return;
-  await mkdir(RECORD_DIR, { recursive: true });
-  await writeFile(join(RECORD_DIR, name), `${JSON.stringify(body, null, 2)}\n`);
+  const file = join(RECORD_DIR, name);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(body, null, 2)}\n`);
 }

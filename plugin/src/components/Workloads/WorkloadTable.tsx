@@ -1,7 +1,7 @@
 import React from 'react';
 import { Icon, useStyles2 } from '@grafana/ui';
 
-import type { Workload } from '../../api/types';
+import type { SkippedWorkload, Workload } from '../../api/types';
 import { formatDuration, formatSeconds } from '../../utils/format';
 import { getTableStyles } from '../../utils/styles';
 import { StateBadge } from '../StateBadge/StateBadge';
@@ -82,6 +82,29 @@ export function FailureList({ workloads }: { workloads: Workload[] }) {
           ))}
         </div>
       ))}
+    </div>
+  );
+}
+
+/**
+ * Workloads of the scenario file that were left out this cycle because something they need is absent (an external
+ * network for floating IPs): not run, so neither green nor red, and the operator sees why.
+ */
+export function SkippedWorkloads({ skipped }: { skipped?: SkippedWorkload[] }) {
+  const styles = useStyles2(getTableStyles);
+  if (!skipped || skipped.length === 0) {
+    return null;
+  }
+  return (
+    <div aria-label="Skipped workloads">
+      <h5>Not run this cycle</h5>
+      <ul>
+        {skipped.map((s) => (
+          <li key={s.scenario} data-testid={`skipped-${s.scenario}`}>
+            {s.scenario}: <span className={styles.secondary}>{s.reason}</span>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -3,14 +3,17 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { OrgRole } from '@grafana/data';
 
 import { queryOf } from '../../test/backend';
-import { recordedAnswer, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
+import { RECORDINGS, recordedAnswer, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
 import { locationPushSpy, renderPage } from '../../test/render';
 import { Overview } from './Overview';
 
 const r = recorded();
 const route = `overview?from=${r.span.from}&to=${r.span.to}`;
 
-describe('Overview', () => {
+describe.each(RECORDINGS)('Overview of a recorded run (%s)', (_label, recording) => {
+  const r = recorded(recording);
+  const route = `overview?from=${r.span.from}&to=${r.span.to}`;
+
   it('lists each tested service with its state, uptime and last run, and marks the absent ones', async () => {
     renderPage(<Overview />, { route, backend: recordedRoutes(r) });
     for (const service of r.tested) {
@@ -40,7 +43,9 @@ describe('Overview', () => {
     expect(queryOf(historyRequest).get('from')).toBe(String(r.span.from));
     expect(queryOf(historyRequest).get('to')).toBe(String(r.span.to));
   });
+});
 
+describe('Overview', () => {
   it("opens the service's runs when a timeline cell is clicked", async () => {
     const push = locationPushSpy();
     renderPage(<Overview />, { route, backend: recordedRoutes(r) });

@@ -2,13 +2,17 @@ import React from 'react';
 import { screen, within } from '@testing-library/react';
 import { config } from '@grafana/runtime';
 
-import { recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
+import type { Cycle } from '../../api/types';
+import { runnerFixture } from '../../test/fixtures';
+import { RECORDINGS, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
 import { renderPage } from '../../test/render';
 import { RunDetail } from './RunDetail';
 
 const r = recorded();
 
-describe('RunDetail', () => {
+describe.each(RECORDINGS)('RunDetail of a recorded run (%s)', (_label, recording) => {
+  const r = recorded(recording);
+
   it("shows every service of the run, each tested one with its workloads and Rally's reports", async () => {
     renderPage(<RunDetail />, { route: `runs/${r.run.id}`, path: 'runs/:id', backend: recordedRoutes(r) });
     for (const service of r.run.services) {
@@ -39,6 +43,42 @@ describe('RunDetail', () => {
     }
   });
 
+  it('lists the workloads each service left out, with the reason', async () => {
+    renderPage(<RunDetail />, { route: `runs/${r.run.id}`, path: 'runs/:id', backend: recordedRoutes(r) });
+    for (const service of r.run.services) {
+      const section = await screen.findByTestId(`run-service-${service.service}`);
+      const skipped = within(section).queryByLabelText('Skipped workloads');
+      expect(skipped?.textContent ?? '').toBe(
+        service.skipped?.length ? `Not run this cycle${service.skipped.map((w) => `${w.scenario}: ${w.reason}`).join('')}` : ''
+      );
+    }
+  });
+});
+
+describe('RunDetail of a failed run (recorded: Glance stopped mid-cycle)', () => {
+  const failed = runnerFixture<Cycle>('results-glance-stopped.json');
+
+  it("shows the failing workload's iteration errors and the failed atomic action", async () => {
+    const glance = failed.services.find((s) => s.service === 'glance')!;
+    expect(glance.state).toBe('fail');
+    renderPage(<RunDetail />, { route: `runs/${failed.id}`, path: 'runs/:id', backend: { [`GET /api/runs/${failed.id}`]: { status: 200, data: failed } } });
+    const section = await screen.findByTestId(`run-service-glance`);
+    expect(section).toHaveTextContent(glance.reason!);
+    const failing = glance.workloads.filter((w) => w.errors.length > 0);
+    expect(failing.length).toBeGreaterThan(0);
+    for (const workload of failing) {
+      const failures = within(section).getByTestId(`failures-${workload.key}`);
+      for (const error of workload.errors) {
+        expect(failures).toHaveTextContent(`${error.type}: ${error.message}`);
+      }
+      expect(within(within(section).getByRole('table', { name: 'Workloads' }).querySelector(`[data-testid="workload-${workload.key}"]`) as HTMLElement).getByText('Fail')).toBeInTheDocument();
+    }
+    const placement = await screen.findByTestId('run-service-placement');
+    expect(within(placement).queryByTestId(/^failures-/)).not.toBeInTheDocument();
+  });
+});
+
+describe('RunDetail', () => {
   it('keeps Grafana\'s sub-path in artifact links', async () => {
     const tested = r.run.services.find((s) => s.state !== 'absent' && s.artifacts.html)!;
     config.appSubUrl = '/grafana';

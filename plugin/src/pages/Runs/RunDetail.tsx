@@ -2,12 +2,12 @@ import React from 'react';
 import { useParams } from 'react-router-dom';
 import { dateTimeFormat } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, LinkButton, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
+import { Alert, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 
-import { artifactUrl } from '../../api/runnerApi';
 import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert';
 import { StateBadge } from '../../components/StateBadge/StateBadge';
-import { FailureList, WorkloadTable } from '../../components/Workloads/WorkloadTable';
+import { ArtifactLinks } from '../../components/Workloads/ArtifactLinks';
+import { FailureList, SkippedWorkloads, WorkloadTable } from '../../components/Workloads/WorkloadTable';
 import { useRun } from '../../hooks/useRunner';
 import { formatDuration } from '../../utils/format';
 import { runsLink } from '../../utils/links';
@@ -50,24 +50,11 @@ export function RunDetail() {
             {s.state !== 'absent' && (
               <Stack direction="column" gap={1}>
                 <Stack>
-                  {s.artifacts.html && (
-                    <LinkButton size="sm" variant="secondary" icon="external-link-alt" target="_blank" href={artifactUrl(cycle.id, 'report.html', s.service)}>
-                      Rally HTML report
-                    </LinkButton>
-                  )}
-                  {s.artifacts.junit && (
-                    <LinkButton size="sm" variant="secondary" icon="file-alt" href={artifactUrl(cycle.id, 'junit.xml', s.service)}>
-                      JUnit XML
-                    </LinkButton>
-                  )}
-                  {s.artifacts.log && (
-                    <LinkButton size="sm" variant="secondary" icon="file-alt" target="_blank" href={artifactUrl(cycle.id, 'rally.log', s.service)}>
-                      Rally log
-                    </LinkButton>
-                  )}
+                  <ArtifactLinks runId={cycle.id} result={s} size="sm" />
                   {s.taskUuid && <span className={styles.secondary}>Rally task {s.taskUuid} ({s.taskStatus})</span>}
                 </Stack>
                 <WorkloadTable workloads={s.workloads} />
+                <SkippedWorkloads skipped={s.skipped} />
                 {s.workloads.some((w) => w.errors.length > 0) && <FailureList workloads={s.workloads} />}
               </Stack>
             )}

@@ -4,60 +4,88 @@ import { screen, within } from '@testing-library/react';
 import type { Cycle } from '../../api/types';
 import { queryOf } from '../../test/backend';
 import { runnerFixture } from '../../test/fixtures';
-import { recordedAnswer, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
+import { RECORDINGS, recordedAnswer, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
 import { renderPage } from '../../test/render';
 import { Service } from './Service';
 
 const r = recorded();
 const tested = r.tested[0]!;
-const pathFor = (service: string) => `service/${service}?from=${r.span.from}&to=${r.span.to}`;
+const pathFor = (service: string, recording = r) => `service/${service}?from=${recording.span.from}&to=${recording.span.to}`;
+
+// Every tested service of each recorded run, as the runner served it.
+describe.each(RECORDINGS)('Service page of a recorded run (%s)', (_label, recording) => {
+  const r = recorded(recording);
+  describe.each(r.tested.map((service) => [service.service, service] as const))('%s', (_service, tested) => {
+    it('lists the scenarios of the last cycle with their state and SLA verdicts', async () => {
+      renderPage(<Service />, { route: pathFor(tested.service, r), path: 'service/:service', backend: recordedRoutes(r) });
+      const table = await screen.findByRole('table', { name: 'Workloads' });
+      for (const workload of tested.workloads) {
+        const row = within(table).getByTestId(`workload-${workload.key}`);
+        expect(row).toHaveTextContent(workload.key);
+        for (const criterion of workload.sla) {
+          expect(within(row).getByLabelText(`SLA ${criterion.criterion} ${criterion.success ? 'passed' : 'failed'}`)).toHaveTextContent(
+            criterion.detail.replace(/\s+/g, ' ').trim()
+          );
+        }
+      }
+    });
+
+    it("links to the run's Rally report, JUnit file and log through the proxy", async () => {
+      renderPage(<Service />, { route: pathFor(tested.service, r), path: 'service/:service', backend: recordedRoutes(r) });
+      const base = `/api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs/${r.results.id}`;
+      expect(await screen.findByRole('link', { name: 'Rally HTML report' })).toHaveAttribute('href', `${base}/report.html?service=${tested.service}`);
+      expect(screen.getByRole('link', { name: 'JUnit XML' })).toHaveAttribute('href', `${base}/junit.xml?service=${tested.service}`);
+      expect(screen.getByRole('link', { name: 'Rally log' })).toHaveAttribute('href', `${base}/rally.log?service=${tested.service}`);
+    });
+
+    it("shows each atomic action's p50 and p95 from the service's runs in the range", async () => {
+      const { backend } = renderPage(<Service />, { route: pathFor(tested.service, r), path: 'service/:service', backend: recordedRoutes(r) });
+      const table = await screen.findByRole('table', { name: 'Atomic action latency' });
+      const run = r.run.services.find((s) => s.service === tested.service)!;
+      for (const workload of run.workloads) {
+        for (const action of workload.atomicActions.filter((a) => a.durationSeconds)) {
+          const row = within(table).getByTestId(`latency-${workload.key} / ${action.name}`);
+          expect(row).toHaveTextContent(`${action.durationSeconds!.p50.toFixed(2)} s`);
+          expect(row).toHaveTextContent(`${action.durationSeconds!.p95.toFixed(2)} s`);
+        }
+      }
+      const historyRequest = backend.requests.find((q) => q.url.includes('/api/history'))!;
+      expect(queryOf(historyRequest).get('service')).toBe(tested.service);
+    });
+
+    it('lists exactly the failing workloads of the last cycle, or says there are none', async () => {
+      renderPage(<Service />, { route: pathFor(tested.service, r), path: 'service/:service', backend: recordedRoutes(r) });
+      await screen.findByRole('table', { name: 'Workloads' });
+      const failing = tested.workloads.filter((w) => w.state !== 'pass' || w.errors.length > 0).map((w) => `failures-${w.key}`);
+      expect(screen.queryAllByTestId(/^failures-/).map((e) => e.getAttribute('data-testid'))).toEqual(failing);
+      expect(screen.queryByText('No failures.') !== null).toBe(failing.length === 0);
+    });
+  });
+});
+
+describe('Service with workloads left out of the cycle', () => {
+  it('lists each with the reason, recorded where the local cloud has no external network', async () => {
+    const r = recorded('seven-services');
+    const withSkipped = r.tested.filter((s) => s.skipped && s.skipped.length > 0);
+    expect(withSkipped.map((s) => s.service)).toEqual(['nova']);
+    const nova = withSkipped[0]!;
+    renderPage(<Service />, { route: pathFor('nova', r), path: 'service/:service', backend: recordedRoutes(r) });
+    const list = await screen.findByLabelText('Skipped workloads');
+    for (const skipped of nova.skipped!) {
+      expect(within(list).getByTestId(`skipped-${skipped.scenario}`)).toHaveTextContent(`${skipped.scenario}: ${skipped.reason}`);
+    }
+    expect(within(screen.getByRole('table', { name: 'Workloads' })).queryByText(nova.skipped![0]!.scenario)).not.toBeInTheDocument();
+  });
+
+  it('shows no such list for a service that ran everything', async () => {
+    const r = recorded('seven-services');
+    renderPage(<Service />, { route: pathFor('glance', r), path: 'service/:service', backend: recordedRoutes(r) });
+    await screen.findByRole('table', { name: 'Workloads' });
+    expect(screen.queryByLabelText('Skipped workloads')).not.toBeInTheDocument();
+  });
+});
 
 describe('Service', () => {
-  it('lists the scenarios of the last cycle with their state and SLA verdicts', async () => {
-    renderPage(<Service />, { route: pathFor(tested.service), path: 'service/:service', backend: recordedRoutes(r) });
-    const table = await screen.findByRole('table', { name: 'Workloads' });
-    for (const workload of tested.workloads) {
-      const row = within(table).getByTestId(`workload-${workload.key}`);
-      expect(row).toHaveTextContent(workload.key);
-      for (const criterion of workload.sla) {
-        expect(within(row).getByLabelText(`SLA ${criterion.criterion} ${criterion.success ? 'passed' : 'failed'}`)).toHaveTextContent(
-          criterion.detail.replace(/\s+/g, ' ').trim()
-        );
-      }
-    }
-  });
-
-  it("links to the run's Rally report, JUnit file and log through the proxy", async () => {
-    renderPage(<Service />, { route: pathFor(tested.service), path: 'service/:service', backend: recordedRoutes(r) });
-    const base = `/api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs/${r.results.id}`;
-    expect(await screen.findByRole('link', { name: 'Rally report' })).toHaveAttribute('href', `${base}/report.html?service=${tested.service}`);
-    expect(screen.getByRole('link', { name: 'JUnit XML' })).toHaveAttribute('href', `${base}/junit.xml?service=${tested.service}`);
-    expect(screen.getByRole('link', { name: 'Rally log' })).toHaveAttribute('href', `${base}/rally.log?service=${tested.service}`);
-  });
-
-  it("shows each atomic action's p50 and p95 from the service's runs in the range", async () => {
-    const { backend } = renderPage(<Service />, { route: pathFor(tested.service), path: 'service/:service', backend: recordedRoutes(r) });
-    const table = await screen.findByRole('table', { name: 'Atomic action latency' });
-    const run = r.run.services.find((s) => s.service === tested.service)!;
-    for (const workload of run.workloads) {
-      for (const action of workload.atomicActions.filter((a) => a.durationSeconds)) {
-        const row = within(table).getByTestId(`latency-${workload.key} / ${action.name}`);
-        expect(row).toHaveTextContent(`${action.durationSeconds!.p50.toFixed(2)} s`);
-        expect(row).toHaveTextContent(`${action.durationSeconds!.p95.toFixed(2)} s`);
-      }
-    }
-    const historyRequest = backend.requests.find((q) => q.url.includes('/api/history'))!;
-    expect(queryOf(historyRequest).get('service')).toBe(tested.service);
-  });
-
-  it('lists exactly the failing workloads of the last cycle, or says there are none', async () => {
-    renderPage(<Service />, { route: pathFor(tested.service), path: 'service/:service', backend: recordedRoutes(r) });
-    await screen.findByRole('table', { name: 'Workloads' });
-    const failing = tested.workloads.filter((w) => w.state !== 'pass' || w.errors.length > 0).map((w) => `failures-${w.key}`);
-    expect(screen.queryAllByTestId(/^failures-/).map((e) => e.getAttribute('data-testid'))).toEqual(failing);
-    expect(screen.queryByText('No failures.') !== null).toBe(failing.length === 0);
-  });
-
   it('shows why a service failed, with the failing workloads and their errors', async () => {
     const down = runnerFixture<Cycle>('results-keystone-down.json');
     const keystone = down.services.find((s) => s.service === 'keystone')!;

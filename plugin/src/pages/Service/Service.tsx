@@ -4,13 +4,13 @@ import { dateTimeFormat } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, LinkButton, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
 
-import { artifactUrl } from '../../api/runnerApi';
 import { SERVICE_NAMES, ServiceName } from '../../api/types';
 import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
 import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert';
 import { StateBadge } from '../../components/StateBadge/StateBadge';
 import { LatencySparkline } from '../../components/Workloads/LatencySparkline';
-import { FailureList, WorkloadTable } from '../../components/Workloads/WorkloadTable';
+import { ArtifactLinks } from '../../components/Workloads/ArtifactLinks';
+import { FailureList, SkippedWorkloads, WorkloadTable } from '../../components/Workloads/WorkloadTable';
 import { useLatestCycle, useServiceRuns } from '../../hooks/useRunner';
 import { useTimeRange } from '../../hooks/useTimeRange';
 import { actionLatencies } from '../../status/latency';
@@ -65,27 +65,14 @@ function ServiceView({ service }: { service: ServiceName }) {
           {result.reason && <div className={styles.secondary}>{result.reason}</div>}
         </div>
         <Stack>
-          {result.artifacts.html && (
-            <LinkButton variant="secondary" icon="external-link-alt" target="_blank" href={artifactUrl(cycleId, 'report.html', service)}>
-              Rally report
-            </LinkButton>
-          )}
-          {result.artifacts.junit && (
-            <LinkButton variant="secondary" icon="file-alt" href={artifactUrl(cycleId, 'junit.xml', service)}>
-              JUnit XML
-            </LinkButton>
-          )}
-          {result.artifacts.log && (
-            <LinkButton variant="secondary" icon="file-alt" target="_blank" href={artifactUrl(cycleId, 'rally.log', service)}>
-              Rally log
-            </LinkButton>
-          )}
+          <ArtifactLinks runId={cycleId} result={result} />
           <LinkButton variant="secondary" icon="history" href={runsLink({ service, from, to })}>
             Runs
           </LinkButton>
         </Stack>
         <h3>Scenarios</h3>
         <WorkloadTable workloads={result.workloads} />
+        <SkippedWorkloads skipped={result.skipped} />
         <h3>Failures</h3>
         <FailureList workloads={result.workloads} />
       </Stack>
