@@ -11,7 +11,7 @@ import { createLogger } from './logger.js';
 import { RunnerMetrics } from './metrics.js';
 import { Monitor } from './monitor.js';
 import { Rally } from './rally/rally.js';
-import { summaryTable } from './summary.js';
+import { leakSummary, summaryTable } from './summary.js';
 import { CLEANUP_USAGE, cleanupCommand } from './cleanup/command.js';
 import { openCleanup } from './cleanup/setup.js';
 import { tasksOfStore } from './cleanup/tasks.js';
@@ -57,7 +57,9 @@ async function setUp(config: Config, logToStderr: boolean) {
 
 async function runOnce(config: Config): Promise<number> {
   const parts = await setUp(config, true);
-  const monitor = new Monitor({ config, ...parts }, progressPrinter((line) => process.stderr.write(`${line}\n`)));
+  // The same leak scans before and after the cycle as `serve`, so a one-off run also says what it left behind.
+  const cleanup = await openCleanup(config, { ...parts, tasks: () => tasksOfStore(parts.store) });
+  const monitor = new Monitor({ config, ...parts, hooks: cleanup.hooks }, progressPrinter((line) => process.stderr.write(`${line}\n`)));
   const started = monitor.start('cli');
   if (!started.started) return 1;
   const stop = () => {
@@ -68,6 +70,14 @@ async function runOnce(config: Config): Promise<number> {
   process.once('SIGTERM', stop);
   const cycle = await started.done;
   process.stdout.write(`${summaryTable(cycle)}\n`);
+  const tested = cycle.services.some((s) => s.state !== 'absent');
+  if (tested && cycle.status !== 'aborted') {
+    const scan = cleanup.latest();
+    // Only the scan after the cycle tells its leaks; an earlier one (the after-scan failed) must not say "none".
+    const after = scan && Date.parse(scan.scannedAt) >= Date.parse(cycle.finishedAt) ? scan : null;
+    process.stdout.write(`${leakSummary(cycle.id, after).join('\n')}\n`);
+  }
+  await cleanup.stop();
   if (cycle.status === 'pass') return 0;
   if (cycle.status === 'aborted') return 1;
   return 2;

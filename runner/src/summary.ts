@@ -1,3 +1,4 @@
+import type { CleanupReport } from './cleanup/report.js';
 import type { Cycle } from './model.js';
 
 /** Lines of a plain-text table with padded columns, header first. */
@@ -23,4 +24,21 @@ export function summaryTable(cycle: Cycle): string {
     '',
     `cycle ${cycle.id}: ${cycle.status.toUpperCase()} in ${cycle.durationSeconds.toFixed(1)} s${cycle.reason ? ` (${cycle.reason})` : ''}`,
   ].join('\n');
+}
+
+/**
+ * What `rally-monitor run-once` prints of the leak scans around its cycle: the Rally-named resources that appeared
+ * during the cycle and are still there (its leaks), and how many older ones the cloud holds.
+ */
+export function leakSummary(runId: string, report: CleanupReport | null): string[] {
+  if (!report) return ['leaks: not scanned (the leak scan failed; see the log above)'];
+  const left = report.leaks.filter((leak) => leak.runId === runId);
+  const older = report.leaks.length - left.length;
+  const unlisted = report.services.filter((s) => s.state === 'failed').map((s) => s.service);
+  return [
+    left.length === 0 ? 'leaks: none left by this cycle' : `leaks: ${left.length} Rally-named resource${left.length === 1 ? '' : 's'} left by this cycle:`,
+    ...left.map((leak) => `  ${leak.service} ${leak.type} ${leak.name} (${leak.id})`),
+    ...(older > 0 ? [`leaks: ${older} older Rally-named resource${older === 1 ? '' : 's'} in the cloud; \`rally-monitor cleanup\` lists them`] : []),
+    ...(unlisted.length > 0 ? [`leaks: could not list ${unlisted.join(', ')}; their leaks are unknown`] : []),
+  ];
 }

@@ -32,7 +32,7 @@ describe('scenario files pass rally task validate against the local cloud', { ti
 
   const tested = SERVICE_NAMES.filter((s) => cloud.services.includes(s));
   for (const profile of ['light', 'heavy'] as const) {
-    it(`${profile}: ${tested.join(', ')}`, async () => {
+    it(`${profile}: ${tested.join(', ')}`, async (t) => {
       const config = loadConfig({ ...cloudEnv(cloud), RALLY_NOVA_IMAGE: cloud.image, RALLY_NOVA_FLAVOR: cloud.flavor, RALLY_MONITOR_PROFILE: profile });
       // Two at a time: each validation is a Rally process that also creates and deletes a user.
       const queue = [...tested];
@@ -40,7 +40,14 @@ describe('scenario files pass rally task validate against the local cloud', { ti
       const worker = async () => {
         for (let service = queue.shift(); service; service = queue.shift()) {
           const { args } = taskPlan(config, service as ServiceName, tested, DEFAULT_SCENARIOS_DIR);
-          const result = await validateTask(rally, join(DEFAULT_SCENARIOS_DIR, `${service}.yaml`), args);
+          const validate = () => validateTask(rally, join(DEFAULT_SCENARIOS_DIR, `${service}.yaml`), args);
+          let result = await validate();
+          if (!result.valid) {
+            // A scenario file is valid or not; a cloud that hiccups once (seen once in CI, on a loaded machine) is
+            // not what this tests. A second failure is the file's, and both outputs are shown.
+            t.diagnostic(`${service}: validation failed, trying once more: ${result.run.output}`);
+            result = await validate();
+          }
           if (!result.valid) problems.push(`${service}: ${result.run.output}`);
         }
       };

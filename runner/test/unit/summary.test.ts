@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NO_ARTIFACTS, type Cycle, type ServiceResult } from '../../src/model.js';
-import { summaryTable } from '../../src/summary.js';
+import type { CleanupReport } from '../../src/cleanup/report.js';
+import type { Leak } from '../../src/cleanup/leak.js';
+import { leakSummary, summaryTable } from '../../src/summary.js';
 
 function service(name: ServiceResult['service'], extra: Partial<ServiceResult> = {}): ServiceResult {
   return {
@@ -31,5 +33,37 @@ describe('run-once summary', () => {
 
   it('adds no skipped section when nothing was left out', () => {
     assert.ok(!summaryTable({ ...cycle, services: [service('keystone')] }).includes('skipped'));
+  });
+});
+
+describe('run-once leak summary', () => {
+  const runId = '20261122T010000Z-abcdef';
+  const leak = (name: string, leakRunId: string | null): Leak => ({
+    service: 'keystone', type: 'project', id: `id-${name}`, name, project: null, userId: null, createdAt: null,
+    firstSeenAt: '2026-11-22T01:00:30.000Z', ageSeconds: 30, taskPrefix: name.slice(8, 16), taskUuid: null, runId: leakRunId,
+  });
+  const report = (leaks: Leak[], failed: boolean = false): CleanupReport => ({
+    scannedAt: '2026-11-22T01:01:01.000Z', durationSeconds: 0.5, minAgeSeconds: 3600, leaks,
+    services: [
+      { service: 'keystone', state: 'ok', types: [{ type: 'project', state: 'ok', count: leaks.length }] },
+      { service: 'swift', state: failed ? 'failed' : 'ok', types: [], ...(failed ? { error: 'HTTP 503' } : {}) },
+    ],
+  });
+
+  it('names each resource the cycle left behind, and counts the older ones apart', () => {
+    const lines = leakSummary(runId, report([leak('c_rally_1a2b3c4d_x1', runId), leak('c_rally_99999999_y2', null), leak('c_rally_88888888_z3', 'earlier')]));
+    assert.deepEqual(lines, [
+      'leaks: 1 Rally-named resource left by this cycle:',
+      '  keystone project c_rally_1a2b3c4d_x1 (id-c_rally_1a2b3c4d_x1)',
+      'leaks: 2 older Rally-named resources in the cloud; `rally-monitor cleanup` lists them',
+    ]);
+  });
+
+  it('says none when the cycle left nothing, and which services could not be listed', () => {
+    assert.deepEqual(leakSummary(runId, report([], true)), ['leaks: none left by this cycle', 'leaks: could not list swift; their leaks are unknown']);
+  });
+
+  it('never says none without a scan after the cycle', () => {
+    assert.deepEqual(leakSummary(runId, null), ['leaks: not scanned (the leak scan failed; see the log above)']);
   });
 });
