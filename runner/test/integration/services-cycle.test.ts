@@ -2,9 +2,10 @@
 // plugin for real, a service stopped in the middle of a cycle, and a configured image that does not exist.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
-import { cloudCtl, recordFixture, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
+import { cloudCtl, RECORD_DIR, recordFixture, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
 import type { Cycle, ServiceResult } from '../../src/model.js';
 import { SERVICE_NAMES } from '../../src/services.js';
 
@@ -87,7 +88,9 @@ describe('all services against the real local cloud', { timeout: 1_800_000 }, ()
     const validated = keystone.workloads.filter((w) => w.scenario.startsWith('Authenticate.validate_')).map((w) => w.scenario.slice('Authenticate.validate_'.length));
     assert.deepEqual(validated.sort(), ['cinder', 'glance', 'neutron', 'nova'].filter((s) => cloud.services.includes(s)).sort());
 
-    // The plugin's tests replay this cycle as the runner serves it (with every service of the cloud).
+    // The plugin's tests replay this cycle as the runner serves it (with every service of the cloud). A new
+    // recording replaces the old one whole: run files are named by id and would otherwise pile up.
+    if (process.env.RALLY_MONITOR_RECORD_FIXTURES === '1') await rm(join(RECORD_DIR, 'seven-services'), { recursive: true, force: true });
     await recordFixture('seven-services/results.json', await runner.json('/api/results'));
     await recordFixture(`seven-services/run-${cycle.id}.json`, await runner.json(`/api/runs/${cycle.id}`));
     await recordFixture('seven-services/history.json', await runner.json('/api/history'));
