@@ -8,7 +8,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseRallyName } from '../src/cleanup/names.js';
-import { scanCloud } from '../src/cleanup/scan.js';
+import { RESOURCE_KINDS } from '../src/cleanup/kinds/index.js';
+import { kindContexts, scanCloud } from '../src/cleanup/scan.js';
 import { loadConfig } from '../src/config.js';
 import { mapLimited, OpenStackSession } from '../src/openstack/session.js';
 import type { ServiceName } from '../src/services.js';
@@ -181,6 +182,18 @@ async function main(): Promise<void> {
       lastScan = await scanCloud(session);
       warm.push((performance.now() - started) / 1000);
     }
+    // Each listing alone, one after another: what the cloud's APIs cost per type (the floor under a scan on a
+    // machine whose cores also serve those APIs).
+    const contextOf = await kindContexts(session, await session.currentToken());
+    const alone = new Map<string, number>();
+    for (const kind of RESOURCE_KINDS) {
+      const context = contextOf(kind.service);
+      if (!context) continue;
+      started = performance.now();
+      await kind.list(context).catch(() => []);
+      alone.set(kind.type, (performance.now() - started) / 1000);
+    }
+    const aloneTotal = [...alone.values()].reduce((sum, s) => sum + s, 0);
     const nativeCount = new Map<string, number>();
     for (const found of lastScan.found) {
       if (found.taskPrefix === taskPrefix) nativeCount.set(found.kind.type, (nativeCount.get(found.kind.type) ?? 0) + 1);
@@ -205,19 +218,21 @@ async function main(): Promise<void> {
     const warmMedian = median(warm);
 
     console.log('');
-    console.log('type                made  native  cli   cli s');
+    console.log('type                made  native  cli   cli s  native s (alone)');
     for (const row of rows) {
-      console.log(`${row.type.padEnd(18)} ${String(row.made).padStart(5)} ${String(row.nativeCount).padStart(7)} ${String(row.cliCount ?? '-').padStart(5)} ${row.cliSeconds.toFixed(2).padStart(7)}${row.error ? `  (${row.error})` : ''}`);
+      const nativeAlone = alone.get(row.type);
+      console.log(`${row.type.padEnd(18)} ${String(row.made).padStart(5)} ${String(row.nativeCount).padStart(7)} ${String(row.cliCount ?? '-').padStart(5)} ${row.cliSeconds.toFixed(2).padStart(7)} ${(nativeAlone === undefined ? '-' : nativeAlone.toFixed(2)).padStart(9)}${row.error ? `  (${row.error})` : ''}`);
     }
     const mismatches = rows.filter((row) => row.cliCount !== null && row.cliCount !== row.nativeCount);
     console.log('');
     console.log(`native scan, all ${running.length} services, ${lastScan.found.length} Rally-named resources: cold ${coldSeconds.toFixed(2)} s, warm median ${warmMedian.toFixed(2)} s (min ${Math.min(...warm).toFixed(2)}, ${SCAN_RUNS} runs)`);
+    console.log(`native listings one after another (each type alone): ${aloneTotal.toFixed(2)} s in all; the scan runs them side by side`);
     console.log(`openstack CLI, the same ${rows.length} listings one after another: ${cliTotal.toFixed(1)} s`);
     console.log(`ratio: ${(cliTotal / coldSeconds).toFixed(1)}x (against the cold scan), ${(cliTotal / warmMedian).toFixed(1)}x (warm); target >= 20x and under 2 s`);
     if (mismatches.length > 0) console.log(`COUNT MISMATCH between the scan and the CLI: ${mismatches.map((m) => `${m.type} ${m.nativeCount} vs ${m.cliCount}`).join(', ')}`);
     const benchDir = join(REPO_ROOT, '.bench');
     await mkdir(benchDir, { recursive: true });
-    await writeFile(join(benchDir, 'cleanup-scan.json'), JSON.stringify({ n: N, services: running, coldSeconds, warm, cliTotal, rows }, null, 1));
+    await writeFile(join(benchDir, 'cleanup-scan.json'), JSON.stringify({ n: N, services: running, coldSeconds, warm, alone: Object.fromEntries(alone), cliTotal, rows }, null, 1));
   } finally {
     const removeStarted = performance.now();
     console.log(`deleting the ${seeder.made.length} resources...`);
