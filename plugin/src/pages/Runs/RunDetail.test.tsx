@@ -71,7 +71,7 @@ describe('RunDetail of a failed run (recorded: Glance stopped mid-cycle)', () =>
       for (const error of workload.errors) {
         expect(failures).toHaveTextContent(`${error.type}: ${error.message}`);
       }
-      expect(within(within(section).getByRole('table', { name: 'Workloads' }).querySelector(`[data-testid="workload-${workload.key}"]`) as HTMLElement).getByText('Fail')).toBeInTheDocument();
+      expect(within(within(section).getByTestId(`workload-${workload.key}`)).getByText('Fail')).toBeInTheDocument();
     }
     const placement = await screen.findByTestId('run-service-placement');
     expect(within(placement).queryByTestId(/^failures-/)).not.toBeInTheDocument();
