@@ -72,10 +72,7 @@ async function runOnce(config: Config): Promise<number> {
   process.stdout.write(`${summaryTable(cycle)}\n`);
   const tested = cycle.services.some((s) => s.state !== 'absent');
   if (tested && cycle.status !== 'aborted') {
-    const scan = cleanup.latest();
-    // Only the scan after the cycle tells its leaks; an earlier one (the after-scan failed) must not say "none".
-    const after = scan && Date.parse(scan.scannedAt) >= Date.parse(cycle.finishedAt) ? scan : null;
-    process.stdout.write(`${leakSummary(cycle.id, after).join('\n')}\n`);
+    process.stdout.write(`${leakSummary(cycle.id, cleanup.scanAfter(cycle.id)).join('\n')}\n`);
   }
   await cleanup.stop();
   if (cycle.status === 'pass') return 0;

@@ -1,9 +1,17 @@
 // The runner's JSON shapes, as documented in docs/api.md (runner/src/model.ts is their source).
 
+import type { CycleStatus as RunnerCycleStatus } from '../../../runner/src/model';
+import type { ServiceName as RunnerServiceName } from '../../../runner/src/services';
+
+// The plugin needs these lists at run time, and bundles nothing of the runner; the compiler holds each to the
+// runner's own type, both ways, so a service or status added on one side only fails the typecheck.
 export const SERVICE_NAMES = ['keystone', 'nova', 'neutron', 'glance', 'cinder', 'swift', 'placement'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 export const CYCLE_STATUSES = ['pass', 'fail', 'error', 'aborted', 'timeout', 'skipped'] as const;
 export type CycleStatus = (typeof CYCLE_STATUSES)[number];
+
+type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const RUNNER_TYPES_MATCH: [SameUnion<ServiceName, RunnerServiceName>, SameUnion<CycleStatus, RunnerCycleStatus>] = [true, true];
 
 // The results model is written once, in the runner; the plugin takes its types (type-only: nothing of the runner
 // is bundled).

@@ -52,6 +52,7 @@ export class CleanupMonitor {
   private purging = false;
   private scheduled: ScheduledTask | null = null;
   private before: { cycleId: string; keys: Set<string> } | null = null;
+  private after: { cycleId: string; report: CleanupReport } | null = null;
 
   private constructor(private readonly deps: CleanupDeps) {
     this.audit = new AuditLog(join(deps.dir, 'audit.jsonl'));
@@ -144,9 +145,15 @@ export class CleanupMonitor {
     afterCycle: async (cycle: Cycle) => {
       const before = this.before?.cycleId === cycle.id ? this.before.keys : null;
       this.before = null;
-      await this.enqueue(() => this.runScan(before ? { runId: cycle.id, before } : undefined));
+      const report = await this.enqueue(() => this.runScan(before ? { runId: cycle.id, before } : undefined));
+      this.after = { cycleId: cycle.id, report };
     },
   };
+
+  /** The scan that closed the cycle, which holds its leaks; null when that scan failed or never ran. */
+  scanAfter(cycleId: string): CleanupReport | null {
+    return this.after?.cycleId === cycleId ? this.after.report : null;
+  }
 
   /** A dry run lists what would go; with confirm it deletes. One purge at a time. */
   async purge(request: PurgeRequest, trigger: 'api' | 'cli', onResult?: (result: DeletionResult) => void): Promise<PurgeOutcome> {
