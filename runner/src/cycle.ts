@@ -7,14 +7,15 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { cycleStatusOf, NO_ARTIFACTS, type Cycle, type CycleTrigger, type ServiceResult } from './model.js';
-import { authenticate, endpointsOf, type KeystoneToken } from './openstack/keystone.js';
+import { authenticate, endpointsOf, KeystoneError, type KeystoneToken } from './openstack/keystone.js';
 import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
 import type { Rally } from './rally/rally.js';
 import { taskPlan } from './rally/task-args.js';
 import { preflightProblem } from './rally/preflight.js';
 import { startValidatedTask } from './rally/validate.js';
 import { serviceVerdict } from './rally/verdict.js';
-import { redact, redactFile } from './redact.js';
+import { plainReason } from './reason.js';
+import { redact, redactDeep, redactFile } from './redact.js';
 import type { HistoryStore } from './history/store.js';
 import { CATALOG_TYPES, SERVICE_NAMES, type ServiceName } from './services.js';
 
@@ -80,6 +81,38 @@ async function runHook(log: Logger, name: string, hook: () => Promise<void> | un
   } catch (error) {
     log.warn({ err: error, hook: name }, 'cycle hook failed; the cycle goes on');
   }
+}
+
+/**
+ * What every stored or served result goes through: secrets masked in every string (a workload error parsed from
+ * Rally's JSON holds the decoded password, which no text mask of the file saw) and the reason made one plain line.
+ */
+function cleanResult(result: ServiceResult, secrets: readonly string[]): ServiceResult {
+  const masked = redactDeep(result, secrets);
+  return masked.reason ? { ...masked, reason: plainReason(masked.reason) } : masked;
+}
+
+export const KEYSTONE_UNREACHABLE = 'not tested: Keystone unreachable';
+
+/**
+ * Asks Keystone natively whether it still answers, after a task ended without passing: Rally reports a Keystone that
+ * went away mid-cycle as every later task's own error ("One or several platforms are not available"), which pages
+ * nobody. Returns why Keystone did not answer, or null when it answered (a refusal, HTTP 4xx, is an answer).
+ */
+async function keystoneSilence(deps: CycleDeps): Promise<string | null> {
+  try {
+    await (deps.authenticate ?? ((c: Config) => authenticate(c.openstack)))(deps.config);
+    return null;
+  } catch (error) {
+    const status = error instanceof KeystoneError ? error.status : null;
+    if (status !== null && status < 500) return null;
+    return plainReason(redact((error as Error).message, deps.secrets));
+  }
+}
+
+/** A task that ran no iteration (validation or setup failed) tested nothing of its service. */
+function ranNothing(result: ServiceResult): boolean {
+  return !result.workloads.some((w) => w.iterations > 0);
 }
 
 interface Plan {
@@ -151,10 +184,12 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     }
   }
 
+  let keystoneGone = false;
   for (const [index, service] of tested.entries()) {
-    if (stop.aborted || setupProblem) {
-      const why = setupProblem ?? (timeout.aborted ? 'not tested: the cycle timed out before this service' : 'not tested: the runner was stopping');
-      const result = untested(service, 'error', why, new Date().toISOString());
+    if (stop.aborted || setupProblem || keystoneGone) {
+      const why = setupProblem
+        ?? (keystoneGone ? KEYSTONE_UNREACHABLE : timeout.aborted ? 'not tested: the cycle timed out before this service' : 'not tested: the runner was stopping');
+      const result = cleanResult(untested(service, 'error', why, new Date().toISOString()), deps.secrets);
       results.set(service, result);
       await store.saveServiceResult(request.id, result);
       continue;
@@ -166,7 +201,24 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     const ran = problem
       ? untested(service, 'error', problem, new Date().toISOString())
       : await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), args, endpointUrls, stop, timeout, request.onProgress);
-    const result: ServiceResult = { ...ran, ...(skipped.length > 0 ? { skipped } : {}) };
+    let result: ServiceResult = { ...ran, ...(skipped.length > 0 ? { skipped } : {}) };
+    const silence = result.state !== 'pass' && !stop.aborted ? await keystoneSilence(deps) : null;
+    if (silence !== null) {
+      keystoneGone = true;
+      log.warn({ service, keystone: silence }, 'Keystone stopped answering during the cycle; the services after this one are not tested');
+      if (service === 'keystone' || result.state === 'error' || ranNothing(result)) {
+        result = service === 'keystone'
+          ? { ...result, state: 'fail', reason: result.state === 'fail' ? result.reason : `Keystone stopped answering during the cycle: ${silence}` }
+          : { ...result, state: 'error', reason: KEYSTONE_UNREACHABLE };
+      }
+      const keystone = results.get('keystone');
+      if (service !== 'keystone' && keystone && keystone.state !== 'absent' && keystone.state !== 'fail') {
+        const failed = cleanResult({ ...keystone, state: 'fail', reason: `Keystone stopped answering during the cycle: ${silence}` }, deps.secrets);
+        results.set('keystone', failed);
+        await store.saveServiceResult(request.id, failed);
+      }
+    }
+    result = cleanResult(result, deps.secrets);
     results.set(service, result);
     await store.saveServiceResult(request.id, result);
     log.info({ service, state: result.state, reason: result.reason, durationSeconds: result.durationSeconds, task: result.taskUuid }, 'service task finished');
@@ -174,7 +226,7 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
   }
 
   const finished = Date.now();
-  const services = SERVICE_NAMES.map((s) => results.get(s)!);
+  const services = SERVICE_NAMES.map((s) => cleanResult(results.get(s)!, deps.secrets));
   const aborted = request.signal?.aborted ?? false;
   const status = aborted ? 'aborted' : timeout.aborted ? 'timeout' : cycleStatusOf(services);
   const reason = aborted
@@ -188,7 +240,7 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     region: config.regionLabel,
     trigger: request.trigger,
     status,
-    ...(reason ? { reason } : {}),
+    ...(reason ? { reason: plainReason(redact(reason, deps.secrets)) } : {}),
     startedAt,
     finishedAt: new Date(finished).toISOString(),
     durationSeconds: seconds(started, finished),
@@ -239,7 +291,8 @@ async function runServiceTask(
     if (exported.problems.length > 0) problem = exported.problems.join('; ');
     if (exported.json) {
       try {
-        parsed = parseReport(await readFile(paths.json, 'utf8'));
+        // Masked as values: the report's strings are decoded here, whatever escaping the file had.
+        parsed = redactDeep(parseReport(await readFile(paths.json, 'utf8')), secrets);
       } catch (error) {
         if (!(error instanceof ReportFormatError)) throw error;
         problem = error.message;
@@ -262,7 +315,7 @@ async function runServiceTask(
   return {
     service,
     state: verdict.state,
-    ...(reason ? { reason: redact(reason, secrets) } : {}),
+    ...(reason ? { reason: plainReason(redact(reason, secrets)) } : {}),
     taskUuid: run.taskUuid,
     taskStatus: parsed?.taskStatus ?? null,
     rallyExitCode: run.exitCode,

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { plainReason } from '../../src/reason.js';
+import { crashReasonFromLog } from '../../src/rally/verdict.js';
+import { readFixture } from '../helpers.js';
+
+describe('plainReason', () => {
+  it('strips HTML markup and decodes entities', () => {
+    assert.equal(plainReason('Service Unavailable: The server is currently unavailable.<br /><br />\nThe Keystone service is temporarily &lt;down&gt;.'),
+      'Service Unavailable: The server is currently unavailable. The Keystone service is temporarily <down>.');
+  });
+
+  it('keeps Python object reprs, which only look like tags', () => {
+    const reason = "NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7fa204ddab50>: Failed')";
+    assert.equal(plainReason(reason), reason);
+  });
+
+  it('makes one line of a multi-line reason, without colour codes', () => {
+    assert.equal(plainReason('Validation error: x\n  Platform existing@openstack (available: False): y\u001b[00m'), 'Validation error: x Platform existing@openstack (available: False): y');
+  });
+
+  it('cuts a long reason and says so', () => {
+    const cut = plainReason('x'.repeat(600));
+    assert.equal(cut.length, 500);
+    assert.ok(cut.endsWith('…'));
+  });
+
+  it('gives Rally\'s recorded reason for a Keystone gone mid-cycle as one plain line', async () => {
+    const log = await readFixture('keystone-stopped.nova-task-validate.log');
+    assert.equal(plainReason(crashReasonFromLog(log) ?? ''), 'One or several platforms are not available: existing@openstack. Check logs for more details.');
+  });
+});
