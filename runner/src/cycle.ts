@@ -89,7 +89,8 @@ async function runHook(log: Logger, name: string, hook: () => Promise<void> | un
  */
 function cleanResult(result: ServiceResult, secrets: readonly string[]): ServiceResult {
   const masked = redactDeep(result, secrets);
-  return masked.reason ? { ...masked, reason: plainReason(masked.reason) } : masked;
+  const workloads = masked.workloads.map((w) => (w.reason ? { ...w, reason: plainReason(w.reason) } : w));
+  return { ...masked, ...(masked.reason ? { reason: plainReason(masked.reason) } : {}), workloads };
 }
 
 export const KEYSTONE_UNREACHABLE = 'not tested: Keystone unreachable';
