@@ -10,6 +10,16 @@ describe('plainReason', () => {
       'Service Unavailable: The server is currently unavailable. The Keystone service is temporarily <down>.');
   });
 
+  it('gives an OpenStack API\'s 503 for a Keystone it cannot reach as one plain line', () => {
+    // What Nova (any API behind keystonemiddleware) answers when Keystone is gone, as the clients Rally uses quote
+    // it: webob/exc.py renders WSGIHTTPException.body_template_obj, '${explanation}<br /><br />\\n${detail}\\n',
+    // with HTTPServiceUnavailable's explanation and keystonemiddleware/auth_token's ServiceError detail.
+    const reason = 'ServiceUnavailable: The server is currently unavailable. Please try again at a later time.<br /><br />\n'
+      + 'The Keystone service is temporarily unavailable.\n\n (HTTP 503) (Request-ID: req-1c44223e-f3e8-4620-9a77-e0086b6b879d)';
+    assert.equal(plainReason(reason), 'ServiceUnavailable: The server is currently unavailable. Please try again at a later time. '
+      + 'The Keystone service is temporarily unavailable. (HTTP 503) (Request-ID: req-1c44223e-f3e8-4620-9a77-e0086b6b879d)');
+  });
+
   it('keeps Python object reprs, which only look like tags', () => {
     const reason = "NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7fa204ddab50>: Failed')";
     assert.equal(plainReason(reason), reason);
