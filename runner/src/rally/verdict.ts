@@ -9,6 +9,12 @@ export const ANSI = /\u001b\[[0-9;]*m|\[0{2}m/g;
 /** The one line of `rally task start` output that says why a task could not run, if any. */
 export function crashReasonFromLog(log: string): string | null {
   const lines = log.replace(ANSI, '').split('\n').map((line) => line.trim()).filter(Boolean);
+  // "Validation error: One or several platforms are not available ... Check logs for more details." says no why;
+  // the platform's own line, logged just before it, does.
+  if (lines.some((line) => /^Validation error: One or several platforms are not available/.test(line))) {
+    const platform = lines.map((line) => /Platform (\S+) \(available: False\): (.+)$/.exec(line)).find(Boolean);
+    if (platform) return `Rally found the cloud unavailable (${platform[1]}): ${platform[2]}`.slice(0, 500);
+  }
   const patterns = [
     /^Validation error: (.+)$/,
     /(Unable to setup context '[^']+': .+)$/,

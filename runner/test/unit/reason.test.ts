@@ -35,8 +35,8 @@ describe('plainReason', () => {
     assert.ok(cut.endsWith('…'));
   });
 
-  it('gives Rally\'s recorded reason for a Keystone gone mid-cycle as one plain line', async () => {
+  it('says why Rally found the cloud unavailable, in one plain line, from the recorded output of a Keystone gone mid-cycle', async () => {
     const log = await readFixture('keystone-stopped.nova-task-validate.log');
-    assert.equal(plainReason(crashReasonFromLog(log) ?? ''), 'One or several platforms are not available: existing@openstack. Check logs for more details.');
+    assert.equal(plainReason(crashReasonFromLog(log) ?? ''), 'Rally found the cloud unavailable (existing@openstack): Unable to establish connection to http://127.0.0.1:5000/v3');
   });
 });
