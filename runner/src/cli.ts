@@ -48,7 +48,7 @@ async function setUp(config: Config, logToStderr: boolean) {
   const logger = createLogger(config.logLevel, secrets, logToStderr ? process.stderr : process.stdout);
   const store = new HistoryStore(join(config.dataDir, 'runs'), (message, details) => logger.warn(details ?? {}, message));
   const opened = await store.open();
-  logger.info({ dataDir: config.dataDir, ...opened }, 'history loaded');
+  logger.info({ dataDir: config.dataDir, ...opened, quarantined: store.quarantined }, 'history loaded');
   const rally = new Rally({ bin: config.rallyBin, home: join(config.dataDir, 'rally'), envName: `rally-monitor-${config.cloudLabel}-${config.regionLabel}` });
   await rally.ensureDatabase();
   const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, VERSION);
@@ -70,6 +70,11 @@ async function runOnce(config: Config): Promise<number> {
   process.once('SIGTERM', stop);
   const cycle = await started.done;
   process.stdout.write(`${summaryTable(cycle)}\n`);
+  if (monitor.wasUnrecorded(cycle.id)) {
+    process.stderr.write(`rally-monitor: ${cycle.reason}\n`);
+    await cleanup.stop();
+    return 1;
+  }
   const tested = cycle.services.some((s) => s.state !== 'absent');
   if (tested && cycle.status !== 'aborted') {
     process.stdout.write(`${leakSummary(cycle.id, cleanup.scanAfter(cycle.id)).join('\n')}\n`);
@@ -92,6 +97,8 @@ async function serve(config: Config): Promise<number> {
   parts.logger.info({ address, schedule: config.schedule.cron, staleAfterSeconds: monitor.staleAfterSeconds, mutatingApi: Boolean(config.apiToken) }, 'rally-monitor serving');
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
+      // At once, before anything is awaited: from here POST routes answer 503 and no cycle starts.
+      monitor.beginStopping();
       parts.logger.info({ signal, running: monitor.runningId() }, 'stopping');
       resolve();
     };
@@ -125,6 +132,9 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  // Everything the runner and Rally create under the data directory is private (README: "keep the data directory
+  // private"): Rally writes its reports with the process umask, so the umask is what makes them 0600.
+  process.umask(0o077);
   if (command === 'cleanup') {
     const secrets = secretsOf(config);
     return cleanupCommand(config, argv.slice(1), createLogger(config.logLevel, secrets, process.stderr), secrets);

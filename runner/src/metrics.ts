@@ -28,6 +28,8 @@ export class RunnerMetrics {
   private readonly runs: Counter;
   private readonly cycleRunning: Gauge;
   private readonly historyCycles: Gauge;
+  private readonly quarantinedRecords: Counter;
+  private readonly rallyDatabaseBytes: Gauge;
 
   constructor(labels: { cloud: string; region: string }, version: string) {
     this.registry.setDefaultLabels(labels);
@@ -53,6 +55,12 @@ export class RunnerMetrics {
     this.runs = new Counter({ name: 'rally_runs_total', help: 'Cycles by outcome since the runner started.', labelNames: ['result'], registers });
     this.cycleRunning = gauge('rally_cycle_running', 'Whether a cycle is running now (1) or not (0).');
     this.historyCycles = gauge('rally_history_cycles', 'Cycles kept in the history store.');
+    this.quarantinedRecords = new Counter({
+      name: 'rally_history_quarantined_records_total',
+      help: 'Stored records that were not valid and were moved to runs/.quarantine/, since the runner started.',
+      registers,
+    });
+    this.rallyDatabaseBytes = gauge('rally_database_size_bytes', 'Size of the runner\'s private Rally database file, in bytes.');
     gauge('rally_monitor_info', 'The runner version; always 1.', ['version']).set({ version }, 1);
     for (const result of ['pass', 'fail', 'error', 'aborted', 'timeout', 'skipped'] satisfies CycleStatus[]) this.runs.inc({ result }, 0);
     this.cycleRunning.set(0);
@@ -64,6 +72,15 @@ export class RunnerMetrics {
 
   setHistorySize(count: number): void {
     this.historyCycles.set(count);
+  }
+
+  countQuarantined(records: number): void {
+    this.quarantinedRecords.inc(records);
+  }
+
+  /** null when the database file cannot be read now: the last size read stays (0 before any). */
+  setRallyDatabaseSize(bytes: number | null): void {
+    if (bytes !== null) this.rallyDatabaseBytes.set(bytes);
   }
 
   countRun(status: CycleStatus): void {

@@ -4,6 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HistoryStore, isRunId } from '../history/store.js';
+import { parseCycleRecord, parseServiceResult } from '../history/record-schema.js';
 import type { ServiceResult } from '../model.js';
 import { SERVICE_NAMES } from '../services.js';
 import { taskPrefixOf } from './names.js';
@@ -83,15 +84,15 @@ export async function tasksOnDisk(runsDir: string): Promise<TaskIndex> {
     const record = await readFile(join(runsDir, id, 'cycle.json'), 'utf8').catch(() => null);
     if (record !== null) {
       try {
-        services.push(...((JSON.parse(record) as { services?: ServiceResult[] }).services ?? []));
+        services.push(...parseCycleRecord(record).services);
       } catch {
-        // A corrupt record attributes nothing; the serving runner reports it.
+        // An invalid record attributes nothing; the serving runner quarantines and reports it.
       }
     } else {
       for (const service of SERVICE_NAMES) {
         const text = await readFile(join(runsDir, id, `${service}.result.json`), 'utf8').catch(() => null);
         try {
-          if (text) services.push(JSON.parse(text) as ServiceResult);
+          if (text) services.push(parseServiceResult(text));
         } catch {
           // As above.
         }

@@ -2,11 +2,12 @@
 // Rally evidence of each service. A cycle's record is written last and atomically, per-service results as each
 // service finishes, so a crash at any instant loses nothing already recorded and leaves nothing half-written.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cycle, CycleStatus, CycleSummary, CycleTrigger, HistoryPage, ServiceResult, ServiceState } from '../model.js';
 import { SERVICE_NAMES, type ServiceName } from '../services.js';
-import { writeFileAtomic } from './atomic.js';
+import { PRIVATE_DIR_MODE, writeFileAtomic } from './atomic.js';
+import { InvalidRecordError, parseCycleRecord, parseServiceResult } from './record-schema.js';
 
 export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/;
 
@@ -67,18 +68,21 @@ export function summarize(cycle: Cycle): CycleSummary {
   };
 }
 
-function looksLikeCycle(value: unknown): value is Cycle {
-  const c = value as Cycle;
-  return (
-    typeof c === 'object' && c !== null && typeof c.id === 'string' && typeof c.status === 'string' &&
-    typeof c.startedAt === 'string' && typeof c.finishedAt === 'string' && Array.isArray(c.services)
-  );
+/** Where records that cannot be read are moved, inside the history folder (run ids never start with a dot). */
+export const QUARANTINE_DIR = '.quarantine';
+
+export interface PruneResult {
+  removed: number;
+  /** The Rally tasks the pruned cycles ran: they go from Rally's database too. */
+  taskUuids: string[];
 }
 
 export class HistoryStore {
   /** Completed cycles, oldest first (ids sort by time). */
   private cycles: Cycle[] = [];
   private byId = new Map<string, Cycle>();
+  /** Records moved to the quarantine folder by the last open(). */
+  quarantined = 0;
 
   constructor(readonly root: string, private readonly warn: StoreWarning = () => {}) {}
 
@@ -93,7 +97,9 @@ export class HistoryStore {
 
   /** Loads every record, first closing the records of cycles a crash or kill interrupted. */
   async open(): Promise<{ loaded: number; corrupt: number; recovered: number }> {
-    await mkdir(this.root, { recursive: true });
+    // The data directory holds Rally's database and its credential: private to the runner's user (README).
+    await mkdir(this.root, { recursive: true, mode: PRIVATE_DIR_MODE });
+    this.quarantined = 0;
     const entries = (await readdir(this.root)).filter(isRunId).sort();
     let corrupt = 0;
     let recovered = 0;
@@ -110,17 +116,33 @@ export class HistoryStore {
         continue;
       }
       try {
-        const cycle: unknown = JSON.parse(recordText);
-        if (!looksLikeCycle(cycle) || cycle.id !== id) throw new Error('not a cycle record');
+        const cycle = parseCycleRecord(recordText);
+        if (cycle.id !== id) throw new InvalidRecordError(`id: "${cycle.id.slice(0, 64)}" is not its folder's name`);
         loaded.push(cycle);
       } catch (error) {
+        if (!(error instanceof InvalidRecordError)) throw error;
         corrupt += 1;
-        this.warn('skipping a corrupt cycle record', { id, error: (error as Error).message });
+        const movedTo = await this.quarantine(id, id);
+        this.warn('quarantined an invalid cycle record', { id, problem: error.message, movedTo });
       }
     }
     this.cycles = loaded;
     this.byId = new Map(loaded.map((c) => [c.id, c]));
     return { loaded: loaded.length, corrupt, recovered };
+  }
+
+  /**
+   * Moves a record that cannot be read out of the history, whole, so it is reported once, never read again, and
+   * kept for a person to look at. Returns where it went.
+   */
+  private async quarantine(name: string, as: string): Promise<string> {
+    const dir = join(this.root, QUARANTINE_DIR);
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    let target = join(dir, as);
+    if (await stat(target).then(() => true, () => false)) target = `${target}.${randomBytes(3).toString('hex')}`;
+    await rename(join(this.root, name), target);
+    this.quarantined += 1;
+    return target;
   }
 
   /**
@@ -142,9 +164,13 @@ export class HistoryStore {
       const text = await readFile(join(dir, `${service}.result.json`), 'utf8').catch(() => null);
       if (text === null) continue;
       try {
-        results.push(JSON.parse(text) as ServiceResult);
-      } catch {
-        this.warn('skipping an unreadable service result', { id, service });
+        const result = parseServiceResult(text);
+        if (result.service !== service) throw new InvalidRecordError(`service: "${result.service}" in the file of ${service}`);
+        results.push(result);
+      } catch (error) {
+        if (!(error instanceof InvalidRecordError)) throw error;
+        const movedTo = await this.quarantine(join(id, `${service}.result.json`), `${id}.${service}.result.json`);
+        this.warn('quarantined an invalid service result; the cycle is recovered without it', { id, service, problem: error.message, movedTo });
       }
     }
     const stamp = id.slice(0, 16);
@@ -170,7 +196,7 @@ export class HistoryStore {
 
   async beginCycle(marker: RunningMarker): Promise<string> {
     const dir = this.runDir(marker.id);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await writeFileAtomic(join(dir, 'running.json'), JSON.stringify(marker));
     return dir;
   }
@@ -181,13 +207,25 @@ export class HistoryStore {
 
   async finishCycle(cycle: Cycle): Promise<void> {
     const dir = this.runDir(cycle.id);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await writeFileAtomic(join(dir, 'cycle.json'), JSON.stringify(cycle, null, 1));
     // The per-service results only matter until the record exists: they are what recovery rebuilds it from.
     await Promise.all([
       rm(join(dir, 'running.json'), { force: true }),
       ...SERVICE_NAMES.map((service) => rm(join(dir, `${service}.result.json`), { force: true })),
     ]);
+    this.add(cycle);
+  }
+
+  /**
+   * Keeps a cycle that could not be written (full disk, read-only mount) in memory only, so the API and the
+   * metrics still say what happened to it until the runner restarts.
+   */
+  keepUnrecorded(cycle: Cycle): void {
+    if (!this.byId.has(cycle.id)) this.add(cycle);
+  }
+
+  private add(cycle: Cycle): void {
     this.cycles.push(cycle);
     this.byId.set(cycle.id, cycle);
     this.cycles.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -234,27 +272,38 @@ export class HistoryStore {
     return { items: page.map(summarize), nextCursor: more && last ? last.id : null, total: matches.length };
   }
 
-  /** Removes cycles (with their reports) that started before the retention window. */
-  async prune(retentionDays: number, now = new Date()): Promise<number> {
+  /** Removes cycles (with their reports) that started before the retention window; says which Rally tasks they ran. */
+  async prune(retentionDays: number, now = new Date()): Promise<PruneResult> {
     const cutoff = now.getTime() - retentionDays * 86_400_000;
     const entries = (await readdir(this.root)).filter(isRunId);
     let removed = 0;
+    const taskUuids: string[] = [];
     for (const id of entries) {
       const known = this.byId.get(id);
       const started = known ? Date.parse(known.startedAt) : (await stat(join(this.root, id))).mtime.getTime();
       if (started >= cutoff) continue;
       await rm(join(this.root, id), { recursive: true, force: true });
+      for (const service of known?.services ?? []) if (service.taskUuid) taskUuids.push(service.taskUuid);
       this.byId.delete(id);
       removed += 1;
     }
-    if (removed > 0) this.cycles = this.cycles.filter((c) => Date.parse(c.startedAt) >= cutoff);
-    return removed;
+    // Cycles kept in memory only (they could not be written) age out the same way.
+    for (const cycle of this.cycles) {
+      if (!this.byId.has(cycle.id) || Date.parse(cycle.startedAt) >= cutoff) continue;
+      this.byId.delete(cycle.id);
+      for (const service of cycle.services) if (service.taskUuid) taskUuids.push(service.taskUuid);
+    }
+    this.cycles = this.cycles.filter((c) => this.byId.has(c.id));
+    return { removed, taskUuids };
   }
 
   /** Throws when the store cannot take a new record (full disk, read-only mount, permissions). */
   async checkWritable(): Promise<void> {
     const probe = join(this.root, `.probe-${process.pid}`);
-    await writeFile(probe, 'ok');
-    await rm(probe, { force: true });
+    try {
+      await writeFile(probe, 'ok', { mode: 0o600 });
+    } finally {
+      await rm(probe, { force: true });
+    }
   }
 }

@@ -15,8 +15,8 @@ import type { CleanupMonitor } from '../cleanup/monitor.js';
 export const REPORT_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
-type ErrorCode = 'bad_request' | 'unauthorized' | 'disabled' | 'not_found' | 'conflict';
-const STATUS: Record<ErrorCode, number> = { bad_request: 400, unauthorized: 401, disabled: 403, not_found: 404, conflict: 409 };
+type ErrorCode = 'bad_request' | 'unauthorized' | 'disabled' | 'not_found' | 'conflict' | 'stopping';
+const STATUS: Record<ErrorCode, number> = { bad_request: 400, unauthorized: 401, disabled: 403, not_found: 404, conflict: 409, stopping: 503 };
 
 export class ApiError extends Error {
   constructor(readonly code: ErrorCode, message: string, readonly extra: Record<string, unknown> = {}) {
@@ -28,11 +28,32 @@ function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   return reply.code(STATUS[error.code]).send({ error: error.message, code: error.code, ...error.extra });
 }
 
-/** Accepts ISO 8601 or epoch milliseconds (what Grafana's time picker gives). */
+// A date, or a date and time with optional seconds, fraction and offset (UTC without one).
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+// Ten or more digits: epoch milliseconds from September 2001 on. Fewer digits are a year (`2020`) or seconds, which
+// Date would silently read as milliseconds after 1970.
+const EPOCH_MILLISECONDS = /^\d{10,}$/;
+
+function isoTime(value: string): Date | null {
+  const m = ISO_8601.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((part) => (part === undefined ? undefined : Number(part)));
+  // Date rolls 2026-02-30 over to March 2nd; a field out of range is an error, not another day.
+  const fields = new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second));
+  if (fields.getUTCFullYear() !== year || fields.getUTCMonth() !== month! - 1 || fields.getUTCDate() !== day
+    || fields.getUTCHours() !== hour || fields.getUTCMinutes() !== minute || fields.getUTCSeconds() !== second) return null;
+  const date = new Date(m[4] !== undefined && m[8] === undefined ? `${value}Z` : value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Accepts ISO 8601 or epoch milliseconds (what Grafana's time picker gives), nothing else. */
 export function parseTime(name: string, value: string | undefined): Date | undefined {
   if (value === undefined || value === '') return undefined;
-  const date = /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new ApiError('bad_request', `${name} must be an ISO 8601 time or epoch milliseconds (got "${value}")`);
+  const date = EPOCH_MILLISECONDS.test(value) ? new Date(Number(value)) : isoTime(value);
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new ApiError('bad_request', `${name} must be an ISO 8601 time (2026-11-22, 2026-11-22T06:00:00Z, 2026-11-22T07:00:00+01:00) `
+      + `or epoch milliseconds (10 or more digits, as 1763794800000); got "${value.slice(0, 64)}"`);
+  }
   return date;
 }
 
@@ -73,6 +94,13 @@ export function buildServer(options: ServerOptions) {
     return reply.code(500).send({ error: 'internal error; see the runner log', code: 'internal' });
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  // Between a stop signal and the exit nothing may change: a cycle started now would orphan its Rally group.
+  app.addHook('onRequest', async (request) => {
+    if (monitor.stopping && request.method !== 'GET' && request.method !== 'HEAD') {
+      throw new ApiError('stopping', 'the runner is stopping; try again when it is back');
+    }
+  });
 
   const requireToken = (request: FastifyRequest) => {
     if (!options.apiToken) throw new ApiError('disabled', 'this route is disabled: set RALLY_MONITOR_API_TOKEN on the runner to enable it');
@@ -168,6 +196,7 @@ export function buildServer(options: ServerOptions) {
 
   app.post('/api/runs', { onRequest: writeGuard }, async (_request, reply) => {
     const result = monitor.start('api');
+    if (!result.started && result.stopping) throw new ApiError('stopping', 'the runner is stopping; try again when it is back');
     if (!result.started) throw new ApiError('conflict', `cycle ${result.runningId} is already running`, { runningId: result.runningId });
     return reply.code(202).send({ id: result.id, status: 'running' });
   });

@@ -1,6 +1,7 @@
 // Runs one command in its own process group, streaming its combined output to a file, so that a timeout or a
 // shutdown can stop the command AND every process it forked (Rally's runners fork workers).
 import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import { execa } from 'execa';
 
 export interface GroupRunOptions {
@@ -19,6 +20,8 @@ export interface GroupRunResult {
   exitCode: number | null;
   output: string;
   killed: boolean;
+  /** Why the log file could not be written (a full disk), when it could not: the command still ran to its end. */
+  logError?: string;
 }
 
 const MAX_KEPT_OUTPUT = 4 * 1024 * 1024;
@@ -43,11 +46,16 @@ export async function runInProcessGroup(file: string, args: readonly string[], o
     buffer: false,
   });
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a', mode: 0o600 }) : null;
+  // An unhandled stream error (ENOSPC on a full disk) would kill the runner and leave the detached group running.
+  let logError: string | undefined;
+  log?.on('error', (error) => {
+    logError ??= error.message;
+  });
   let output = '';
   let partial = '';
   child.all?.setEncoding('utf8');
   child.all?.on('data', (chunk: string) => {
-    log?.write(chunk);
+    if (log && logError === undefined) log.write(chunk);
     if (output.length < MAX_KEPT_OUTPUT) output += chunk;
     if (options.onLine) {
       const lines = (partial + chunk).split('\n');
@@ -72,6 +80,11 @@ export async function runInProcessGroup(file: string, args: readonly string[], o
   if (forceTimer) clearTimeout(forceTimer);
   // Workers Rally forked may outlive the parent after a kill; make sure none is left behind.
   if (killed && child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-  if (log) await new Promise<void>((done) => log.end(done));
-  return { exitCode: typeof result.exitCode === 'number' ? result.exitCode : null, output, killed };
+  if (log) {
+    log.end();
+    await finished(log).catch((error: Error) => {
+      logError ??= error.message;
+    });
+  }
+  return { exitCode: typeof result.exitCode === 'number' ? result.exitCode : null, output, killed, ...(logError ? { logError } : {}) };
 }

@@ -2,7 +2,7 @@
 // ~/.rally/globals, shared by every Rally database on the machine), an environment created from the configuration
 // and recreated only when it changes, and every call naming that environment explicitly.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { OpenStackCredentials } from '../config.js';
@@ -80,10 +80,12 @@ class BusyClock {
 
 export class Rally {
   readonly configFile: string;
+  readonly databaseFile: string;
   private readonly busy = new BusyClock();
 
   constructor(readonly options: RallyOptions) {
     this.configFile = join(options.home, 'rally.conf');
+    this.databaseFile = join(options.home, 'rally.db');
   }
 
   private env(): Record<string, string> {
@@ -123,9 +125,31 @@ export class Rally {
 
   async ensureDatabase(): Promise<void> {
     await mkdir(this.options.home, { recursive: true, mode: 0o700 });
-    const connection = `sqlite:///${join(this.options.home, 'rally.db')}`;
+    const connection = `sqlite:///${this.databaseFile}`;
     await writeFile(this.configFile, `[database]\nconnection = ${connection}\n`, { mode: 0o600 });
     await this.must('rally db ensure', ['db', 'ensure']);
+  }
+
+  /** Bytes of Rally's database file, or null when it cannot be read. */
+  async databaseSize(): Promise<number | null> {
+    return stat(this.databaseFile).then((s) => s.size, () => null);
+  }
+
+  /**
+   * Deletes tasks, with their results, from Rally's database; returns how many were deleted. `rally task delete
+   * --uuid A B ...` stops at the first uuid it does not know (rally/cli/commands/task.py catches only DBConflict),
+   * so only uuids that `rally task list` shows are passed; `--force` also deletes tasks left in a running state by
+   * a kill.
+   */
+  async deleteTasks(uuids: readonly string[]): Promise<number> {
+    if (uuids.length === 0) return 0;
+    const listed = await this.must('rally task list', ['task', 'list', '--all-deployments', '--uuids-only']);
+    const known = new Set(listed.split('\n').map((line) => line.trim()));
+    const present = [...new Set(uuids)].filter((uuid) => known.has(uuid));
+    for (let i = 0; i < present.length; i += 100) {
+      await this.must('rally task delete', ['task', 'delete', '--force', '--uuid', ...present.slice(i, i + 100)]);
+    }
+    return present.length;
   }
 
   /** Creates the environment, or recreates it when the credentials or endpoint changed since the last cycle. */

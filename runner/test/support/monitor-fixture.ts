@@ -13,8 +13,9 @@ import { tempDir } from '../helpers.js';
 
 export const API_TOKEN = 'unit-test-token-0123456789';
 
-export async function monitorFixture(env: Record<string, string> = {}) {
-  const dataDir = await tempDir();
+/** `seed` runs before the history is opened, on the runs folder (to plant records as a previous runner left them). */
+export async function monitorFixture(env: Record<string, string> = {}, seed?: (runsDir: string) => Promise<void>, dataDirIn?: string) {
+  const dataDir = dataDirIn ?? (await tempDir());
   const config = loadConfig({
     // Nothing listens on port 9: a cycle ends at once with Keystone unreachable, without Rally.
     OS_AUTH_URL: 'http://127.0.0.1:9/v3', OS_USERNAME: 'admin', OS_PASSWORD: 'unit-test-password', OS_PROJECT_NAME: 'admin',
@@ -22,6 +23,7 @@ export async function monitorFixture(env: Record<string, string> = {}) {
   });
   const logger = pino({ level: 'silent' });
   const store = new HistoryStore(join(dataDir, 'runs'));
+  await seed?.(store.root);
   await store.open();
   const rally = new Rally({ bin: 'rally', home: join(dataDir, 'rally'), envName: 'unit' });
   const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, '0.0.0-test');
@@ -33,6 +35,7 @@ export async function monitorFixture(env: Record<string, string> = {}) {
     monitor, metrics, logger, apiToken: config.apiToken, protectReads: config.protectReads, cleanup,
     onRoute: (method, url) => routes.push([method, url]),
   });
+  monitor.restoreMetrics();
   await app.ready();
   return { app, monitor, metrics, store, config, dataDir, routes, cleanup };
 }

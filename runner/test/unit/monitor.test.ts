@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { monitorFixture } from '../support/monitor-fixture.js';
+import { API_TOKEN, monitorFixture } from '../support/monitor-fixture.js';
 
 describe('Monitor scheduling', () => {
   it('never runs two cycles at once: a firing during a cycle is recorded as skipped', async () => {
@@ -27,5 +27,31 @@ describe('Monitor scheduling', () => {
     const recorded = store.query({ limit: 50 }).items.filter((c) => c.status !== 'skipped');
     assert.ok(recorded.length >= 1, 'a scheduled cycle ran');
     assert.equal(recorded[0]!.trigger, 'schedule');
+  });
+});
+
+describe('stopping', () => {
+  it('starts nothing once a stop has begun: POST routes answer 503, health says stopping', async () => {
+    const { monitor, app, store } = await monitorFixture();
+    const running = monitor.start('api');
+    assert.ok(running.started);
+    const stopped = monitor.stop();
+    const during = await app.inject({ method: 'POST', url: '/api/runs', headers: { authorization: `Bearer ${API_TOKEN}` } });
+    assert.equal(during.statusCode, 503, during.body);
+    assert.equal(during.json().code, 'stopping');
+    await stopped;
+    // The old runner started a new cycle here, after the running one was aborted: its Rally group was orphaned.
+    const after = monitor.start('api');
+    assert.equal(after.started, false, 'no cycle starts after the stop');
+    for (const url of ['/api/runs', '/api/cleanup/purge']) {
+      const response = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${API_TOKEN}` }, payload: {} });
+      assert.equal(response.statusCode, 503, `${url}: ${response.body}`);
+      assert.match(response.json().error, /stopping/);
+    }
+    const health = await app.inject({ url: '/health' });
+    assert.equal(health.statusCode, 503);
+    assert.match(health.json().reason, /stopping/);
+    await monitor.tick();
+    assert.deepEqual(store.query({ limit: 10 }).items.map((c) => c.id), [running.id], 'a firing while stopping records nothing');
   });
 });

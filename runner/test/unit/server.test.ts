@@ -80,6 +80,37 @@ describe('HTTP API', () => {
     assert.equal((await app.inject({ url: '/api/history?from=1700000000000&to=2000000000000&limit=5' })).statusCode, 200);
   });
 
+  it('reads from and to as ISO 8601 or epoch milliseconds of 10+ digits only, else 400 naming both forms', async () => {
+    const { app } = await monitorFixture();
+    for (const value of ['2020', '-1', '123456789', '1e12', 'Nov 22 2026', '2026-11-22T25:00:00Z', '2026-02-30', ' 1700000000000', '0x1F']) {
+      for (const name of ['from', 'to']) {
+        const response = await app.inject({ url: `/api/history?${name}=${encodeURIComponent(value)}` });
+        assert.equal(response.statusCode, 400, `${name}=${value}: ${response.body}`);
+        assert.match(response.json().error, new RegExp(`^${name} must be an ISO 8601 time .* or epoch milliseconds \\(10 or more digits`), `${name}=${value}`);
+      }
+    }
+    for (const value of ['2026-11-22', '2026-11-22T00:00:00Z', '2026-11-22T00:00:00.123+02:00', '2026-11-22T00:00Z', '1700000000000', '1000000000']) {
+      const response = await app.inject({ url: `/api/history?from=${encodeURIComponent(value)}` });
+      assert.equal(response.statusCode, 200, `from=${value}: ${response.body}`);
+    }
+  });
+
+  it('answers every route with JSON, never a 500, when a record on disk is valid JSON but not a cycle', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { app, metrics } = await monitorFixture({}, async (runs) => {
+      const bad = { ...{ id: newRunId(), cloud: 'c', region: 'r', trigger: 'api', status: 'pass', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), durationSeconds: 1 }, services: [null] };
+      await mkdir(join(runs, bad.id), { recursive: true });
+      await writeFile(join(runs, bad.id, 'cycle.json'), JSON.stringify(bad));
+    });
+    for (const url of ['/api/history', '/api/results', '/api/history?service=keystone', '/api/cleanup']) {
+      const response = await app.inject({ url });
+      assert.ok(response.statusCode < 500, `${url}: ${response.statusCode} ${response.body}`);
+    }
+    assert.equal((await app.inject({ url: '/api/history' })).json().total, 0);
+    assert.match((await metrics.render()).body, /^rally_history_quarantined_records_total\{cloud="default",region="RegionOne"\} 1$/m);
+  });
+
   it('says 404 before the first cycle, then serves the latest one', async () => {
     const { app, store } = await monitorFixture();
     assert.equal((await app.inject({ url: '/api/results' })).statusCode, 404);
@@ -149,7 +180,17 @@ describe('health', () => {
     await writeFile(store.root, 'not a directory');
     const response = await app.inject({ url: '/health' });
     assert.equal(response.statusCode, 503);
-    assert.match(response.json().reason, /history store is not writable/);
+    assert.match(response.json().reason, /is not writable/);
+  });
+
+  it('names the data directory when it cannot be written', async () => {
+    const { app, store, dataDir } = await monitorFixture();
+    const { rm } = await import('node:fs/promises');
+    await rm(store.root, { recursive: true });
+    await writeFile(store.root, 'not a directory');
+    const response = await app.inject({ url: '/health' });
+    assert.equal(response.statusCode, 503);
+    assert.match(response.json().reason, new RegExp(`^data directory ${dataDir} is not writable: `));
   });
 
   it('gives a cron schedule a stale threshold from its longest gap', async () => {

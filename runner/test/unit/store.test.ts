@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writeFileAtomic } from '../../src/history/atomic.js';
 import { HistoryStore, isRunId, newRunId } from '../../src/history/store.js';
 import type { Cycle, ServiceResult } from '../../src/model.js';
 import { NO_ARTIFACTS } from '../../src/model.js';
+import { tasksOfStore, tasksOnDisk } from '../../src/cleanup/tasks.js';
+import { REPO_DIR } from '../helpers.js';
 import { tempDir } from '../helpers.js';
 
 function serviceResult(state: ServiceResult['state']): ServiceResult {
@@ -68,6 +70,96 @@ describe('HistoryStore', () => {
     assert.deepEqual(reopened.get(older.id), older);
   });
 
+  it('quarantines a record that is valid JSON but not a valid cycle, once, and serves the rest', async () => {
+    const root = await tempDir();
+    const store = new HistoryStore(root);
+    await store.open();
+    const good = cycleAt(new Date());
+    await store.finishCycle(good);
+    const bad: [string, unknown][] = [
+      ['services [null]', { ...cycleAt(new Date(Date.now() - 3000)), services: [null] }],
+      ['state green', { ...cycleAt(new Date(Date.now() - 2000)), services: [{ ...serviceResult('pass'), state: 'green' }] }],
+      ['a number', 42],
+    ];
+    const ids: string[] = [];
+    for (const [index, [, value]] of bad.entries()) {
+      const id = (value as { id?: string }).id ?? newRunId(new Date(Date.now() - 10_000 - index));
+      ids.push(id);
+      await mkdir(join(root, id));
+      await writeFile(join(root, id, 'cycle.json'), JSON.stringify(value));
+    }
+    // The cleanup CLI reads the history without opening the store: it skips them too.
+    await tasksOnDisk(root);
+    const warnings: string[] = [];
+    const reopened = new HistoryStore(root, (message, details) => warnings.push(`${message} ${JSON.stringify(details)}`));
+    const opened = await reopened.open();
+    assert.equal(opened.loaded, 1);
+    assert.equal(opened.corrupt, 3);
+    assert.equal(reopened.quarantined, 3);
+    assert.equal(warnings.length, 3, 'one line per bad record');
+    assert.match(warnings.join('\n'), /services\.0/, 'the warning says which field is wrong');
+    for (const id of ids) {
+      assert.ok(!existsSync(join(root, id)), `${id} moved out of the history`);
+      assert.ok(existsSync(join(root, '.quarantine', id, 'cycle.json')), `${id} kept for a person to look at`);
+    }
+    // The history and the cleanup monitor's task index read only valid records.
+    assert.deepEqual(reopened.query({ limit: 50 }).items.map((c) => c.id), [good.id]);
+    await tasksOfStore(reopened);
+    const again: string[] = [];
+    assert.deepEqual(await new HistoryStore(root, (m) => again.push(m)).open(), { loaded: 1, corrupt: 0, recovered: 0 });
+    assert.deepEqual(again, [], 'logged once: a quarantined record is not read again');
+  });
+
+  it('quarantines an interrupted cycle whose service result is not a valid result', async () => {
+    const root = await tempDir();
+    const id = newRunId();
+    const store = new HistoryStore(root);
+    await store.open();
+    await store.beginCycle({ id, startedAt: new Date().toISOString(), trigger: 'api', cloud: 'c', region: 'r' });
+    await store.saveServiceResult(id, serviceResult('pass'));
+    await writeFile(join(root, id, 'nova.result.json'), JSON.stringify({ service: 'nova', state: 'pass', workloads: [null] }));
+    const reopened = new HistoryStore(root);
+    await reopened.open();
+    const cycle = reopened.get(id)!;
+    assert.deepEqual(cycle.services.map((s) => s.service), ['keystone'], 'the invalid result is left out');
+    assert.ok(existsSync(join(root, '.quarantine', `${id}.nova.result.json`)));
+    assert.equal(reopened.quarantined, 1);
+  });
+
+  it('accepts every record the real runner wrote (recorded API fixtures)', async () => {
+    const dir = join(REPO_DIR, 'test/fixtures/runner-api');
+    const files = [...(await readdir(dir)).map((f) => join(dir, f)), ...(await readdir(join(dir, 'seven-services'))).map((f) => join(dir, 'seven-services', f))]
+      .filter((f) => /\/run-.*\.json$/.test(f));
+    assert.ok(files.length >= 2);
+    for (const file of files) {
+      const cycle = JSON.parse(await readFile(file, 'utf8')) as Cycle;
+      const root = await tempDir();
+      await mkdir(join(root, cycle.id));
+      await writeFile(join(root, cycle.id, 'cycle.json'), JSON.stringify(cycle));
+      const store = new HistoryStore(root, (m, d) => assert.fail(`${file}: ${m} ${JSON.stringify(d)}`));
+      assert.deepEqual(await store.open(), { loaded: 1, corrupt: 0, recovered: 0 }, file);
+    }
+  });
+
+  it('creates the data directory 0700 and its records 0600 whatever the umask', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const data = join(await tempDir(), 'data');
+      const store = new HistoryStore(join(data, 'runs'));
+      await store.open();
+      const cycle = cycleAt(new Date());
+      await store.beginCycle({ id: cycle.id, startedAt: cycle.startedAt, trigger: 'api', cloud: 'c', region: 'r' });
+      await store.saveServiceResult(cycle.id, serviceResult('pass'));
+      const result = await stat(join(store.runDir(cycle.id), 'keystone.result.json'));
+      assert.equal(result.mode & 0o777, 0o600, 'service result');
+      await store.finishCycle(cycle);
+      for (const dir of [data, store.root, store.runDir(cycle.id)]) assert.equal((await stat(dir)).mode & 0o777, 0o700, dir);
+      assert.equal((await stat(join(store.runDir(cycle.id), 'cycle.json'))).mode & 0o777, 0o600, 'cycle record');
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it('skips a corrupt record with a warning instead of crashing', async () => {
     const root = await tempDir();
     const good = cycleAt(new Date());
@@ -82,7 +174,7 @@ describe('HistoryStore', () => {
     assert.deepEqual(await reopened.open(), { loaded: 1, corrupt: 1, recovered: 0 });
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, new RegExp(brokenId));
-    assert.ok(existsSync(join(root, brokenId, 'cycle.json')), 'the corrupt record is kept for a person to look at');
+    assert.ok(existsSync(join(root, '.quarantine', brokenId, 'cycle.json')), 'the corrupt record is kept for a person to look at');
   });
 
   it('closes a cycle interrupted by a kill as aborted, keeping the services that finished', async () => {
@@ -116,10 +208,26 @@ describe('HistoryStore', () => {
     const strayId = newRunId(new Date('2026-11-01T00:00:00Z'));
     await mkdir(join(root, strayId));
     await utimes(join(root, strayId), new Date('2026-11-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z'));
-    assert.equal(await store.prune(7, now), 2);
+    const pruned = await store.prune(7, now);
+    assert.equal(pruned.removed, 2);
+    assert.deepEqual(pruned.taskUuids, [], 'the pruned cycles ran no Rally task');
     assert.deepEqual((await readdir(root)).sort(), [recent.id]);
     assert.equal(store.get(old.id), null);
     assert.equal(store.count(), 1);
+  });
+
+  it('says which Rally tasks the pruned cycles ran, so they leave Rally\'s database too', async () => {
+    const root = await tempDir();
+    const store = new HistoryStore(root);
+    await store.open();
+    const now = new Date('2026-11-22T12:00:00Z');
+    const uuid = (n: number) => `0000000${n}-1111-2222-3333-444444444444`;
+    const old = { ...cycleAt(new Date('2026-11-10T12:00:00Z')), services: [{ ...serviceResult('pass'), taskUuid: uuid(1) }, { ...serviceResult('fail'), service: 'nova' as const, taskUuid: uuid(2) }] };
+    const recent = { ...cycleAt(new Date('2026-11-20T12:00:00Z')), services: [{ ...serviceResult('pass'), taskUuid: uuid(3) }] };
+    await store.finishCycle(old);
+    await store.finishCycle(recent);
+    const pruned = await store.prune(7, now);
+    assert.deepEqual(pruned, { removed: 1, taskUuids: [uuid(1), uuid(2)] });
   });
 
   it('pages the history newest first, filtered by time, service and state', async () => {
