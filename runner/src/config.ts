@@ -34,6 +34,8 @@ export interface CleanupSettings {
   minAgeSeconds: number;
   /** A node-cron expression for the full scan. */
   scheduleCron: string;
+  /** `refresh=true` requests start a scan at most this often; sooner ones get the latest scan. */
+  refreshIntervalSeconds: number;
 }
 
 export interface Schedule {
@@ -296,6 +298,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     cleanup: {
       minAgeSeconds: durationSeconds('RALLY_MONITOR_CLEANUP_MIN_AGE', env.RALLY_MONITOR_CLEANUP_MIN_AGE, 3600, 30 * 86400),
       scheduleCron: cronExpression('RALLY_MONITOR_CLEANUP_SCHEDULE', env.RALLY_MONITOR_CLEANUP_SCHEDULE, '30 * * * *'),
+      refreshIntervalSeconds: durationSeconds('RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL', env.RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL, 60, 86400),
     },
   };
 }

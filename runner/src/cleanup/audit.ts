@@ -1,12 +1,14 @@
-// The purge audit log: one JSON line per deletion or failed deletion, appended and flushed to disk before the purge
-// reports it, under <dataDir>/cleanup/audit.jsonl next to the history. A torn last line (a crash mid-write) is
-// skipped on reading, never fatal.
+// The purge audit log, under <dataDir>/cleanup/audit.jsonl next to the history: for each deletion one JSON line
+// with its intent ("deleting"), flushed to disk before the DELETE is sent, and one with its outcome ("deleted" or
+// "failed") after. An intent without an outcome means the purge stopped or crashed in between: the resource may or
+// may not be gone (the next scan says). A torn last line (a crash mid-write) is skipped on reading, never fatal.
 import { open, readFile } from 'node:fs/promises';
 import type { ServiceName } from '../services.js';
 
 export interface AuditEntry {
   at: string;
-  outcome: 'deleted' | 'failed';
+  /** deleting: the intent, written before the DELETE; deleted or failed: the outcome, written after. */
+  outcome: 'deleting' | 'deleted' | 'failed';
   service: ServiceName;
   type: string;
   id: string;

@@ -144,7 +144,8 @@ export async function cleanupCommand(config: Config, argv: string[], logger: Log
     const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
     if (options.json) io.out(JSON.stringify(outcome, null, 2));
     else io.out(`deleted ${outcome.results.length - failed}, failed ${failed}; the audit log is ${cleanup.audit.path}`);
-    return failed > 0 || outcome.failedServices.length > 0 ? 2 : 0;
+    if (outcome.stopped) io.err(`PURGE STOPPED: ${outcome.stopped}; ${outcome.candidates.length - outcome.results.length} not attempted`);
+    return failed > 0 || outcome.failedServices.length > 0 || outcome.stopped ? 2 : 0;
   } finally {
     await cleanup.stop();
   }

@@ -34,13 +34,24 @@ export interface ResourceKind {
   /** Purge order: every kind of a lower stage is deleted (and gone) before the next stage starts. */
   stage: number;
   list(ctx: KindContext): Promise<Listed[]>;
-  /** Deletes one resource; a resource already gone counts as deleted. */
-  remove(ctx: KindContext, item: Listed): Promise<void>;
+  /**
+   * Deletes one resource; a resource already gone counts as deleted. A removal that loops (emptying a Swift
+   * container) gives up with an error at `options.deadline` (epoch milliseconds).
+   */
+  remove(ctx: KindContext, item: Listed, options?: RemoveOptions): Promise<void>;
   /** For deletions the API finishes later: the URL that answers 404 once the resource is gone. */
   pollUrl?(ctx: KindContext, item: Listed): string;
   /** Whether the listing answering 404 means "this cloud has no such API" rather than a failure (optional extensions). */
   optional?: boolean;
 }
+
+export interface RemoveOptions {
+  /** Epoch milliseconds after which a removal stops trying and fails. */
+  deadline?: number;
+}
+
+/** How long one removal may keep at it when the caller gives no deadline. */
+export const DEFAULT_REMOVE_MS = 120_000;
 
 export const GONE_OR_OK = (status: number) => (status >= 200 && status < 300) || status === 404;
 

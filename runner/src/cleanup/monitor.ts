@@ -16,7 +16,7 @@ import { foundKey, Ledger, resourceKey } from './ledger.js';
 import type { CleanupMetrics } from './metrics.js';
 import type { TaskIndex } from './tasks.js';
 import { executePurge, planPurge, type PurgeRequest } from './purge.js';
-import type { CleanupReport, DeletionResult, PurgeOutcome, PurgeScope, ServiceScan } from './report.js';
+import type { CleanupReport, DeletionResult, PurgeOutcome, PurgeScope, RefreshOutcome, ServiceScan } from './report.js';
 import { kindContexts, scanCloud, type RawScan } from './scan.js';
 
 export class CleanupBusyError extends Error {}
@@ -50,6 +50,9 @@ export class CleanupMonitor {
   private last: CleanupReport | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private purging = false;
+  /** The last scan queued, until it settles. */
+  private pendingScan: Promise<CleanupReport> | null = null;
+  private lastScanEndedAt: number | null = null;
   private scheduled: ScheduledTask | null = null;
   private before: { cycleId: string; keys: Set<string> } | null = null;
   private after: { cycleId: string; report: CleanupReport } | null = null;
@@ -75,14 +78,39 @@ export class CleanupMonitor {
     return this.last ? withAges(this.last) : null;
   }
 
-  /** The latest scan, scanning first when there is none yet. */
+  /** The latest completed scan; before the first one, the scan in flight (or a new one). Never queues behind others. */
   async current(): Promise<CleanupReport> {
-    return this.latest() ?? this.scan();
+    return this.latest() ?? this.pendingScan ?? this.scan();
   }
 
   /** A fresh scan, after any scan already running. */
   scan(): Promise<CleanupReport> {
-    return this.enqueue(() => this.runScan());
+    return this.queueScan();
+  }
+
+  /**
+   * A scan on request (`GET /api/cleanup?refresh=true`), bounded: a request while a scan is queued or running
+   * shares that scan; one within RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL of the last scan's end gets that scan.
+   * So requests never pile scans up, however many arrive.
+   */
+  async refresh(): Promise<{ report: CleanupReport; refresh: RefreshOutcome }> {
+    if (this.pendingScan) return { report: await this.pendingScan, refresh: 'coalesced' };
+    const latest = this.latest();
+    const sinceLast = this.lastScanEndedAt === null ? Number.POSITIVE_INFINITY : Date.now() - this.lastScanEndedAt;
+    if (latest && sinceLast < this.deps.settings.refreshIntervalSeconds * 1000) return { report: latest, refresh: 'rate-limited' };
+    return { report: await this.scan(), refresh: 'started' };
+  }
+
+  /** Queues a scan; `pendingScan` is the last one queued until it settles, for requests to share. */
+  private queueScan(diff?: { runId: string; before: Set<string> }): Promise<CleanupReport> {
+    const scan = this.enqueue(() => this.runScan(diff));
+    this.pendingScan = scan;
+    const settle = () => {
+      this.lastScanEndedAt = Date.now();
+      if (this.pendingScan === scan) this.pendingScan = null;
+    };
+    scan.then(settle, settle);
+    return scan;
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -145,7 +173,7 @@ export class CleanupMonitor {
     afterCycle: async (cycle: Cycle) => {
       const before = this.before?.cycleId === cycle.id ? this.before.keys : null;
       this.before = null;
-      const report = await this.enqueue(() => this.runScan(before ? { runId: cycle.id, before } : undefined));
+      const report = await this.queueScan(before ? { runId: cycle.id, before } : undefined);
       this.after = { cycleId: cycle.id, report };
     },
   };
@@ -171,11 +199,12 @@ export class CleanupMonitor {
         tooYoung: plan.tooYoung,
         failedServices: report.services.filter((s) => s.state === 'failed').map((s) => s.service),
         results: [],
+        stopped: null,
       };
       if (!request.confirm || plan.candidates.length === 0) return outcome;
       const token = await this.deps.session.currentToken();
       this.deps.logger.info({ candidates: plan.candidates.length, trigger }, 'cleanup purge started');
-      outcome.results = await executePurge(
+      const execution = await executePurge(
         {
           session: this.deps.session,
           contextOf: await kindContexts(this.deps.session, token),
@@ -189,8 +218,14 @@ export class CleanupMonitor {
         },
         plan.candidates,
       );
+      outcome.results = execution.results;
+      outcome.stopped = execution.stopped;
       const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
-      this.deps.logger.info({ deleted: outcome.results.length - failed, failed, trigger }, 'cleanup purge finished');
+      if (outcome.stopped) {
+        this.deps.logger.error({ deleted: outcome.results.length - failed, failed, notAttempted: plan.candidates.length - outcome.results.length, trigger, reason: outcome.stopped }, 'cleanup purge stopped');
+      } else {
+        this.deps.logger.info({ deleted: outcome.results.length - failed, failed, trigger }, 'cleanup purge finished');
+      }
       await this.scan().catch((error: Error) => this.deps.logger.warn({ err: error }, 'cleanup scan after the purge failed'));
       return outcome;
     } finally {

@@ -5,8 +5,8 @@ import type { OpenStackSession } from '../openstack/session.js';
 import { mapLimited } from '../openstack/session.js';
 import { redact } from '../redact.js';
 import { SERVICE_NAMES, type ServiceName } from '../services.js';
-import type { AuditLog } from './audit.js';
-import { waitGone, type KindContext, type Listed, type ResourceKind } from './kind.js';
+import type { AuditEntry, AuditLog } from './audit.js';
+import { DEFAULT_REMOVE_MS, waitGone, type KindContext, type Listed, type ResourceKind } from './kind.js';
 import { kindOf, RESOURCE_TYPES } from './kinds/index.js';
 import type { Leak } from './leak.js';
 import type { DeletionResult, PurgeScope } from './report.js';
@@ -67,10 +67,11 @@ export function planPurge(leaks: readonly Leak[], scope: PurgeScope, minAgeSecon
 export interface PurgeDeps {
   session: OpenStackSession;
   contextOf: (service: ServiceName) => KindContext | null;
-  audit: AuditLog;
+  /** Where intents and outcomes go; only `append` is used. */
+  audit: Pick<AuditLog, 'append'>;
   trigger: 'api' | 'cli';
   secrets: readonly string[];
-  /** How long an asynchronous deletion (servers, volumes) may take to finish. */
+  /** How long one deletion may take: emptying a container, waiting for a server or volume to go. */
   waitMs?: number;
   onResult?: (result: DeletionResult) => void;
 }
@@ -81,18 +82,46 @@ function asListed(leak: Leak): Listed {
 
 async function deleteOne(deps: PurgeDeps, kind: ResourceKind, leak: Leak): Promise<DeletionResult> {
   const context = deps.contextOf(kind.service);
+  const waitMs = deps.waitMs ?? DEFAULT_REMOVE_MS;
   try {
     if (!context) throw new Error(`${kind.service} is no longer in the catalog`);
-    await kind.remove(context, asListed(leak));
-    if (kind.pollUrl) await waitGone(deps.session, kind.pollUrl(context, asListed(leak)), {}, deps.waitMs ?? 120_000);
+    await kind.remove(context, asListed(leak), { deadline: Date.now() + waitMs });
+    if (kind.pollUrl) await waitGone(deps.session, kind.pollUrl(context, asListed(leak)), {}, waitMs);
     return { leak, outcome: 'deleted' };
   } catch (error) {
     return { leak, outcome: 'failed', error: redact((error as Error).message, deps.secrets).slice(0, 500) };
   }
 }
 
-/** Deletes the candidates stage by stage (a few at a time within a stage), auditing each outcome as it happens. */
-export async function executePurge(deps: PurgeDeps, candidates: readonly Leak[]): Promise<DeletionResult[]> {
+function auditEntry(deps: PurgeDeps, leak: Leak, outcome: AuditEntry['outcome'], error?: string): AuditEntry {
+  return {
+    at: new Date().toISOString(),
+    outcome,
+    service: leak.service,
+    type: leak.type,
+    id: leak.id,
+    name: leak.name,
+    project: leak.project,
+    runId: leak.runId,
+    taskPrefix: leak.taskPrefix,
+    trigger: deps.trigger,
+    ...(error ? { error } : {}),
+  };
+}
+
+export interface PurgeExecution {
+  /** One per deletion attempted, in deletion order. */
+  results: DeletionResult[];
+  /** Why the purge stopped before its end (the audit log could not be written); null when it ran to the end. */
+  stopped: string | null;
+}
+
+/**
+ * Deletes the candidates stage by stage (a few at a time within a stage). Each deletion is audited twice: its
+ * intent ("deleting") is on disk before the DELETE is sent, its outcome after. Nothing is deleted unaudited: when a
+ * record cannot be written, no further deletion starts (in any worker), and the purge says it stopped and why.
+ */
+export async function executePurge(deps: PurgeDeps, candidates: readonly Leak[]): Promise<PurgeExecution> {
   const stages = new Map<number, { kind: ResourceKind; leak: Leak }[]>();
   for (const leak of candidates) {
     const kind = kindOf(leak.type);
@@ -100,26 +129,28 @@ export async function executePurge(deps: PurgeDeps, candidates: readonly Leak[])
     stages.set(kind.stage, [...(stages.get(kind.stage) ?? []), { kind, leak }]);
   }
   const results: DeletionResult[] = [];
+  let stopped: string | null = null;
+  const auditFailed = (error: unknown) => {
+    stopped ??= `the audit log could not be written (${redact((error as Error).message, deps.secrets).slice(0, 300)}); nothing more was deleted`;
+  };
   for (const stage of [...stages.keys()].sort((a, b) => a - b)) {
-    const outcomes = await mapLimited(stages.get(stage)!, 4, async ({ kind, leak }) => {
+    if (stopped) break;
+    const outcomes = await mapLimited(stages.get(stage)!, 4, async ({ kind, leak }): Promise<DeletionResult | null> => {
+      if (stopped) return null;
+      try {
+        await deps.audit.append(auditEntry(deps, leak, 'deleting'));
+      } catch (error) {
+        auditFailed(error);
+        return null;
+      }
+      // Another worker's record may have failed while this intent was being written.
+      if (stopped) return null;
       const result = await deleteOne(deps, kind, leak);
-      await deps.audit.append({
-        at: new Date().toISOString(),
-        outcome: result.outcome,
-        service: leak.service,
-        type: leak.type,
-        id: leak.id,
-        name: leak.name,
-        project: leak.project,
-        runId: leak.runId,
-        taskPrefix: leak.taskPrefix,
-        trigger: deps.trigger,
-        ...(result.error ? { error: result.error } : {}),
-      });
       deps.onResult?.(result);
+      await deps.audit.append(auditEntry(deps, leak, result.outcome, result.error)).catch(auditFailed);
       return result;
     });
-    results.push(...outcomes);
+    results.push(...outcomes.filter((result) => result !== null));
   }
-  return results;
+  return { results, stopped };
 }

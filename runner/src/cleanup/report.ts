@@ -29,6 +29,9 @@ export interface CleanupReport {
   leaks: Leak[];
 }
 
+/** What a `refresh=true` request got: a scan it started, the scan already in flight, or the latest (too soon). */
+export type RefreshOutcome = 'started' | 'coalesced' | 'rate-limited';
+
 export interface PurgeScope {
   services?: ServiceName[];
   types?: string[];
@@ -55,4 +58,6 @@ export interface PurgeOutcome {
   /** Services whose listing failed: their leaks are unknown, so nothing of theirs was considered. */
   failedServices: ServiceName[];
   results: DeletionResult[];
+  /** Why the purge stopped before its end (the audit log could not be written); null when it ran to the end. */
+  stopped: string | null;
 }

@@ -28,7 +28,11 @@ export function registerCleanupRoutes(app: RunnerApp, options: CleanupRouteOptio
     if (refresh !== undefined && !['true', 'false', '1', '0', ''].includes(refresh)) {
       throw new ApiError('bad_request', `refresh must be true or false (got "${refresh.slice(0, 64)}")`);
     }
-    return refresh === 'true' || refresh === '1' ? monitor().scan() : monitor().current();
+    if (refresh === 'true' || refresh === '1') {
+      const { report, refresh: outcome } = await monitor().refresh();
+      return { ...report, refresh: outcome };
+    }
+    return monitor().current();
   });
 
   app.post('/api/cleanup/purge', { onRequest: writeGuard }, async (request) => {

@@ -236,10 +236,23 @@ function nextLink(document: Record<string, unknown>, key: string): string | null
   return null;
 }
 
-/** Resolves a next link against the endpoint: services give absolute URLs, paths, or (Glance) paths from the root. */
+/**
+ * Resolves a next link against the endpoint: services give absolute URLs, paths, or (Glance) paths from the root.
+ * The link comes from the service's answer, and following it sends the token: a link to any other origin (scheme,
+ * host or port, scheme-relative `//host` links included) is refused, never followed.
+ */
 function resolveNext(endpoint: string, href: string): string {
-  if (/^https?:\/\//.test(href)) return href;
-  return new URL(href, `${new URL(endpoint).origin}/`).toString();
+  const origin = new URL(endpoint).origin;
+  let next: URL | null = null;
+  try {
+    next = new URL(href, `${origin}/`);
+  } catch {
+    // Unparseable: refused below like a foreign link.
+  }
+  if (!next || next.origin !== origin) {
+    throw new OpenStackError(`the listing's next link ${JSON.stringify(href.slice(0, 200))} is not on the endpoint's origin ${origin}; not followed`, null, endpoint);
+  }
+  return next.toString();
 }
 
 /**

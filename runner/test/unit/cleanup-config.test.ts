@@ -12,7 +12,7 @@ function rejects(env: Record<string, string>, variable: string): void {
 describe('cleanup settings', () => {
   it('default to a minimum age of one hour and a scan at minute 30 of every hour', () => {
     const config = loadConfig(GOOD, '/nonexistent');
-    assert.deepEqual(config.cleanup, { minAgeSeconds: 3600, scheduleCron: '30 * * * *' });
+    assert.deepEqual(config.cleanup, { minAgeSeconds: 3600, scheduleCron: '30 * * * *', refreshIntervalSeconds: 60 });
   });
 
   it('take a minimum age in seconds or with a unit', () => {
@@ -30,6 +30,13 @@ describe('cleanup settings', () => {
     rejects({ RALLY_MONITOR_CLEANUP_SCHEDULE: 'every hour' }, 'RALLY_MONITOR_CLEANUP_SCHEDULE');
     rejects({ RALLY_MONITOR_CLEANUP_SCHEDULE: '61 * * * *' }, 'RALLY_MONITOR_CLEANUP_SCHEDULE');
     assert.equal(loadConfig({ ...GOOD, RALLY_MONITOR_CLEANUP_SCHEDULE: '*/10 * * * *' }, '/nonexistent').cleanup.scheduleCron, '*/10 * * * *');
+  });
+
+  it('take the refresh interval as a duration, 0 meaning every refresh may scan', () => {
+    const interval = (value: string) => loadConfig({ ...GOOD, RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL: value }, '/nonexistent').cleanup.refreshIntervalSeconds;
+    assert.equal(interval('0'), 0);
+    assert.equal(interval('5m'), 300);
+    for (const value of ['-1', 'soon', '2d']) rejects({ RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL: value }, 'RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL');
   });
 });
 

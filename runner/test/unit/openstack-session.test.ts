@@ -164,4 +164,38 @@ describe('OpenStackSession', () => {
     // A service that ignores the marker would loop forever; the repeated link ends the listing.
     assert.equal((await listAll(client, `${base}/loop`, { style: 'links', key: 'items' })).length, 2);
   });
+
+  it('follows next links only on the endpoint\'s own origin, never sending the token elsewhere', async () => {
+    // Another origin on loopback (another port): it must never see a request, least of all the token.
+    const elsewhere: string[] = [];
+    const other = createServer((request, response) => {
+      elsewhere.push(`${request.url} ${request.headers['x-auth-token'] ?? ''}`);
+      json(response, 200, { items: [{ id: 'stolen' }] });
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const port = new URL(base).port;
+    const hostile = [
+      `${otherBase}/v2.0/items?marker=a`, // another port
+      `//127.0.0.1:${(other.address() as AddressInfo).port}/v2.0/items?marker=a`, // scheme-relative
+      `https://127.0.0.1:${port}/v2.0/items?marker=a`, // same host and port, another scheme
+      `http://localhost:${port}/v2.0/items?marker=a`, // the same machine under another name
+      `file:///etc/passwd`,
+    ];
+    try {
+      for (const href of hostile) {
+        handler = (_request, response) => json(response, 200, { items: [{ id: 'a' }], items_links: [{ rel: 'next', href }] });
+        await assert.rejects(
+          listAll(session(), `${base}/v2.0/items`, { style: 'links', key: 'items' }),
+          (error: OpenStackError) => error instanceof OpenStackError && /not on the endpoint's origin/.test(error.message),
+          href,
+        );
+        handler = (_request, response) => json(response, 200, { images: [{ id: 'a' }], next: href }); // Glance's style
+        await assert.rejects(listAll(session(), `${base}/v2/images`, { style: 'links', key: 'images' }), /not on the endpoint's origin/, href);
+      }
+      assert.deepEqual(elsewhere, []);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
 });
