@@ -16,6 +16,7 @@ import { join } from 'node:path';
 export const CLEANUP_USAGE = `  rally-monitor cleanup     scan the cloud for resources Rally leaked and print them
       [--purge [--yes]]     delete those older than RALLY_MONITOR_CLEANUP_MIN_AGE (asks first unless --yes)
       [--service S]... [--type T]... [--run RUN] [--id ID]...   narrow the purge
+      [--include-unattributed]   also purge resources whose task no Rally database here knows
       [--json]              print the scan (or the purge outcome) as JSON`;
 
 export interface CommandIo {
@@ -50,8 +51,8 @@ export function formatAge(seconds: number): string {
 
 export function leakTable(leaks: readonly Leak[]): string[] {
   return formatTable(
-    ['SERVICE', 'TYPE', 'NAME', 'ID', 'PROJECT', 'AGE', 'RUN'],
-    leaks.map((l) => [l.service, l.type, l.name, l.id, l.project ?? '-', formatAge(l.ageSeconds), l.runId ?? `task ${l.taskPrefix}…`]),
+    ['SERVICE', 'TYPE', 'NAME', 'ID', 'PROJECT', 'AGE', 'RUN', 'ATTRIBUTION'],
+    leaks.map((l) => [l.service, l.type, l.name, l.id, l.project ?? '-', formatAge(l.ageSeconds), l.runId ?? `task ${l.taskPrefix}…`, l.attribution]),
   );
 }
 
@@ -75,6 +76,7 @@ export async function cleanupCommand(config: Config, argv: string[], logger: Log
         type: { type: 'string', multiple: true },
         run: { type: 'string' },
         id: { type: 'string', multiple: true },
+        'include-unattributed': { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -94,6 +96,7 @@ export async function cleanupCommand(config: Config, argv: string[], logger: Log
       ...(options.type ? { types: options.type } : {}),
       ...(options.run ? { runId: options.run } : {}),
       ...(options.id ? { ids: options.id } : {}),
+      ...(options['include-unattributed'] ? { includeUnattributed: true } : {}),
     });
   } catch (error) {
     if (!(error instanceof PurgeRequestError)) throw error;
@@ -118,6 +121,7 @@ export async function cleanupCommand(config: Config, argv: string[], logger: Log
     if (!options.json) {
       for (const line of scanSummary(cleanup.latest()?.services ?? [])) io.err(line);
       if (dryRun.tooYoung.length > 0) io.err(`${dryRun.tooYoung.length} younger than the minimum age (${formatAge(dryRun.minAgeSeconds)}) are left alone`);
+      for (const { leak, reason, detail } of dryRun.leftOut) io.err(`left out (${reason}): ${leak.service} ${leak.type} ${leak.name} (${leak.id}): ${detail}`);
     }
     if (dryRun.candidates.length === 0) {
       if (options.json) io.out(JSON.stringify(dryRun, null, 2));

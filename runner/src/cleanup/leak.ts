@@ -1,5 +1,13 @@
 import type { ServiceName } from '../services.js';
 
+/**
+ * Whose the leak is proven to be: `run` when its task part is one of this runner's Rally tasks (or workloads),
+ * `rally-task` when the runner's Rally database knows the task (a run the history lost, a task started by hand
+ * against the same database), `unattributed` when nothing here ever ran such a task: a name that only looks like
+ * Rally's, or another Rally's leak. A purge leaves unattributed leaks alone unless the request includes them.
+ */
+export type Attribution = 'run' | 'rally-task' | 'unattributed';
+
 /** A Rally-named resource found in the cloud, as the API and the CLI show it. */
 export interface Leak {
   service: ServiceName;
@@ -20,4 +28,5 @@ export interface Leak {
   /** The Rally task and the runner's run that made it, when known. */
   taskUuid: string | null;
   runId: string | null;
+  attribution: Attribution;
 }

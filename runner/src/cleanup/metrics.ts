@@ -1,10 +1,13 @@
 // The cleanup monitor's metrics (docs/metrics.md), registered on the runner's registry. Series of a service or
-// type that could not be listed are removed, never set to 0: an unknown count is not "no leaks".
+// type that could not be listed are removed, never set to 0: an unknown count is not "no leaks". Leaks not proven
+// to be Rally's (attribution `unattributed`) are counted apart, so that names which only look like Rally's raise no
+// leak alert and do not age the oldest leak.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { CleanupReport } from './report.js';
 
 export class CleanupMetrics {
   private readonly orphaned: Gauge;
+  private readonly unattributed: Gauge;
   private readonly oldestAge: Gauge;
   private readonly lastScan: Gauge;
   private readonly scanDuration: Gauge;
@@ -15,7 +18,13 @@ export class CleanupMetrics {
     const registers = [registry];
     this.orphaned = new Gauge({
       name: 'rally_orphaned_resources',
-      help: 'Rally-named resources found by the last cleanup scan, by service and resource type.',
+      help: 'Rally-named resources of a known Rally task found by the last cleanup scan, by service and resource type.',
+      labelNames: ['service', 'resource_type'],
+      registers,
+    });
+    this.unattributed = new Gauge({
+      name: 'rally_orphaned_unattributed_resources',
+      help: 'Resources named in a Rally format whose task neither the history nor the Rally database knows, found by the last scan.',
       labelNames: ['service', 'resource_type'],
       registers,
     });
@@ -44,15 +53,17 @@ export class CleanupMetrics {
 
   /** `counts` leaves out what is not a leak yet: resources a running cycle made since its before-scan. */
   showScan(report: CleanupReport, counts: (leak: CleanupReport['leaks'][number]) => boolean = () => true): void {
-    for (const gauge of [this.orphaned, this.oldestAge, this.scanSuccess]) gauge.reset();
+    for (const gauge of [this.orphaned, this.unattributed, this.oldestAge, this.scanSuccess]) gauge.reset();
     for (const service of report.services) {
       if (service.state === 'absent') continue;
       this.scanSuccess.set({ service: service.service }, service.state === 'ok' ? 1 : 0);
       for (const type of service.types) {
         if (type.state !== 'ok') continue;
-        const leaks = report.leaks.filter((leak) => leak.service === service.service && leak.type === type.type && counts(leak));
+        const named = report.leaks.filter((leak) => leak.service === service.service && leak.type === type.type && counts(leak));
+        const leaks = named.filter((leak) => leak.attribution !== 'unattributed');
         const labels = { service: service.service, resource_type: type.type };
         this.orphaned.set(labels, leaks.length);
+        this.unattributed.set(labels, named.length - leaks.length);
         if (leaks.length > 0) this.oldestAge.set(labels, Math.max(...leaks.map((leak) => leak.ageSeconds)));
       }
     }

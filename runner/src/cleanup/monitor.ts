@@ -14,7 +14,7 @@ import type { ResourceKind } from './kind.js';
 import type { Leak } from './leak.js';
 import { foundKey, Ledger, resourceKey } from './ledger.js';
 import type { CleanupMetrics } from './metrics.js';
-import type { TaskIndex } from './tasks.js';
+import { attributionOf, type RallyTaskSet, type TaskIndex } from './tasks.js';
 import { executePurge, planPurge, type PurgeRequest } from './purge.js';
 import type { CleanupReport, DeletionResult, PurgeOutcome, PurgeScope, RefreshOutcome, ServiceScan } from './report.js';
 import { kindContexts, scanCloud, type RawScan } from './scan.js';
@@ -30,6 +30,8 @@ export interface CleanupDeps {
   secrets: readonly string[];
   /** The Rally tasks the runner's history knows, to tie a leak's task part to the run that made it. */
   tasks?: () => TaskIndex | Promise<TaskIndex>;
+  /** The task parts the runner's Rally database knows, for leaks whose run the history does not know. */
+  rallyTasks?: () => RallyTaskSet | Promise<RallyTaskSet>;
   metrics?: CleanupMetrics;
   kinds?: readonly ResourceKind[];
 }
@@ -128,7 +130,7 @@ export class CleanupMonitor {
     this.ledger.record(raw);
     if (diff) this.ledger.attribute(raw.found.map(foundKey).filter((key) => !diff.before.has(key)), diff.runId);
     await this.ledger.save().catch((error: Error) => this.deps.logger.warn({ err: error }, 'cleanup ledger could not be saved'));
-    const report = this.reportOf(raw, (await this.deps.tasks?.()) ?? new Map());
+    const report = this.reportOf(raw, (await this.deps.tasks?.()) ?? new Map(), (await this.deps.rallyTasks?.()) ?? new Set());
     this.last = report;
     // While a cycle runs, what appeared since its before-scan is Rally at work, not a leak (the after-scan decides).
     const before = diff ? null : this.before?.keys;
@@ -142,7 +144,7 @@ export class CleanupMonitor {
     return report;
   }
 
-  private reportOf(raw: RawScan, tasks: TaskIndex): CleanupReport {
+  private reportOf(raw: RawScan, tasks: TaskIndex, rallyTasks: RallyTaskSet): CleanupReport {
     const leaks = raw.found.map(({ kind, item, taskPrefix }): Leak => {
       const entry = this.ledger.get(foundKey({ kind, item }));
       const task = tasks.get(taskPrefix);
@@ -158,7 +160,9 @@ export class CleanupMonitor {
         ageSeconds: 0,
         taskPrefix,
         taskUuid: task?.taskUuid ?? null,
+        // A resource that appeared during a cycle keeps that run id, but only its task proves it Rally's.
         runId: task?.runId ?? entry?.runId ?? null,
+        attribution: attributionOf(taskPrefix, tasks, rallyTasks),
       };
     });
     return withAges({ scannedAt: raw.scannedAt, durationSeconds: raw.durationSeconds, minAgeSeconds: this.minAgeSeconds, services: raw.services, leaks });
@@ -189,7 +193,7 @@ export class CleanupMonitor {
     this.purging = true;
     try {
       const report = await this.scan();
-      const plan = planPurge(report.leaks, request.scope, this.minAgeSeconds);
+      const plan = planPurge(report.leaks, request.scope, this.minAgeSeconds, report.services);
       const outcome: PurgeOutcome = {
         dryRun: !request.confirm,
         scope: request.scope,
@@ -197,6 +201,7 @@ export class CleanupMonitor {
         scannedAt: report.scannedAt,
         candidates: plan.candidates,
         tooYoung: plan.tooYoung,
+        leftOut: plan.leftOut,
         failedServices: report.services.filter((s) => s.state === 'failed').map((s) => s.service),
         results: [],
         stopped: null,

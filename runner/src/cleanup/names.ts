@@ -1,7 +1,11 @@
-// Recognises the names Rally generates for the resources it creates (rally.common.utils.RandomNameGeneratorMixin):
-// a fixed prefix, a task part (the first 8 characters of the task uuid without dashes), a separator, and 8 random
-// letters or digits. Only a full match counts, so near misses such as `rally-prod` or `my_s_rally_x` are never
-// taken for Rally's and never touched.
+// Recognises the names Rally generates for the resources it creates (openstack/rally rally/common/utils.py,
+// RandomNameGeneratorMixin.generate_random_name and name_matches_pattern): a fixed prefix, a task part, a
+// separator, and 8 random ASCII letters or digits (RESOURCE_NAME_ALLOWED_CHARACTERS). The task part is
+// `task_id.replace("-", "")[0:8]` of the task (or workload) uuid, and Rally's uuids are uuid4 strings
+// (rally.common.db.models: `default=UUID`), so it is always 8 lowercase hex digits. Rally falls back to a random
+// part seeded with the task id only for ids that are too short or hold other characters, which uuids never do.
+// Checking for hex is what keeps people's own names (`rally_frontend_database`, `c_rally_staging1_webnode1`) out.
+// Only a full match counts, so near misses such as `rally-prod` or `my_s_rally_x` are never taken for Rally's.
 
 /** Rally's formats, longest prefix first so `rally_verify_` is not read as `rally_` with a task part "verify_x". */
 const FORMATS: readonly { prefix: string; separator: string }[] = [
@@ -12,16 +16,18 @@ const FORMATS: readonly { prefix: string; separator: string }[] = [
   { prefix: 'rally_', separator: '_' },
 ];
 
-const PART = '[A-Za-z0-9]{8}';
+/** The start of a task uuid: lowercase hex (see above). */
+const TASK_PART = '[0-9a-f]{8}';
+const RANDOM_PART = '[A-Za-z0-9]{8}';
 
 const PATTERNS = FORMATS.map(({ prefix, separator }) => ({
   prefix,
-  pattern: new RegExp(`^${prefix.replace(/[-_]/g, (c) => `\\${c}`)}(${PART})${separator === '-' ? '\\-' : '_'}(${PART})$`),
+  pattern: new RegExp(`^${prefix.replace(/[-_]/g, (c) => `\\${c}`)}(${TASK_PART})${separator === '-' ? '\\-' : '_'}(${RANDOM_PART})$`),
 }));
 
 export interface RallyName {
   prefix: string;
-  /** The first 8 characters of the owning task's uuid without dashes (a seeded random string for odd task ids). */
+  /** The first 8 characters of the owning task's (or workload's) uuid without dashes: 8 lowercase hex digits. */
   taskPrefix: string;
 }
 

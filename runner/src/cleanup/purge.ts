@@ -1,5 +1,6 @@
-// Purging leaks: which ones qualify (Rally-named, in scope, older than the minimum age), and deleting them stage by
-// stage so that nothing is deleted while something else still depends on it. Every outcome goes to the audit log.
+// Purging leaks: which ones qualify (Rally-named and proven Rally's, in scope, older than the minimum age, from a
+// service scanned in full and used by no service that could not be), and deleting them stage by stage so that
+// nothing is deleted while something else still depends on it. Every outcome goes to the audit log.
 import { z } from 'zod';
 import type { OpenStackSession } from '../openstack/session.js';
 import { mapLimited } from '../openstack/session.js';
@@ -9,7 +10,8 @@ import type { AuditEntry, AuditLog } from './audit.js';
 import { DEFAULT_REMOVE_MS, waitGone, type KindContext, type Listed, type ResourceKind } from './kind.js';
 import { kindOf, RESOURCE_TYPES } from './kinds/index.js';
 import type { Leak } from './leak.js';
-import type { DeletionResult, PurgeScope } from './report.js';
+import { usedBy } from './dependents.js';
+import type { DeletionResult, LeftOut, PurgeScope, ServiceScan } from './report.js';
 import { RUN_ID_PATTERN } from '../history/store.js';
 
 
@@ -24,6 +26,7 @@ const requestSchema = z.strictObject({
   types: z.array(z.string().refine((t) => RESOURCE_TYPES.includes(t), { message: `must be one of ${RESOURCE_TYPES.join(', ')}` })).min(1).optional(),
   runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id such as 20261122T001500Z-3fa2c1').optional(),
   ids: z.array(z.string().min(1).max(255)).min(1).max(10_000).optional(),
+  includeUnattributed: z.boolean().optional(),
 });
 
 export class PurgeRequestError extends Error {}
@@ -52,15 +55,54 @@ export interface PurgePlan {
   candidates: Leak[];
   /** In scope but younger than the minimum age. */
   tooYoung: Leak[];
+  /** In scope, but not to be deleted whatever its age, with the reason. */
+  leftOut: LeftOut[];
 }
 
-export function planPurge(leaks: readonly Leak[], scope: PurgeScope, minAgeSeconds: number): PurgePlan {
-  const scoped = leaks.filter((leak) => inScope(leak, scope));
+/** Why the leak may not be purged now, or null when it may. */
+function leftOutBecause(leak: Leak, scope: PurgeScope, failed: ReadonlyMap<ServiceName, ServiceScan>): Omit<LeftOut, 'leak'> | null {
+  const own = failed.get(leak.service);
+  if (own) {
+    const types = own.types.filter((t) => t.state === 'failed').map((t) => t.type);
+    return {
+      reason: 'scan-failed',
+      detail: `${leak.service} could not be listed in full (${types.join(', ') || own.error || 'unknown error'}), so what in it depends on this is unknown`,
+    };
+  }
+  const unknown = usedBy(leak.service, leak.type).filter((service) => failed.has(service));
+  if (unknown.length > 0) {
+    return {
+      reason: 'dependents-unknown',
+      detail: `${unknown.join(', ')} could not be listed, and may still hold resources that use this ${leak.type}`,
+    };
+  }
+  if (leak.attribution === 'unattributed' && !scope.includeUnattributed) {
+    return {
+      reason: 'unattributed',
+      detail: `no Rally task of this runner or of its Rally database has the task part ${leak.taskPrefix}, so it is not proven to be Rally's; include it with includeUnattributed (CLI: --include-unattributed)`,
+    };
+  }
+  return null;
+}
+
+/**
+ * What a purge of `scope` may delete, given the scan's leaks and its per-service state. Plans only from services
+ * scanned in full, never touches what a failed service may still use, and leaves unattributed leaks out unless the
+ * scope includes them.
+ */
+export function planPurge(leaks: readonly Leak[], scope: PurgeScope, minAgeSeconds: number, services: readonly ServiceScan[]): PurgePlan {
+  const failed = new Map(services.filter((s) => s.state === 'failed').map((s) => [s.service, s]));
   const stage = (leak: Leak) => kindOf(leak.type)?.stage ?? Number.MAX_SAFE_INTEGER;
-  return {
-    candidates: scoped.filter((leak) => leak.ageSeconds >= minAgeSeconds).sort((a, b) => stage(a) - stage(b)),
-    tooYoung: scoped.filter((leak) => leak.ageSeconds < minAgeSeconds),
-  };
+  const plan: PurgePlan = { candidates: [], tooYoung: [], leftOut: [] };
+  for (const leak of leaks) {
+    if (!inScope(leak, scope)) continue;
+    const because = leftOutBecause(leak, scope, failed);
+    if (because) plan.leftOut.push({ leak, ...because });
+    else if (leak.ageSeconds < minAgeSeconds) plan.tooYoung.push(leak);
+    else plan.candidates.push(leak);
+  }
+  plan.candidates.sort((a, b) => stage(a) - stage(b));
+  return plan;
 }
 
 

@@ -38,6 +38,22 @@ export interface PurgeScope {
   runId?: string;
   /** Only these resources (ids as a dry run listed them), so a confirmation deletes nothing it did not show. */
   ids?: string[];
+  /** Also purge leaks whose task no Rally database here knows (attribution `unattributed`); never by default. */
+  includeUnattributed?: boolean;
+}
+
+/**
+ * Why a purge left an in-scope leak out: `unattributed` (not proven to be Rally's; see includeUnattributed),
+ * `scan-failed` (its service could not be listed in full, so what depends on it is unknown), `dependents-unknown`
+ * (another service that may hold resources using it could not be listed, e.g. a project whose servers are unknown).
+ */
+export type LeftOutReason = 'unattributed' | 'scan-failed' | 'dependents-unknown';
+
+export interface LeftOut {
+  leak: Leak;
+  reason: LeftOutReason;
+  /** The same in words, for operators. */
+  detail: string;
 }
 
 export interface DeletionResult {
@@ -55,7 +71,9 @@ export interface PurgeOutcome {
   candidates: Leak[];
   /** In scope, but younger than the minimum age: left alone. */
   tooYoung: Leak[];
-  /** Services whose listing failed: their leaks are unknown, so nothing of theirs was considered. */
+  /** In scope and old enough, but not purged, each with the reason. */
+  leftOut: LeftOut[];
+  /** Services whose listing failed: nothing of theirs, nor anything they may depend on, was purged. */
   failedServices: ServiceName[];
   results: DeletionResult[];
   /** Why the purge stopped before its end (the audit log could not be written); null when it ran to the end. */

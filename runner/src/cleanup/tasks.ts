@@ -1,12 +1,15 @@
 // Which run made a leak. Rally names a resource after its owner: the workload's uuid for what scenarios and
 // contexts make while a task runs, the task's uuid for what validation makes (rally.task.engine passes the workload
 // uuid as `owner_id`). The first 8 characters of either tie the leak to a service task of a run in the history.
-import { readdir, readFile } from 'node:fs/promises';
+// Rally's own database knows the tasks the history may not (a run whose record was lost, a task started by hand
+// with the runner's Rally home); a task part that neither knows is not proven to be Rally's.
+import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HistoryStore, isRunId } from '../history/store.js';
 import { parseCycleRecord, parseServiceResult } from '../history/record-schema.js';
 import type { ServiceResult } from '../model.js';
 import { SERVICE_NAMES } from '../services.js';
+import type { Attribution } from './leak.js';
 import { taskPrefixOf } from './names.js';
 
 export type TaskIndex = Map<string, { runId: string; taskUuid: string }>;
@@ -101,4 +104,44 @@ export async function tasksOnDisk(runsDir: string): Promise<TaskIndex> {
     await indexer.add(index, id, services, record !== null);
   }
   return index;
+}
+
+/** Task parts of every task, subtask, workload and verification in a Rally database. */
+export type RallyTaskSet = ReadonlySet<string>;
+
+/**
+ * Reads the task parts Rally's own database knows, read only (rally.common.db.models: tables tasks, subtasks,
+ * workloads and verifications, each with a `uuid`). No database yet (Rally never ran here) knows nothing. One that
+ * cannot be read (locked past the timeout, corrupt, a Node without node:sqlite) knows nothing either, with a
+ * warning: its leaks then count as unattributed, which is the safe side.
+ */
+export async function rallyTasksIn(dbPath: string, warn: (message: string) => void = () => {}): Promise<RallyTaskSet> {
+  const prefixes = new Set<string>();
+  if (!(await access(dbPath).then(() => true, () => false))) return prefixes;
+  let db: import('node:sqlite').DatabaseSync | undefined;
+  try {
+    const { DatabaseSync } = await import('node:sqlite');
+    db = new DatabaseSync(dbPath, { readOnly: true, timeout: 5000 });
+    const tables = new Set(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name),
+    );
+    for (const table of ['tasks', 'subtasks', 'workloads', 'verifications']) {
+      if (!tables.has(table)) continue;
+      for (const row of db.prepare(`SELECT uuid FROM ${table}`).all() as { uuid: unknown }[]) {
+        if (typeof row.uuid === 'string' && row.uuid !== '') prefixes.add(taskPrefixOf(row.uuid));
+      }
+    }
+  } catch (error) {
+    warn(`Rally's database ${dbPath} could not be read (${(error as Error).message}); leaks of its tasks count as unattributed`);
+  } finally {
+    db?.close();
+  }
+  return prefixes;
+}
+
+/** Whose a leak with this task part is proven to be (see Leak.attribution). */
+export function attributionOf(taskPrefix: string, runs: TaskIndex, rallyTasks: RallyTaskSet): Attribution {
+  if (runs.has(taskPrefix)) return 'run';
+  if (rallyTasks.has(taskPrefix)) return 'rally-task';
+  return 'unattributed';
 }

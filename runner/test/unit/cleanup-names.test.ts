@@ -28,3 +28,27 @@ describe('parseRallyName', () => {
     assert.equal(taskPrefixOf('8b7c-3e1a-5f00'), '8b7c3e1a');
   });
 });
+
+describe("parseRallyName and operators' own names", () => {
+  // Names people give resources by hand that share Rally's prefixes and separators and even its 8+8 shape. Rally's
+  // task part is the start of a task uuid (lowercase hex), so none of these can be Rally's.
+  const ordinary = [
+    'rally_frontend_database', 's_rally_customer_invoices', 'c_rally_staging1_webnode1', 'rally_verify_tempest1_nightly1',
+    's-rally-backup01-primary1', 'rally_prodmain_abcdefgh', 'c_rally_Deadbeef_k2L9mN0p',
+    's_rally_8B7C3E1A_AbC9xYz0', 's_rally_deadbeeg_AbC9xYz0', 'c_rally_webnode1_00000001', 's-rally-DEADBEEF-Q1w2E3r4',
+    'rally_frontend_webnode1', 's_rally_projectx_invoices',
+  ];
+
+  it('never takes a name whose task part is not lowercase hex for one of Rally\'s', () => {
+    for (const name of ordinary) assert.equal(parseRallyName(name), null, name);
+  });
+
+  it('still recognises every prefix and separator with a hex task part, whatever the random part', () => {
+    for (const [name, prefix] of [
+      ['rally_0a1b2c3d_Frontend', 'rally_'], ['s_rally_c0ffee42_Invoices', 's_rally_'], ['c_rally_00000000_webnode1', 'c_rally_'],
+      ['rally_verify_deadbeef_tempest1', 'rally_verify_'], ['s-rally-12ab34cd-Backup01', 's-rally-'],
+    ] as const) {
+      assert.deepEqual(parseRallyName(name), { prefix, taskPrefix: name.slice(prefix.length, prefix.length + 8) }, name);
+    }
+  });
+});

@@ -4,25 +4,42 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AuditLog, type AuditEntry } from '../../src/cleanup/audit.js';
-import type { Leak } from '../../src/cleanup/leak.js';
+import type { Attribution, Leak } from '../../src/cleanup/leak.js';
 import { executePurge, parsePurgeRequest, planPurge, PurgeRequestError } from '../../src/cleanup/purge.js';
+import type { ServiceScan } from '../../src/cleanup/report.js';
 import type { OpenStackCredentials } from '../../src/config.js';
 import type { KeystoneToken } from '../../src/openstack/keystone.js';
 import { OpenStackSession } from '../../src/openstack/session.js';
-import type { ServiceName } from '../../src/services.js';
+import { SERVICE_NAMES, type ServiceName } from '../../src/services.js';
 import { tempDir } from '../helpers.js';
 
-function leak(service: ServiceName, type: string, ageSeconds: number, runId: string | null = null): Leak {
+function leak(service: ServiceName, type: string, ageSeconds: number, runId: string | null = null, attribution: Attribution = 'run'): Leak {
   return {
     service, type, id: `${type}-${ageSeconds}`, name: `s_rally_12345678_${type.slice(0, 8).padEnd(8, 'x')}`, project: null, userId: null,
-    createdAt: null, firstSeenAt: '2026-11-22T00:00:00.000Z', ageSeconds, taskPrefix: '12345678', taskUuid: null, runId,
+    createdAt: null, firstSeenAt: '2026-11-22T00:00:00.000Z', ageSeconds, taskPrefix: '12345678', taskUuid: null, runId, attribution,
   };
+}
+
+/** Every service scanned in full, except those named failed (with the types that could not be listed). */
+function scans(failed: Partial<Record<ServiceName, string[]>> = {}): ServiceScan[] {
+  return SERVICE_NAMES.map((service) => {
+    const types = failed[service];
+    return types
+      ? { service, state: 'failed', error: types.map((t) => `${t}: HTTP 503`).join('; '), types: types.map((type) => ({ type, state: 'failed', count: 0 })) }
+      : { service, state: 'ok', types: [] };
+  });
 }
 
 describe('parsePurgeRequest', () => {
   it('defaults to a dry run of everything', () => {
     assert.deepEqual(parsePurgeRequest(undefined), { confirm: false, scope: {} });
     assert.deepEqual(parsePurgeRequest({}), { confirm: false, scope: {} });
+  });
+
+  it('includes unattributed leaks only when asked to, in so many words', () => {
+    assert.deepEqual(parsePurgeRequest({ includeUnattributed: true }), { confirm: false, scope: { includeUnattributed: true } });
+    assert.throws(() => parsePurgeRequest({ includeUnattributed: 'yes' }), /includeUnattributed/);
+    assert.throws(() => parsePurgeRequest({ includeUnattributed: 1 }), /includeUnattributed/);
   });
 
   it('accepts a confirmed, scoped request', () => {
@@ -58,7 +75,7 @@ describe('planPurge', () => {
   ];
 
   it('keeps what is younger than the minimum age out, and orders dependents first', () => {
-    const plan = planPurge(leaks, {}, 3600);
+    const plan = planPurge(leaks, {}, 3600, scans());
     assert.deepEqual(plan.tooYoung.map((l) => l.type), ['subnet']);
     const order = plan.candidates.map((l) => l.type);
     const before = (a: string, b: string) => assert.ok(order.indexOf(a) < order.indexOf(b), `${a} before ${b} in ${order.join(',')}`);
@@ -72,10 +89,81 @@ describe('planPurge', () => {
   });
 
   it('narrows by service, type and run', () => {
-    assert.deepEqual(planPurge(leaks, { services: ['cinder'] }, 0).candidates.map((l) => l.type), ['volume_snapshot', 'volume']);
-    assert.deepEqual(planPurge(leaks, { types: ['keypair', 'subnet'] }, 0).candidates.map((l) => l.type), ['keypair', 'subnet']);
-    assert.deepEqual(planPurge(leaks, { runId: '20261122T001500Z-3fa2c1' }, 0).candidates.map((l) => l.type), ['network']);
-    assert.deepEqual(planPurge(leaks, { services: ['nova'], types: ['volume'] }, 0).candidates, []);
+    assert.deepEqual(planPurge(leaks, { services: ['cinder'] }, 0, scans()).candidates.map((l) => l.type), ['volume_snapshot', 'volume']);
+    assert.deepEqual(planPurge(leaks, { types: ['keypair', 'subnet'] }, 0, scans()).candidates.map((l) => l.type), ['keypair', 'subnet']);
+    assert.deepEqual(planPurge(leaks, { runId: '20261122T001500Z-3fa2c1' }, 0, scans()).candidates.map((l) => l.type), ['network']);
+    assert.deepEqual(planPurge(leaks, { services: ['nova'], types: ['volume'] }, 0, scans()).candidates, []);
+  });
+});
+
+describe('planPurge: what is not proven to be Rally\'s', () => {
+  const mine = leak('keystone', 'project', 7200, '20261122T001500Z-3fa2c1', 'run');
+  const rallys = leak('neutron', 'network', 7200, null, 'rally-task');
+  const unknown = { ...leak('keystone', 'user', 7200, null, 'unattributed'), name: 'c_rally_c0ffee42_Deployer', taskPrefix: 'c0ffee42' };
+  const youngUnknown = { ...leak('glance', 'image', 10, null, 'unattributed'), taskPrefix: 'c0ffee42' };
+
+  it('leaves unattributed leaks out unless the request includes them, and says why', () => {
+    const plan = planPurge([mine, rallys, unknown, youngUnknown], {}, 3600, scans());
+    assert.deepEqual(plan.candidates.map((l) => l.type).sort(), ['network', 'project']);
+    assert.deepEqual(plan.leftOut.map((l) => [l.leak.id, l.reason]), [[unknown.id, 'unattributed'], [youngUnknown.id, 'unattributed']]);
+    assert.match(plan.leftOut[0]!.detail, /c0ffee42.*includeUnattributed/);
+    assert.deepEqual(plan.tooYoung, []);
+  });
+
+  it('includes them when asked, the minimum age still holding', () => {
+    const plan = planPurge([mine, rallys, unknown, youngUnknown], { includeUnattributed: true }, 3600, scans());
+    assert.deepEqual(plan.candidates.map((l) => l.id).sort(), [mine.id, rallys.id, unknown.id].sort());
+    assert.deepEqual(plan.tooYoung.map((l) => l.id), [youngUnknown.id]);
+    assert.deepEqual(plan.leftOut, []);
+  });
+
+  it('leaves a run-scoped purge to what the run is known to have made', () => {
+    const appeared = leak('neutron', 'port', 7200, '20261122T001500Z-3fa2c1', 'unattributed');
+    const plan = planPurge([mine, appeared], { runId: '20261122T001500Z-3fa2c1' }, 0, scans());
+    assert.deepEqual(plan.candidates.map((l) => l.id), [mine.id]);
+    assert.deepEqual(plan.leftOut.map((l) => l.reason), ['unattributed']);
+  });
+});
+
+describe('planPurge: services that could not be scanned in full', () => {
+  const project = leak('keystone', 'project', 7200);
+  const user = leak('keystone', 'user', 7200);
+  const network = leak('neutron', 'network', 7200);
+  const volume = leak('cinder', 'volume', 7200);
+  const image = leak('glance', 'image', 7200);
+  const keypair = leak('nova', 'keypair', 7200);
+  const all = [project, user, network, volume, image, keypair];
+
+  it('plans nothing from a service whose listing failed in part (networks while ports are unknown)', () => {
+    const plan = planPurge(all, {}, 0, scans({ neutron: ['port'] }));
+    assert.ok(!plan.candidates.includes(network), 'no network while its ports are unknown');
+    const left = plan.leftOut.find((l) => l.leak === network);
+    assert.equal(left?.reason, 'scan-failed');
+    assert.match(left!.detail, /neutron.*port/);
+  });
+
+  it('deletes no project or user while another service that may hold their resources could not be listed', () => {
+    const plan = planPurge(all, {}, 0, scans({ nova: ['server'] }));
+    for (const held of [project, user]) {
+      const left = plan.leftOut.find((l) => l.leak === held);
+      assert.equal(left?.reason, 'dependents-unknown', held.type);
+      assert.match(left!.detail, /nova/);
+    }
+    assert.equal(plan.leftOut.find((l) => l.leak === keypair)?.reason, 'scan-failed');
+    // Networks and volumes can be in use by servers Nova could not list; images by servers and volumes.
+    for (const held of [network, volume, image]) assert.equal(plan.leftOut.find((l) => l.leak === held)?.reason, 'dependents-unknown', held.type);
+    assert.deepEqual(plan.candidates, []);
+  });
+
+  it('still purges what no failed service can use', () => {
+    const plan = planPurge(all, {}, 0, scans({ swift: ['container'] }));
+    assert.deepEqual(plan.candidates.map((l) => l.type).sort(), ['image', 'keypair', 'network', 'volume']);
+    assert.deepEqual(plan.leftOut.map((l) => [l.leak.type, l.reason]).sort(), [['project', 'dependents-unknown'], ['user', 'dependents-unknown']]);
+  });
+
+  it('treats a service absent from the catalog as holding nothing', () => {
+    const services = scans().map((s): ServiceScan => (s.service === 'cinder' ? { service: 'cinder', state: 'absent', types: [] } : s));
+    assert.equal(planPurge(all, {}, 0, services).candidates.length, all.length);
   });
 });
 

@@ -8,6 +8,7 @@ import type { ResourceKind } from '../../src/cleanup/kind.js';
 import { kindOf } from '../../src/cleanup/kinds/index.js';
 import { Ledger } from '../../src/cleanup/ledger.js';
 import { CleanupMetrics } from '../../src/cleanup/metrics.js';
+import type { Attribution } from '../../src/cleanup/leak.js';
 import type { CleanupReport } from '../../src/cleanup/report.js';
 import type { RawScan } from '../../src/cleanup/scan.js';
 import { tempDir } from '../helpers.js';
@@ -78,9 +79,9 @@ describe('CleanupMetrics', () => {
   it('counts leaks per listed type, and reports a service it could not list as failed, never as 0 leaks', async () => {
     const registry = new Registry();
     const metrics = new CleanupMetrics(registry);
-    const leak = (service: 'keystone' | 'glance', type: string, ageSeconds: number) => ({
+    const leak = (service: 'keystone' | 'glance', type: string, ageSeconds: number, attribution: Attribution = 'run') => ({
       service, type, id: type + ageSeconds, name: 'c_rally_12345678_abcdefgh', project: null, userId: null, createdAt: null,
-      firstSeenAt: '2026-11-22T00:00:00.000Z', ageSeconds, taskPrefix: '12345678', taskUuid: null, runId: null,
+      firstSeenAt: '2026-11-22T00:00:00.000Z', ageSeconds, taskPrefix: '12345678', taskUuid: null, runId: null, attribution,
     });
     const report: CleanupReport = {
       scannedAt: '2026-11-22T00:00:00.000Z',
@@ -91,7 +92,8 @@ describe('CleanupMetrics', () => {
         { service: 'glance', state: 'failed', error: 'image: ECONNREFUSED', types: [{ type: 'image', state: 'failed', count: 0 }] },
         { service: 'swift', state: 'absent', types: [] },
       ],
-      leaks: [leak('keystone', 'project', 100), leak('keystone', 'project', 7200)],
+      // An unattributed one (a name that only looks like Rally's) is counted apart, and is not the oldest leak.
+      leaks: [leak('keystone', 'project', 100), leak('keystone', 'project', 7200, 'rally-task'), leak('keystone', 'project', 99_999, 'unattributed')],
     };
     metrics.showScan(report);
     metrics.countDeletion('deleted');
@@ -101,6 +103,8 @@ describe('CleanupMetrics', () => {
     assert.equal(value('rally_orphaned_resources{service="keystone",resource_type="user"}'), '0');
     assert.equal(value('rally_orphaned_resource_oldest_age_seconds{service="keystone",resource_type="project"}'), '7200');
     assert.equal(value('rally_orphaned_resource_oldest_age_seconds{service="keystone",resource_type="user"}'), undefined);
+    assert.equal(value('rally_orphaned_unattributed_resources{service="keystone",resource_type="project"}'), '1');
+    assert.equal(value('rally_orphaned_unattributed_resources{service="keystone",resource_type="user"}'), '0');
     assert.equal(value('rally_cleanup_scan_success{service="keystone"}'), '1');
     assert.equal(value('rally_cleanup_scan_success{service="glance"}'), '0');
     assert.ok(!text.includes('service="glance",resource_type'), 'no leak count for a service that could not be listed');

@@ -40,7 +40,7 @@ describe('run-once leak summary', () => {
   const runId = '20261122T010000Z-abcdef';
   const leak = (name: string, leakRunId: string | null): Leak => ({
     service: 'keystone', type: 'project', id: `id-${name}`, name, project: null, userId: null, createdAt: null,
-    firstSeenAt: '2026-11-22T01:00:30.000Z', ageSeconds: 30, taskPrefix: name.slice(8, 16), taskUuid: null, runId: leakRunId,
+    firstSeenAt: '2026-11-22T01:00:30.000Z', ageSeconds: 30, taskPrefix: name.slice(8, 16), taskUuid: null, runId: leakRunId, attribution: 'run',
   });
   const report = (leaks: Leak[], failed: boolean = false): CleanupReport => ({
     scannedAt: '2026-11-22T01:01:01.000Z', durationSeconds: 0.5, minAgeSeconds: 3600, leaks,
