@@ -46,6 +46,8 @@ else
 fi
 
 git clone -q "$SOURCE" "$CLONE"
+[[ -z $(git -C "$SOURCE" status --porcelain 2>/dev/null) ]] ||
+  say "note: the clone is of the committed HEAD; uncommitted changes in $SOURCE are not in it"
 # The phase proves the scripts, not the npm registry: node_modules comes from this checkout as hard links (cp -al,
 # a second or so) when the clone's package-lock.json is the same, so ensure.sh's `npm ci` has nothing to do.
 if [[ -d $ROOT/node_modules ]] && cmp -s "$ROOT/package-lock.json" "$CLONE/package-lock.json"; then
@@ -99,6 +101,12 @@ used_cloud=$(bash "$ROOT/test/cloud/cloud.sh" running) || fail "no cloud runs af
 for secret in secrets.env openrc cloud.json; do
   [[ $(stat -c %a "$used_cloud/$secret") == 600 ]] || fail "$used_cloud/$secret is mode $(stat -c %a "$used_cloud/$secret")"
 done
+if [[ -z $before ]]; then
+  # The demo's own cloud: service users pass through its folder, the service configurations are root's alone.
+  [[ $(stat -c %a "$used_cloud") == 711 ]] || fail "$used_cloud is mode $(stat -c %a "$used_cloud"), not 0711"
+  [[ $(stat -c %a "$used_cloud/keystone/keystone.conf") == 600 ]] ||
+    fail "$used_cloud/keystone/keystone.conf is mode $(stat -c %a "$used_cloud/keystone/keystone.conf"), not 0600"
+fi
 
 say "npm run demo -- stop"
 (cd "$CLONE" && npm run demo --silent -- stop) 2>&1 | tee -a "$DEMO_OUT"
