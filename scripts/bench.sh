@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run bench`: performance figures, measured side by side in one run (never from timed tests).
-# Needs the local cloud: reuses RALLY_MONITOR_TEST_CLOUD_DIR (or the demo's) when set, else brings one up.
+# Needs the local cloud: reuses RALLY_MONITOR_TEST_CLOUD_DIR when set, else the cloud running here (the demo's, say),
+# else brings one up.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -9,8 +10,8 @@ export PATH="$ROOT/node_modules/.bin:$PATH"
 npm run build --workspace runner --silent
 
 if [[ -z ${RALLY_MONITOR_TEST_CLOUD_DIR:-} ]]; then
-  if [[ -f .demo/cloud/cloud.json ]]; then
-    export RALLY_MONITOR_TEST_CLOUD_DIR=$ROOT/.demo/cloud
+  if running=$(bash test/cloud/cloud.sh running 2>/dev/null) && [[ -n $running ]]; then
+    export RALLY_MONITOR_TEST_CLOUD_DIR=$running
   else
     export RALLY_MONITOR_TEST_CLOUD_DIR=$(mktemp -d /tmp/rally-monitor-bench-cloud.XXXXXX)
     trap 'CLOUD_DIR=$RALLY_MONITOR_TEST_CLOUD_DIR bash test/cloud/cloud.sh down >/dev/null 2>&1 || true' EXIT

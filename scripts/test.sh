@@ -14,7 +14,7 @@ bash scripts/ensure.sh all || exit 1
 export PATH="$ROOT/node_modules/.bin:$PATH"
 echo "node $(node --version), rally $(rally --version 2>/dev/null | tail -1)"
 
-PHASES=${TEST_PHASES:-"build runner-unit plugin assets cloud runner-integration e2e plugin-e2e"}
+PHASES=${TEST_PHASES:-"build runner-unit plugin assets demo cloud runner-integration e2e plugin-e2e"}
 failed=()
 # Each phase's output is also kept, so that the end of the run can repeat why a phase failed: a CI log is often
 # read from its tail, and later phases push the failure out of sight.
@@ -67,6 +67,11 @@ phase build npm run build
 phase runner-unit npm test --workspace runner
 phase plugin npm test --workspace plugin
 phase assets node --test --test-concurrency=1 "test/assets/*.test.mjs"
+# `npm run demo` from a fresh clone of the committed HEAD in a 0700 `mktemp -d` folder, Keystone only, then
+# `npm run demo -- stop`. Before the cloud phase: on a CI machine no cloud runs yet, so the demo brings up its own
+# (proving its service users reach its state from such a clone) and stops it, leaving the ports to the cloud
+# phase. With a cloud already running (a developer's), the demo reuses it and the phase says so.
+phase demo bash test/demo/fresh-clone.sh
 phase cloud cloud_up
 if [[ " ${failed[*]} " == *" cloud "* ]]; then
   echo "the local cloud did not come up; skipping the phases that need it"

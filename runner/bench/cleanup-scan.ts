@@ -55,14 +55,16 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+/** Creating and deleting thousands of resources takes minutes: a line every 5 s (and at the end) says how far. */
 function progress(label: string, total: number) {
+  const started = performance.now();
   let done = 0;
   let last = 0;
-  return () => {
+  return (detail = '') => {
     done += 1;
     if (done === total || Date.now() - last > 5000) {
       last = Date.now();
-      process.stdout.write(`  ${label}: ${done}/${total}\n`);
+      process.stdout.write(`  ${label}: ${done}/${total}${detail} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
     }
   };
 }
@@ -166,6 +168,7 @@ async function main(): Promise<void> {
   const restoreQuotas = await liftQuotas(seeder, session, token.projectId!, running);
   try {
     const seedStarted = performance.now();
+    console.log(`creating ${N} of each type (minutes; a progress line every 5 s)...`);
     await seed(seeder, running, taskPrefix, cloud.image, cloud.flavor);
     console.log(`seeded ${seeder.made.length} resources in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
 
@@ -236,7 +239,8 @@ async function main(): Promise<void> {
   } finally {
     const removeStarted = performance.now();
     console.log(`deleting the ${seeder.made.length} resources...`);
-    const problems = await seeder.removeAll();
+    const tick = progress('deleted', seeder.made.length);
+    const problems = await seeder.removeAll((made) => tick(`, now ${made.type}s`));
     console.log(`deleted in ${((performance.now() - removeStarted) / 1000).toFixed(0)} s${problems.length ? `; ${problems.length} problems, first: ${problems[0]}` : ''}`);
     await restoreQuotas();
     await session.close();

@@ -112,6 +112,12 @@ need_cloud_dir() {
   CLOUD_DIR=$(realpath -m "$CLOUD_DIR")
   [[ $CLOUD_DIR =~ ^/[A-Za-z0-9._/-]+$ ]] || die "CLOUD_DIR '$CLOUD_DIR' must be a plain path (letters, digits, . _ - /)"
   export CLOUD_DIR
+  # The daemons start from here: a service user (postgres, rabbitmq) may be unable to enter the caller's
+  # folder (a checkout in root's 0700 home), and a daemon must not need it.
+  cd /
+  # What the cloud writes (configs with the service password, keys, logs) is root's alone; the folders a
+  # service user needs are handed to it (init_dir, prepare_postgres, configure_rabbitmq).
+  umask 077
 }
 
 # Loads (or, at the first `up`, creates) the per-folder passwords.
@@ -129,10 +135,11 @@ load_secrets() {
 
 init_dir() {
   mkdir -p "$CLOUD_DIR"/{run,logs,state}
-  # PostgreSQL and RabbitMQ run as their own users and must reach their folders inside.
-  chmod 755 "$CLOUD_DIR"
+  # PostgreSQL and RabbitMQ run as their own users and must reach their folders inside (pg/, rabbit/, which
+  # they own): they may pass through, not list.
+  chmod 711 "$CLOUD_DIR"
   setpriv --reuid=postgres --regid=postgres --init-groups test -x "$CLOUD_DIR" ||
-    die "user postgres cannot enter $CLOUD_DIR: make its parent folders world-executable or pick another CLOUD_DIR"
+    die "user postgres cannot enter $CLOUD_DIR: a parent folder is closed to other users (a checkout in a 0700 home or mktemp -d folder is); pick a CLOUD_DIR outside it, such as under /var/lib"
   load_secrets create
 }
 
