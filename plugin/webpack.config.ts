@@ -13,6 +13,8 @@ const config = async (env: Env): Promise<Configuration> => {
         patterns: [
           { from: 'panels/*/img/*', to: '.' },
           { from: '../../dashboards/*.json', to: 'dashboards/[name][ext]' },
+          // The alerts' runbook_url points here by default (alerts/generate-rules.mjs): Grafana serves plugin files.
+          { from: '../../docs/runbooks/*.md', to: 'runbooks/[name][ext]' },
         ],
       }),],
   };

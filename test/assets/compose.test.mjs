@@ -3,9 +3,9 @@
 // against the files the services load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { posix } from 'node:path';
-import { readText, readYaml, repoPath } from './lib/repo.mjs';
+import { readJson, readText, readYaml, repoPath } from './lib/repo.mjs';
 
 const compose = readYaml('docker-compose.yaml');
 const services = compose.services;
@@ -57,21 +57,50 @@ test('Alertmanager loads the provisioned configuration', () => {
   assert.ok(services.alertmanager.command.includes(`--config.file=${config.target}`));
 });
 
-test('Grafana mounts the plugin, its provisioning and the dashboards where the provider reads them', () => {
+test('Grafana mounts the plugin (which brings the dashboards) and its provisioning', () => {
   const grafana = services.grafana;
   assert.equal(mountFor('grafana', 'plugin/dist').target, '/var/lib/grafana/plugins/rallymonitor-openstack-app');
-  for (const kind of ['plugins', 'datasources', 'dashboards']) {
+  for (const kind of ['plugins', 'datasources']) {
     assert.equal(mountFor('grafana', `provisioning/${kind}`).target, `/etc/grafana/provisioning/${kind}`);
   }
   assert.equal(mountFor('grafana', 'provisioning/alerting'), undefined, 'Prometheus evaluates the rules in this stack');
-  const provider = readYaml('provisioning', 'dashboards', 'rally-monitor.yaml').providers[0];
-  assert.equal(mountFor('grafana', 'dashboards').target, provider.options.path);
+  assert.equal(mountFor('grafana', 'dashboards'), undefined, 'the app imports the dashboards; no file provider loads them too');
   assert.match(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS, /(^|,)rallymonitor-openstack-app(,|$)/);
   assert.match(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS, /(^|,)rallymonitor-statustimeline-panel(,|$)/);
 });
 
+test('no dashboard uid is provisioned twice: the app\'s bundled dashboards and the file providers Grafana loads', () => {
+  // Enabling the app imports the dashboards of its plugin.json includes, and re-imports them over any dashboard with
+  // the same slug or uid (grafana/grafana pkg/services/plugindashboards/service/dashboard_updater.go,
+  // syncPluginDashboards -> autoUpdateAppDashboard with Overwrite: true; disabling the app deletes them). A file
+  // provider loading the same uids fights that updater, so each uid may come from one place only.
+  const sources = [];
+  const app = readYaml('provisioning', 'plugins', 'rally-monitor.yaml').apps.find((a) => a.type === 'rallymonitor-openstack-app');
+  if (mountFor('grafana', 'plugin/dist') && mountFor('grafana', 'provisioning/plugins') && app && !app.disabled) {
+    for (const include of readJson('plugin', 'src', 'plugin.json').includes.filter((i) => i.type === 'dashboard')) {
+      // The plugin build copies dashboards/<name>.json to dist/dashboards/<name>.json.
+      sources.push({ uid: readJson('dashboards', posix.basename(include.path)).uid, from: `app include ${include.path}` });
+    }
+  }
+  const provisioning = mountFor('grafana', 'provisioning/dashboards');
+  if (provisioning) {
+    for (const file of readdirSync(repoPath('provisioning', 'dashboards')).filter((f) => /\.ya?ml$/.test(f))) {
+      for (const provider of readYaml('provisioning', 'dashboards', file).providers ?? []) {
+        const mount = bindMounts('grafana').find((m) => m.target === provider.options.path);
+        assert.ok(mount, `provider ${provider.name} reads ${provider.options.path}, which nothing is mounted on`);
+        for (const json of readdirSync(repoPath(mount.source)).filter((f) => f.endsWith('.json'))) {
+          sources.push({ uid: readJson(mount.source, json).uid, from: `file provider ${provider.name}: ${mount.source}/${json}` });
+        }
+      }
+    }
+  }
+  assert.ok(sources.length >= 4, 'the stack provisions the dashboards one way');
+  const twice = sources.filter((s) => sources.filter((o) => o.uid === s.uid).length > 1).map((s) => `${s.uid} (${s.from})`);
+  assert.deepEqual(twice, []);
+});
+
 test('every environment variable the mounted Grafana provisioning files use is set for Grafana', () => {
-  const files = [['provisioning', 'plugins', 'rally-monitor.yaml'], ['provisioning', 'datasources', 'prometheus.yaml'], ['provisioning', 'dashboards', 'rally-monitor.yaml']];
+  const files = [['provisioning', 'plugins', 'rally-monitor.yaml'], ['provisioning', 'datasources', 'prometheus.yaml']];
   const used = files.flatMap((f) => [...readText(...f).replace(/^\s*#.*$/gm, '').matchAll(/\$\{([A-Z_][A-Z0-9_]*)\}/g)].map((m) => m[1]));
   assert.ok(used.includes('RALLY_MONITOR_URL'));
   for (const name of used) assert.ok(name in services.grafana.environment, `Grafana lacks ${name}`);

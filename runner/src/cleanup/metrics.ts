@@ -12,6 +12,9 @@ export class CleanupMetrics {
   private readonly lastScan: Gauge;
   private readonly scanDuration: Gauge;
   private readonly scanSuccess: Gauge;
+  private readonly lastScanSuccess: Gauge;
+  /** Seconds since epoch of each service's last full listing: a failed scan must not forget it. */
+  private readonly lastSuccessOf = new Map<string, number>();
   private readonly deletions: Counter;
 
   constructor(registry: Registry) {
@@ -42,6 +45,12 @@ export class CleanupMetrics {
       labelNames: ['service'],
       registers,
     });
+    this.lastScanSuccess = new Gauge({
+      name: 'rally_cleanup_last_scan_success_timestamp_seconds',
+      help: 'When a scan last listed every resource type of the service, in seconds since epoch.',
+      labelNames: ['service'],
+      registers,
+    });
     this.deletions = new Counter({
       name: 'rally_cleanup_deletions_total',
       help: 'Purge deletions by outcome since the runner started.',
@@ -53,10 +62,17 @@ export class CleanupMetrics {
 
   /** `counts` leaves out what is not a leak yet: resources a running cycle made since its before-scan. */
   showScan(report: CleanupReport, counts: (leak: CleanupReport['leaks'][number]) => boolean = () => true): void {
-    for (const gauge of [this.orphaned, this.unattributed, this.oldestAge, this.scanSuccess]) gauge.reset();
+    const finishedAt = Date.parse(report.scannedAt) / 1000 + report.durationSeconds;
+    for (const gauge of [this.orphaned, this.unattributed, this.oldestAge, this.scanSuccess, this.lastScanSuccess]) gauge.reset();
     for (const service of report.services) {
-      if (service.state === 'absent') continue;
+      if (service.state === 'absent') {
+        this.lastSuccessOf.delete(service.service);
+        continue;
+      }
       this.scanSuccess.set({ service: service.service }, service.state === 'ok' ? 1 : 0);
+      if (service.state === 'ok') this.lastSuccessOf.set(service.service, finishedAt);
+      const lastSuccess = this.lastSuccessOf.get(service.service);
+      if (lastSuccess !== undefined) this.lastScanSuccess.set({ service: service.service }, lastSuccess);
       for (const type of service.types) {
         if (type.state !== 'ok') continue;
         const named = report.leaks.filter((leak) => leak.service === service.service && leak.type === type.type && counts(leak));
@@ -67,7 +83,7 @@ export class CleanupMetrics {
         if (leaks.length > 0) this.oldestAge.set(labels, Math.max(...leaks.map((leak) => leak.ageSeconds)));
       }
     }
-    this.lastScan.set(Date.parse(report.scannedAt) / 1000 + report.durationSeconds);
+    this.lastScan.set(finishedAt);
     this.scanDuration.set(report.durationSeconds);
   }
 

@@ -119,4 +119,34 @@ describe('CleanupMetrics', () => {
     const during = await registry.metrics();
     assert.ok(during.includes('rally_orphaned_resources{service="keystone",resource_type="project"} 1'), during);
   });
+
+  it('keeps when each service was last listed in full, across the scans that fail it', async () => {
+    const registry = new Registry();
+    const metrics = new CleanupMetrics(registry);
+    const scan = (scannedAt: string, keystone: 'ok' | 'failed' | 'absent', glance: 'ok' | 'failed'): CleanupReport => ({
+      scannedAt,
+      durationSeconds: 2,
+      minAgeSeconds: 3600,
+      services: [
+        { service: 'keystone', state: keystone, types: keystone === 'absent' ? [] : [{ type: 'project', state: keystone, count: 0 }] },
+        { service: 'glance', state: glance, types: [{ type: 'image', state: glance, count: 0 }] },
+      ],
+      leaks: [],
+    });
+    const lastSuccess = async (service: string) =>
+      (await registry.metrics()).split('\n').find((line) => line.startsWith(`rally_cleanup_last_scan_success_timestamp_seconds{service="${service}"} `))?.split(' ')[1];
+    const finished = (iso: string) => String(Date.parse(iso) / 1000 + 2);
+
+    metrics.showScan(scan('2026-11-22T00:00:00.000Z', 'ok', 'failed'));
+    assert.equal(await lastSuccess('keystone'), finished('2026-11-22T00:00:00.000Z'));
+    assert.equal(await lastSuccess('glance'), undefined, 'never listed in full: no time to show');
+
+    metrics.showScan(scan('2026-11-22T01:00:00.000Z', 'failed', 'ok'));
+    assert.equal(await lastSuccess('keystone'), finished('2026-11-22T00:00:00.000Z'), 'a failed scan keeps the last success');
+    assert.equal(await lastSuccess('glance'), finished('2026-11-22T01:00:00.000Z'));
+
+    metrics.showScan(scan('2026-11-22T02:00:00.000Z', 'absent', 'ok'));
+    assert.equal(await lastSuccess('keystone'), undefined, 'a service gone from the catalog has no series');
+    assert.equal(await lastSuccess('glance'), finished('2026-11-22T02:00:00.000Z'));
+  });
 });
