@@ -184,4 +184,14 @@ describe("the stand-in's reverse proxy", () => {
     assert.equal(seen.headers.cookie, undefined, 'Grafana never forwards its session cookie');
     assert.equal(seen.headers.referer, undefined);
   });
+
+  it("forwards a `..` under runner/api/* unresolved, as Grafana's tree and Go's client do", async () => {
+    // fetch() and URL strings resolve the dot segments in the client; a raw request line need not.
+    const { port } = new URL(base);
+    const status = await new Promise((resolve, reject) =>
+      http.get({ host: '127.0.0.1', port, path: '/runner/api/%2e%2e/metrics' }, (res) => resolve(res.resume().statusCode)).on('error', reject)
+    );
+    assert.equal(status, 200);
+    assert.equal(seen.url, '/api/../metrics', 'the runner, not the proxy, decides what `..` means (its router does not resolve it)');
+  });
 });

@@ -118,6 +118,15 @@ describe('AppConfig', () => {
     expect(backend.requests[0]!.data.jsonData).toEqual({ runnerUrl: 'http://runner:9101', allowInsecureHttp: true });
   });
 
+  it('flags a saved plain-http URL to another host when the page opens, and keeps it once allowed', () => {
+    const { unmount } = renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101' }, true)} />, { role: OrgRole.Admin });
+    expect(screen.getByText(/Use https:\/\/ for a runner on another host/)).toBeInTheDocument();
+    unmount();
+    renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101', allowInsecureHttp: true }, true)} />, { role: OrgRole.Admin });
+    expect(screen.queryByText(/Use https:\/\/ for a runner on another host/)).not.toBeInTheDocument();
+    expect(screen.getByLabelText(/Allow plain http/)).toBeChecked();
+  });
+
   it('accepts plain http to this machine (loopback) without the opt-in', () => {
     for (const url of ['http://localhost:9101', 'http://127.0.0.1:9101', 'http://[::1]:9101', 'https://runner:9101']) {
       expect(validateRunnerUrl(url, false)).toBeUndefined();

@@ -60,7 +60,8 @@ export function AppConfig({ plugin }: AppConfigProps) {
   const [saveError, setSaveError] = useState<string>();
   const [connection, setConnection] = useState<Connection>({ state: 'idle' });
   const urlError = validateRunnerUrl(runnerUrl.trim(), allowInsecureHttp);
-  const [touched, setTouched] = useState(false);
+  // A saved URL that no longer passes (e.g. provisioned plain http to another host) is flagged at once.
+  const [touched, setTouched] = useState(savedUrl !== '' && urlError !== undefined);
   // The stored token belongs to the saved URL: a new URL gets no token unless one is typed for it, so whoever can
   // re-point the app cannot send the old token to a host of their choosing through this page.
   const urlChanged = savedUrl !== '' && normalizeUrl(runnerUrl) !== savedUrl;
