@@ -21,7 +21,7 @@ async function closedPort() {
   return port;
 }
 
-describe('plugin in headless Chromium', { timeout: 180_000 }, () => {
+describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
   let runner;
   let expected;
   let health;
@@ -105,6 +105,106 @@ describe('plugin in headless Chromium', { timeout: 180_000 }, () => {
     assert.match(result.overview.alerts[0], /Runner unreachable/);
     assert.match(result.overview.alerts[0], /check the Runner URL/);
     assert.deepEqual(result.panel.lanes, []);
+  });
+
+  /** The first service of the latest run that kept every artifact. */
+  const withArtifacts = () => expected.services.find((s) => s.artifacts?.html && s.artifacts?.junit && s.artifacts?.log);
+
+  it("shows Rally's HTML report inside the app with its tables, where the proxy's own URL shows it without scripts", async () => {
+    const host = await openHost({ runnerUrl: runner.url, runnerToken: runner.token, role: 'Viewer' });
+    try {
+      const service = withArtifacts();
+      assert.ok(service, 'the recorded run kept its artifacts');
+      await host.renderApp(`runs/${expected.id}`);
+      const section = host.page.locator(`[data-testid="run-service-${service.service}"]`);
+      await section.getByRole('link', { name: 'Rally HTML report' }).click();
+      const frameElement = host.page.locator('[data-testid="rally-report-frame"]');
+      await frameElement.waitFor({ timeout: 20_000 });
+      assert.equal(await frameElement.getAttribute('sandbox'), 'allow-scripts');
+      const frame = host.page.frameLocator('[data-testid="rally-report-frame"]');
+      // Rally's report builds its tables with Angular: rows with the workloads exist only if its scripts ran.
+      const cell = frame.locator('td', { hasText: 'KeystoneBasic.create_delete_user' }).first();
+      await cell.waitFor({ timeout: 20_000 });
+      const tables = await frame.locator('table').count();
+      assert.ok(tables > 0, 'the report has tables');
+      const frameText = await frame.locator('body').innerText();
+      assert.ok(!frameText.includes('{{'), 'no unrendered Angular template is left');
+      assert.equal(await host.page.evaluate(() => window.host.intercepted.length), 0);
+      await host.screenshot('chromium-report-dark', { fullPage: false });
+
+      // The same report opened from the proxy URL, as the old link did: Grafana's `sandbox` CSP blocks its scripts.
+      const reportUrl = `${host.server.url}/api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs/${expected.id}/report.html?service=${service.service}`;
+      const direct = await host.page.context().browser().newPage();
+      const response = await direct.goto(reportUrl);
+      assert.equal(response.headers()['content-security-policy'], 'sandbox');
+      assert.equal(await direct.locator('td', { hasText: 'KeystoneBasic.create_delete_user' }).count(), 0);
+      await direct.close();
+    } finally {
+      await host.close();
+    }
+  });
+
+  it("opens the JUnit XML and the log outside the app: Grafana's link interception leaves them alone", async () => {
+    const host = await openHost({ runnerUrl: runner.url, runnerToken: runner.token, role: 'Viewer' });
+    try {
+      const service = withArtifacts();
+      await host.renderApp(`runs/${expected.id}`);
+      const section = host.page.locator(`[data-testid="run-service-${service.service}"]`);
+      await section.waitFor({ timeout: 20_000 });
+
+      const [download] = await Promise.all([host.page.waitForEvent('download', { timeout: 10_000 }), section.getByRole('link', { name: 'JUnit XML' }).click()]);
+      const junit = fs.readFileSync(await download.path(), 'utf8');
+      assert.match(junit, /<testsuite/);
+
+      const [popup] = await Promise.all([host.page.context().waitForEvent('page', { timeout: 10_000 }), section.getByRole('link', { name: 'Rally log' }).click()]);
+      await popup.waitForLoadState();
+      assert.match(popup.url(), /\/runner\/api\/runs\/.*\/rally\.log/);
+      assert.ok((await popup.locator('body').innerText()).length > 0, 'the log shows');
+      await popup.close();
+
+      assert.deepEqual(await host.page.evaluate(() => window.host.intercepted), []);
+      assert.equal(await host.page.locator('[data-testid="grafana-page-not-found"]').count(), 0);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('lets a Viewer granted "Cycle runner" run a cycle but not purge; the proxy agrees', async () => {
+    const host = await openHost({ runnerUrl: runner.url, runnerToken: runner.token, role: 'Viewer', grantedRoles: ['Cycle runner'] });
+    try {
+      await host.renderApp(`overview?from=${host.span.from}&to=${host.span.to}`);
+      await host.page.waitForSelector('[data-testid^="service-row-"]', { timeout: 20_000 });
+      const runButton = health.running ? 'Cycle running…' : 'Run now';
+      assert.ok(await host.page.getByRole('button', { name: runButton }).isVisible(), 'the granted Viewer gets the run button');
+
+      await host.renderApp('cleanup');
+      await host.page.waitForSelector('table[aria-label="Leaked resources"], [role="alert"]', { timeout: 20_000 });
+      assert.equal(await host.page.getByRole('button', { name: 'Purge…' }).count(), 0, 'but not the purge');
+
+      const post = (p) => host.page.evaluate(async (url) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, `/api/plugin-proxy/rallymonitor-openstack-app/runner/api/${p}`);
+      assert.equal(await post('cleanup/purge'), 403);
+      if (runner.requests) {
+        const before = runner.requests.length;
+        assert.notEqual(await post('runs'), 403);
+        assert.deepEqual(runner.requests.slice(before).map((r) => `${r.method} ${r.path}`), ['POST /api/runs'], 'the POST reached the runner');
+      }
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('falls back to the Admin role where Grafana gives the UI no permissions', async () => {
+    for (const [role, shown] of [['Admin', true], ['Editor', false]]) {
+      const host = await openHost({ runnerUrl: runner.url, runnerToken: runner.token, role, rbac: false });
+      try {
+        await host.renderApp(`overview?from=${host.span.from}&to=${host.span.to}`);
+        await host.page.waitForSelector('[data-testid^="service-row-"]', { timeout: 20_000 });
+        const buttons = await host.page.evaluate(() => Array.from(document.querySelectorAll('button')).map((b) => b.textContent.trim()));
+        assert.equal(buttons.includes('Run now') || buttons.includes('Cycle running…'), shown, `${role}: ${buttons}`);
+      } finally {
+        await host.close();
+      }
+    }
   });
 
   it('does not offer "Run now" to Viewers, and the proxy refuses their POST', async () => {

@@ -50,19 +50,16 @@ describe('built dist/plugin.json', () => {
     }
   });
 
-  it('proxies the runner with the token from secureJsonData and admits only Admins to POST', () => {
-    const { routes } = readDist('plugin.json');
-    const read = routes.find((r) => r.path === 'runner');
-    assert.equal(read.url, '{{ .JsonData.runnerUrl }}');
-    assert.deepEqual(read.headers, [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.runnerToken }}' }]);
-    assert.equal(read.method, 'GET');
-    for (const p of ['runner/api/runs', 'runner/api/cleanup/purge']) {
-      const route = routes.find((r) => r.path === p);
-      assert.equal(route?.method, 'POST', p);
-      assert.equal(route.reqRole, 'Admin', p);
-      assert.match(route.headers[0].content, /SecureJsonData\.runnerToken/);
-      // Grafana takes the first route matching method and path prefix: the restricted ones must come first.
-      assert.ok(routes.indexOf(route) < routes.indexOf(read), `${p} must be listed before "runner"`);
+  it('declares the run and purge roles, granted to Admins, as the POST routes require', () => {
+    const app = readDist('plugin.json');
+    const byAction = Object.fromEntries(app.roles.map((r) => [r.role.permissions[0].action, r]));
+    for (const [path, action] of [['runner/api/runs', 'rallymonitor-openstack-app.cycles:run'], ['runner/api/cleanup/purge', 'rallymonitor-openstack-app.cleanup:purge']]) {
+      const route = app.routes.find((r) => r.path === path && r.method === 'POST');
+      assert.equal(route?.reqAction, action, path);
+      assert.deepEqual(byAction[action]?.grants, ['Admin'], action);
+    }
+    for (const route of app.routes) {
+      assert.deepEqual(route.headers, [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.runnerToken }}' }], route.path);
     }
   });
 });
@@ -73,7 +70,11 @@ describe('plugin.json rules catch mistakes', () => {
     ['a missing required field', (j) => delete j.info, /"info" missing/],
     ['an include path missing from dist', (j) => (j.includes.find((i) => i.type === 'panel').path = 'panels/nope/plugin.json'), /does not exist in dist/],
     ['an invalid grafanaDependency', (j) => (j.dependencies.grafanaDependency = '>=twelve'), /grafanaDependency/],
-    ['a POST route open to viewers', (j) => delete j.routes[0].reqRole, /allows POST to non-Admins/],
+    ['a POST route open to viewers', (j) => delete j.routes.find((r) => r.method === 'POST').reqAction, /allows POST to non-Admins/],
+    ['a method list Grafana cannot match', (j) => (j.routes[0].method = 'GET,POST'), /is not one HTTP method/],
+    ['a "*" inside a segment', (j) => (j.routes[0].path = 'runner/api*'), /only works as the last whole segment/],
+    ['a reqAction no role grants', (j) => (j.routes.find((r) => r.reqAction).reqAction = 'rallymonitor-openstack-app.other:run'), /not granted by any/],
+    ['a role action without the plugin id prefix', (j) => (j.roles[0].role.permissions[0].action = 'cycles:run'), /not prefixed/],
     ['an unknown top-level field', (j) => (j.colour = 'green'), /unknown field "colour"/],
     ['a missing logo file', (j, dir) => fs.rmSync(path.join(dir, j.info.logos.small)), /logos.small .* does not exist/],
   ];

@@ -19,6 +19,7 @@ const ROUTE_KEYS = new Set(['path', 'method', 'url', 'reqSignedIn', 'reqRole', '
 // The schema's own pattern for grafanaDependency, on top of being a valid npm semver range.
 const GRAFANA_DEPENDENCY = /^(<=|>=|<|>|=|~|\^)?([0-9]+)(\.[0-9x*]+)(\.[0-9x*]+)?(\s(<=|>=|<|=>)?([0-9]+)(\.[0-9x]+)(\.[0-9x]+))?$/;
 const MUTATING = /\b(POST|PUT|PATCH|DELETE)\b/i;
+const METHODS = ['', '*', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** Problems of the plugin.json at `file` inside `distDir`; nested panel includes are checked recursively. */
 export function checkPluginJson(distDir, file = 'plugin.json', expectedType) {
@@ -89,14 +90,44 @@ export function checkPluginJson(distDir, file = 'plugin.json', expectedType) {
     }
   }
 
+  // Plugin roles (Grafana 11.6+ app RBAC): pkg/plugins/plugins.go RoleRegistration {role: {name, description,
+  // permissions: [{action, scope}]}, grants}; pkg/services/pluginsintegration/pluginaccesscontrol
+  // ValidatePluginRole / ValidatePluginPermissions: a display name, and every action prefixed "<id>:" or "<id>."
+  // (or plugins.app:access scoped to plugins:id:<id>); grants are basic roles.
+  const declaredActions = new Set();
+  for (const registration of json.roles ?? []) {
+    const role = registration.role ?? {};
+    if (!role.name) at('a plugin role has no name');
+    for (const grant of registration.grants ?? []) {
+      if (![...ROLES, 'Grafana Admin'].includes(grant)) at(`role "${role.name}" grants "${grant}", not a basic role`);
+    }
+    for (const permission of role.permissions ?? []) {
+      const action = permission.action ?? '';
+      declaredActions.add(action);
+      if (action === 'plugins.app:access') {
+        if (permission.scope !== `plugins:id:${json.id}`) at(`role "${role.name}": plugins.app:access must be scoped to plugins:id:${json.id}`);
+      } else if (!action.startsWith(`${json.id}:`) && !action.startsWith(`${json.id}.`)) {
+        at(`role "${role.name}": action "${action}" is not prefixed with "${json.id}:" or "${json.id}."`);
+      }
+    }
+  }
+
   for (const route of json.routes ?? []) {
     for (const key of Object.keys(route)) {
       if (!ROUTE_KEYS.has(key)) at(`route "${route.path}" has unknown field "${key}"`);
     }
     if (!route.path || !route.url) at(`route "${route.path}" needs path and url`);
     if (route.reqRole !== undefined && !ROLES.includes(route.reqRole)) at(`route "${route.path}" reqRole "${route.reqRole}" is invalid`);
+    // pluginproxy.go compares route.Method with the request's method as one string: "GET,POST" matches nothing.
+    if (route.method !== undefined && !METHODS.includes(route.method)) at(`route "${route.path}" method "${route.method}" is not one HTTP method`);
+    // The route tree (pkg/web/tree.go) only knows `*` as a whole final segment; "runner*" is a literal.
+    if (/\*/.test(route.path ?? '') && !/(^|\/)\*$/.test(route.path)) at(`route "${route.path}": "*" only works as the last whole segment`);
+    if (route.reqAction !== undefined && !declaredActions.has(route.reqAction)) {
+      at(`route "${route.path}" reqAction "${route.reqAction}" is not granted by any of the plugin's roles`);
+    }
     if (!route.method || route.method === '*' || MUTATING.test(route.method)) {
-      if (route.reqRole !== 'Admin') at(`route "${route.path}" allows ${route.method ?? 'every method'} to non-Admins`);
+      // Grafana checks reqAction instead of reqRole when a route has one.
+      if (route.reqAction === undefined && route.reqRole !== 'Admin') at(`route "${route.path}" allows ${route.method ?? 'every method'} to non-Admins`);
     }
   }
   const text = JSON.stringify(json);

@@ -82,7 +82,14 @@ export function toRunnerError(e: unknown): RunnerApiError {
         body
       );
     case status === 403:
-      return new RunnerApiError('forbidden', 'Only Grafana Admins may do this.', 'Ask an Admin of this organization.', status, body);
+      // Grafana's proxy refused the route: its reqAction (plugin RBAC role) or reqRole is missing.
+      return new RunnerApiError(
+        'forbidden',
+        'Your Grafana user may not do this.',
+        'Ask an Admin of this organization to grant you the app\'s "Cycle runner" or "Cleanup purger" role.',
+        status,
+        body
+      );
     case status === 404 && body.code === undefined:
       return new RunnerApiError(
         'not-configured',

@@ -38,6 +38,18 @@ async function request<T>(path: string, method: 'GET' | 'POST' = 'GET', data?: u
   }
 }
 
+/** A text body (an artifact), through the same proxy and error handling as request(). */
+async function requestText(path: string): Promise<string> {
+  try {
+    const response = await lastValueFrom(
+      getBackendSrv().fetch<string>({ url: `${RUNNER_PROXY_URL}${path}`, method: 'GET', responseType: 'text', showErrorAlert: false })
+    );
+    return response.data;
+  } catch (e) {
+    throw toRunnerError(e);
+  }
+}
+
 /** URL of a run's artifact, through the proxy, for links the browser opens itself (Grafana may serve from a sub-path). */
 export function artifactUrl(runId: string, artifact: 'report.html' | 'junit.xml' | 'rally.log', service: ServiceName): string {
   return `${config.appSubUrl ?? ''}/${RUNNER_PROXY_URL}/api/runs/${encodeURIComponent(runId)}/${artifact}${query({ service })}`;
@@ -87,6 +99,9 @@ export const runnerApi = {
       `/api/history${query({ from: q.from, to: q.to, service: q.service, state: q.state, limit: q.limit, cursor: q.cursor })}`
     ),
   run: (id: string) => request<Cycle>(`/api/runs/${encodeURIComponent(id)}`),
+  /** Rally's HTML report of one service of a run, as text, to show in a sandboxed frame (see ReportViewer). */
+  reportHtml: (id: string, service: ServiceName) =>
+    requestText(`/api/runs/${encodeURIComponent(id)}/report.html${query({ service })}`),
   startRun: () => request<RunStarted>('/api/runs', 'POST'),
   cleanup: (refresh = false) => request<CleanupReport>(`/api/cleanup${query({ refresh: refresh ? 'true' : undefined })}`),
   /** A dry run unless confirm is true; both go through the Admin-only proxy route. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
-import { proxyRequest } from './grafanaProxy.mjs';
+import { permissionsFor, proxyRequest } from './grafanaProxy.mjs';
 
 const TYPES = { '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.html': 'text/html', '.map': 'application/json' };
 
@@ -21,8 +21,10 @@ function inside(root, relative) {
   return file.startsWith(root) ? file : path.join(root, '__outside__');
 }
 
-export function hostPage({ role }) {
-  const bootData = { settings: { buildInfo: { version: '12.4.10' }, featureToggles: {} }, user: { orgRole: role, isGrafanaAdmin: false, login: 'host', timezone: 'utc' }, navTree: [] };
+/** `permissions` undefined plays a Grafana whose bootData carries no RBAC permissions (the UI falls back to roles). */
+export function hostPage({ role, permissions }) {
+  const user = { orgRole: role, isGrafanaAdmin: false, login: 'host', orgId: 1, timezone: 'utc', ...(permissions ? { permissions } : {}) };
+  const bootData = { settings: { buildInfo: { version: '12.4.10' }, featureToggles: {} }, user, navTree: [] };
   const importMap = {
     imports: Object.fromEntries(
       ['@emotion/css', '@grafana/data', '@grafana/runtime', '@grafana/ui', 'react', 'react-dom', 'react/jsx-runtime', 'react-router', 'rxjs'].map((n) => [n, `app:${n}`])
@@ -39,19 +41,22 @@ export function hostPage({ role }) {
 
 /**
  * Serves the host page, the built plugin under /public/plugins/<id>/ (as Grafana does), and the plugin proxy to the
- * runner, configured like the app's settings (jsonData.runnerUrl, secureJsonData.runnerToken).
+ * runner, configured like the app's settings (jsonData.runnerUrl, secureJsonData.runnerToken). The user has the org
+ * `role` and, with `rbac` (Grafana 12 always has it), the permissions of the plugin roles granted to that role
+ * plus those named in `grantedRoles` (what an admin assigns in Administration > Users).
  */
-export async function startHostServer({ distDir, hostDir, systemjsDir, uiPublicDir, runnerUrl, runnerToken = '', role = 'Admin' }) {
+export async function startHostServer({ distDir, hostDir, systemjsDir, uiPublicDir, runnerUrl, runnerToken = '', role = 'Admin', grantedRoles = [], rbac = true }) {
   const pluginJson = JSON.parse(fs.readFileSync(path.join(distDir, 'plugin.json'), 'utf8'));
   const pluginPrefix = `/public/plugins/${pluginJson.id}/`;
   const proxyPrefix = `/api/plugin-proxy/${pluginJson.id}/`;
-  const settings = { role, jsonData: { runnerUrl }, secureJsonData: { runnerToken } };
+  const permissions = permissionsFor(pluginJson, role, grantedRoles);
+  const settings = { role, permissions, rbac, jsonData: { runnerUrl }, secureJsonData: { runnerToken } };
   const proxied = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://host');
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html' });
-      return res.end(hostPage({ role: settings.role }));
+      return res.end(hostPage({ role: settings.role, permissions: settings.rbac ? settings.permissions : undefined }));
     }
     if (url.pathname.startsWith(pluginPrefix)) {
       return serveFile(res, inside(distDir, url.pathname.slice(pluginPrefix.length)));
@@ -73,9 +78,12 @@ export async function startHostServer({ distDir, hostDir, systemjsDir, uiPublicD
       return serveFile(res, inside(systemjsDir, url.pathname.slice('/systemjs/'.length)));
     }
     if (url.pathname.startsWith(proxyPrefix)) {
-      const proxyPath = url.pathname.slice(proxyPrefix.length);
+      // Grafana takes the proxy path from the escaped request path, unnormalised (pkg/api/plugin_proxy.go).
+      const rawPath = req.url.split('?')[0];
+      const proxyPath = rawPath.slice(rawPath.indexOf(proxyPrefix) + proxyPrefix.length);
       proxied.push(`${req.method} ${proxyPath}`);
-      return proxyRequest({ req, res, proxyPath, search: url.search, routes: pluginJson.routes ?? [], ...settings });
+      const user = { role: settings.role, permissions: settings.permissions };
+      return proxyRequest({ req, res, proxyPath, search: url.search, routes: pluginJson.routes ?? [], pluginId: pluginJson.id, user, ...settings });
     }
     res.writeHead(404);
     res.end('not found');

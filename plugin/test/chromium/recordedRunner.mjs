@@ -9,6 +9,38 @@ import { fileURLToPath } from 'node:url';
 export const RECORDED_DIR =
   process.env.RUNNER_FIXTURES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/runner-api');
 
+/**
+ * Rally's own outputs of a Keystone task (runner/test/fixtures/rally-3.3.0, from real Rally 3.3.0 runs; not from the
+ * recorded cycle itself, whose artifacts were not kept), served for the recorded runs' artifact routes.
+ */
+const RALLY_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../runner/test/fixtures/rally-3.3.0');
+const ARTIFACTS = {
+  'report.html': { file: 'keystone-pass.report.html', kind: 'html', type: 'text/html; charset=utf-8' },
+  'junit.xml': { file: 'keystone-pass.junit.xml', kind: 'junit', type: 'application/xml; charset=utf-8' },
+  'rally.log': { file: 'failed-iterations.task-start.log', kind: 'log', type: 'text/plain; charset=utf-8' },
+};
+// The runner's own headers for its reports (runner/src/http/server.ts), read from its source so they cannot drift.
+const SERVER_SOURCE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../runner/src/http/server.ts');
+export const RUNNER_REPORT_CSP = /REPORT_CSP =\s*"([^"]+)"/.exec(fs.readFileSync(SERVER_SOURCE, 'utf8'))[1];
+
+/** The artifact a recorded run kept for `service`, as the runner would serve it, or undefined. */
+function artifactFor(pathname, search, dir) {
+  const match = /^\/api\/runs\/([0-9]{8}T[0-9]{6}Z-[0-9a-f]{6})\/(report\.html|junit\.xml|rally\.log)$/.exec(pathname);
+  const runFile = match && path.join(dir, `run-${match[1]}.json`);
+  if (!runFile || !fs.existsSync(runFile)) return undefined;
+  const artifact = ARTIFACTS[match[2]];
+  const run = JSON.parse(fs.readFileSync(runFile, 'utf8'));
+  const asked = new URLSearchParams(search).get('service');
+  const withIt = run.services.filter((s) => s.artifacts?.[artifact.kind]);
+  const service = asked ? withIt.find((s) => s.service === asked) : withIt.length === 1 ? withIt[0] : undefined;
+  if (!service) return undefined;
+  const headers = { 'content-type': artifact.type, 'x-content-type-options': 'nosniff' };
+  if (artifact.kind === 'html') {
+    Object.assign(headers, { 'content-security-policy': RUNNER_REPORT_CSP, 'cross-origin-resource-policy': 'same-origin', 'referrer-policy': 'no-referrer' });
+  }
+  return { file: path.join(RALLY_DIR, artifact.file), headers };
+}
+
 /** Cleanup monitor responses, recorded by test/record-cleanup-fixtures.mjs. */
 export const CLEANUP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/cleanup');
 
@@ -42,6 +74,11 @@ export async function startRecordedRunner(dir = RECORDED_DIR) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://runner');
     requests.push({ method: req.method, path: url.pathname, authorization: req.headers.authorization });
+    const artifact = req.method === 'GET' ? artifactFor(url.pathname, url.search, dir) : undefined;
+    if (artifact) {
+      res.writeHead(200, artifact.headers);
+      return fs.createReadStream(artifact.file).pipe(res);
+    }
     const file = req.method === 'GET' ? recordingFor(url.pathname, dir) : undefined;
     if (!file) {
       res.writeHead(404, { 'content-type': 'application/json' });

@@ -4,7 +4,7 @@ import { AppPluginMeta, OrgRole, PluginType } from '@grafana/data';
 
 import { recorded } from '../../test/recorded';
 import { renderPage } from '../../test/render';
-import { AppConfig, AppConfigProps, AppSettings } from './AppConfig';
+import { AppConfig, AppConfigProps, AppSettings, validateRunnerUrl } from './AppConfig';
 
 const r = recorded();
 
@@ -50,26 +50,91 @@ describe('AppConfig', () => {
       role: OrgRole.Admin,
       backend: { 'POST /api/plugins/rallymonitor-openstack-app/settings': { status: 200, data: {} } },
     });
-    await user.type(screen.getByLabelText(/^Runner URL/), 'http://runner:9101/');
+    await user.type(screen.getByLabelText(/^Runner URL/), 'https://runner:9101/');
     await user.type(screen.getByPlaceholderText('Token'), 's3cret');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(reload).toHaveBeenCalled());
     expect(backend.requests[0]!.data).toEqual({
       enabled: true,
       pinned: true,
-      jsonData: { runnerUrl: 'http://runner:9101' },
+      jsonData: { runnerUrl: 'https://runner:9101', allowInsecureHttp: false },
       secureJsonData: { runnerToken: 's3cret' },
     });
   });
 
-  it('keeps the stored token when it was not changed', async () => {
-    const { user, backend } = renderPage(<AppConfig {...props({ runnerUrl: 'http://runner:9101' }, true)} />, {
+  it('keeps the stored token when neither it nor the URL changed', async () => {
+    const { user, backend } = renderPage(<AppConfig {...props({ runnerUrl: 'https://runner:9101' }, true)} />, {
       role: OrgRole.Admin,
       backend: { 'POST /api/plugins/rallymonitor-openstack-app/settings': { status: 200, data: {} } },
     });
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(reload).toHaveBeenCalled());
     expect(backend.requests[0]!.data.secureJsonData).toBeUndefined();
+  });
+
+  it('clears the stored token when the runner URL changes, so it is never sent to the new host', async () => {
+    const { user, backend } = renderPage(<AppConfig {...props({ runnerUrl: 'https://runner:9101' }, true)} />, {
+      role: OrgRole.Admin,
+      backend: { 'POST /api/plugins/rallymonitor-openstack-app/settings': { status: 200, data: {} } },
+    });
+    const url = screen.getByLabelText(/^Runner URL/);
+    await user.clear(url);
+    await user.type(url, 'https://elsewhere.example:9101');
+    expect(screen.getByText(/clears the stored token/)).toBeInTheDocument();
+    expect(screen.queryByDisplayValue('configured')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(reload).toHaveBeenCalled());
+    expect(backend.requests[0]!.data.jsonData).toEqual({ runnerUrl: 'https://elsewhere.example:9101', allowInsecureHttp: false });
+    expect(backend.requests[0]!.data.secureJsonData).toEqual({ runnerToken: '' });
+  });
+
+  it('sends the token typed for the new URL with it', async () => {
+    const { user, backend } = renderPage(<AppConfig {...props({ runnerUrl: 'https://runner:9101' }, true)} />, {
+      role: OrgRole.Admin,
+      backend: { 'POST /api/plugins/rallymonitor-openstack-app/settings': { status: 200, data: {} } },
+    });
+    const url = screen.getByLabelText(/^Runner URL/);
+    await user.clear(url);
+    await user.type(url, 'https://runner2:9101');
+    await user.type(screen.getByPlaceholderText('Token'), 'n3w');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(reload).toHaveBeenCalled());
+    expect(backend.requests[0]!.data.secureJsonData).toEqual({ runnerToken: 'n3w' });
+  });
+
+  it('refuses plain http to another host unless plain http is explicitly allowed', async () => {
+    const { user, backend } = renderPage(<AppConfig {...props()} />, {
+      role: OrgRole.Admin,
+      backend: { 'POST /api/plugins/rallymonitor-openstack-app/settings': { status: 200, data: {} } },
+    });
+    await user.type(screen.getByLabelText(/^Runner URL/), 'http://runner:9101');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(screen.getByText(/Use https:\/\/ for a runner on another host/)).toBeInTheDocument();
+    expect(backend.requests).toHaveLength(0);
+
+    await user.click(screen.getByLabelText(/Allow plain http/));
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(reload).toHaveBeenCalled());
+    expect(backend.requests[0]!.data.jsonData).toEqual({ runnerUrl: 'http://runner:9101', allowInsecureHttp: true });
+  });
+
+  it('flags a saved plain-http URL to another host when the page opens, and keeps it once allowed', () => {
+    const { unmount } = renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101' }, true)} />, { role: OrgRole.Admin });
+    expect(screen.getByText(/Use https:\/\/ for a runner on another host/)).toBeInTheDocument();
+    unmount();
+    renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101', allowInsecureHttp: true }, true)} />, { role: OrgRole.Admin });
+    expect(screen.queryByText(/Use https:\/\/ for a runner on another host/)).not.toBeInTheDocument();
+    expect(screen.getByLabelText(/Allow plain http/)).toBeChecked();
+  });
+
+  it('accepts plain http to this machine (loopback) without the opt-in', () => {
+    for (const url of ['http://localhost:9101', 'http://127.0.0.1:9101', 'http://[::1]:9101', 'https://runner:9101']) {
+      expect(validateRunnerUrl(url, false)).toBeUndefined();
+    }
+    for (const url of ['http://runner:9101', 'http://10.0.0.5:9101', 'http://localhost.evil.example:9101', 'http://127.0.0.1.nip.io']) {
+      expect(validateRunnerUrl(url, false)).toMatch(/https/);
+      expect(validateRunnerUrl(url, true)).toBeUndefined();
+    }
   });
 
   it("tests the connection through the proxy and reports the runner's health", async () => {

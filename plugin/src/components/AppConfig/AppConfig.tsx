@@ -2,7 +2,7 @@ import React, { FormEvent, useState } from 'react';
 import { lastValueFrom } from 'rxjs';
 import { AppPluginMeta, PluginConfigPageProps, PluginMeta } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
-import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack } from '@grafana/ui';
+import { Alert, Button, Checkbox, Field, FieldSet, Input, SecretInput, Stack } from '@grafana/ui';
 
 import { RunnerApiError, toRunnerError } from '../../api/errors';
 import { runnerApi } from '../../api/runnerApi';
@@ -10,37 +10,62 @@ import type { Health } from '../../api/types';
 
 export interface AppSettings {
   runnerUrl?: string;
+  /** Lets the token travel over plain http to a host other than this machine (a trusted network only). */
+  allowInsecureHttp?: boolean;
 }
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}
 
 type Connection = { state: 'idle' | 'testing' } | { state: 'ok'; health: Health } | { state: 'failed'; error: RunnerApiError };
 
-export function validateRunnerUrl(url: string): string | undefined {
+/** Loopback hosts: plain http to them never leaves the Grafana server's machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The runner URL's problem, if any. The runner token (it can start cycles and purge cloud resources) goes with
+ * every proxied request, so plain http is refused for any host but loopback unless `allowHttp`.
+ */
+export function validateRunnerUrl(url: string, allowHttp = false): string | undefined {
   if (!url) {
-    return 'The runner URL is required, e.g. http://rally-runner:9101';
+    return 'The runner URL is required, e.g. https://rally-runner:9101';
   }
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      return 'The runner URL must start with http:// or https://';
-    }
+    parsed = new URL(url);
   } catch {
-    return 'This is not a URL; expected something like http://rally-runner:9101';
+    return 'This is not a URL; expected something like https://rally-runner:9101';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return 'The runner URL must start with http:// or https://';
+  }
+  if (parsed.protocol === 'http:' && !allowHttp && !isLoopback(parsed.hostname)) {
+    return 'Use https:// for a runner on another host: the runner token travels with every request. Allow plain http only on a network you trust.';
   }
   return undefined;
 }
 
+const normalizeUrl = (url: string) => url.trim().replace(/\/+$/, '');
+
 export function AppConfig({ plugin }: AppConfigProps) {
   const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
+  const savedUrl = normalizeUrl(jsonData?.runnerUrl ?? '');
   const [runnerUrl, setRunnerUrl] = useState(jsonData?.runnerUrl ?? '');
+  const [allowInsecureHttp, setAllowInsecureHttp] = useState(Boolean(jsonData?.allowInsecureHttp));
   const [token, setToken] = useState('');
   const [tokenIsSet, setTokenIsSet] = useState(Boolean(secureJsonFields?.runnerToken));
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string>();
   const [connection, setConnection] = useState<Connection>({ state: 'idle' });
-  const urlError = validateRunnerUrl(runnerUrl.trim());
-  const [touched, setTouched] = useState(false);
+  const urlError = validateRunnerUrl(runnerUrl.trim(), allowInsecureHttp);
+  // A saved URL that no longer passes (e.g. provisioned plain http to another host) is flagged at once.
+  const [touched, setTouched] = useState(savedUrl !== '' && urlError !== undefined);
+  // The stored token belongs to the saved URL: a new URL gets no token unless one is typed for it, so whoever can
+  // re-point the app cannot send the old token to a host of their choosing through this page.
+  const urlChanged = savedUrl !== '' && normalizeUrl(runnerUrl) !== savedUrl;
+  const tokenKept = tokenIsSet && !urlChanged;
 
   const onSave = async (event: FormEvent) => {
     event.preventDefault();
@@ -54,9 +79,10 @@ export function AppConfig({ plugin }: AppConfigProps) {
       await saveSettings(plugin.meta.id, {
         enabled,
         pinned,
-        jsonData: { runnerUrl: runnerUrl.trim().replace(/\/+$/, '') },
-        // Only send the token when it was changed: the stored one cannot be read back.
-        secureJsonData: tokenIsSet ? undefined : { runnerToken: token },
+        jsonData: { runnerUrl: normalizeUrl(runnerUrl), allowInsecureHttp },
+        // Only send the token when it was changed (the stored one cannot be read back), and always when the URL
+        // changed: then an empty token overwrites the stored one.
+        secureJsonData: tokenKept ? undefined : { runnerToken: token },
       });
       // Grafana applies new app settings only on reload.
       window.location.reload();
@@ -89,20 +115,28 @@ export function AppConfig({ plugin }: AppConfigProps) {
             id="runner-url"
             width={60}
             value={runnerUrl}
-            placeholder="http://rally-runner:9101"
+            placeholder="https://rally-runner:9101"
             onChange={(e) => setRunnerUrl(e.currentTarget.value)}
             onBlur={() => setTouched(true)}
           />
         </Field>
+        <Field description="Sends the runner token unencrypted to a host other than this machine. Only on a network you trust.">
+          <Checkbox
+            id="allow-insecure-http"
+            label="Allow plain http"
+            value={allowInsecureHttp}
+            onChange={(e) => setAllowInsecureHttp(e.currentTarget.checked)}
+          />
+        </Field>
         <Field
           label="Runner token"
-          description="The runner's RALLY_MONITOR_API_TOKEN. Stored encrypted; Grafana adds it to proxied requests, the browser never sees it."
+          description="The runner's RALLY_MONITOR_API_TOKEN. Stored encrypted; Grafana adds it to proxied requests, the browser never sees it. Changing the URL clears it."
         >
           <SecretInput
             id="runner-token"
             width={60}
             value={token}
-            isConfigured={tokenIsSet}
+            isConfigured={tokenKept}
             placeholder="Token"
             onChange={(e) => setToken(e.currentTarget.value)}
             onReset={() => {
@@ -111,6 +145,12 @@ export function AppConfig({ plugin }: AppConfigProps) {
             }}
           />
         </Field>
+        {urlChanged && tokenIsSet && (
+          <Alert severity="warning" title="The token will be cleared">
+            Changing the runner URL clears the stored token: enter the token of the runner at the new URL, or save
+            without one.
+          </Alert>
+        )}
         {saveError && (
           <Alert severity="error" title="Settings not saved">
             {saveError}

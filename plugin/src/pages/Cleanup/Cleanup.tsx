@@ -8,7 +8,7 @@ import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert'
 import { useAudit, useCleanupReport } from '../../hooks/useRunner';
 import type { LeakFilter } from '../../status/leaks';
 import { formatDuration } from '../../utils/format';
-import { isAdmin } from '../../utils/roles';
+import { canPurge } from '../../utils/roles';
 import { getTableStyles } from '../../utils/styles';
 import { AuditLog } from './AuditLog';
 import { LeakTable } from './LeakTable';
@@ -52,7 +52,7 @@ export function Cleanup() {
             ))}
           </Alert>
         )}
-        {isAdmin() && data.leaks.length > 0 && (
+        {canPurge() && data.leaks.length > 0 && (
           <PurgeFlow
             scope={scopeOf(filter)}
             onPurged={() => {

@@ -79,7 +79,7 @@ describe('Overview', () => {
       },
     });
     await user.click(await screen.findByRole('button', { name: 'Run now' }));
-    expect(await screen.findByText('Only Grafana Admins may do this.')).toBeInTheDocument();
+    expect(await screen.findByText('Your Grafana user may not do this.')).toBeInTheDocument();
     const post = backend.requests.find((q) => q.method === 'POST')!;
     expect(post.url).toBe('api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs');
   });

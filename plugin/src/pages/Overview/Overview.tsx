@@ -14,7 +14,7 @@ import { useTimeRange } from '../../hooks/useTimeRange';
 import { historyLanes } from '../../status/historyLanes';
 import { formatDuration, formatRatio } from '../../utils/format';
 import { runLink, runsLink, serviceLink } from '../../utils/links';
-import { isAdmin } from '../../utils/roles';
+import { canRunCycles } from '../../utils/roles';
 import { getTableStyles } from '../../utils/styles';
 
 export function Overview() {
@@ -48,7 +48,7 @@ export function Overview() {
     <PluginPage>
       <Stack direction="column" gap={2}>
         <Stack justifyContent="flex-end">
-          {isAdmin() && (
+          {canRunCycles() && (
             <Button icon="play" onClick={onRunNow} disabled={startRun.running || health.data?.running}>
               {health.data?.running ? 'Cycle running…' : 'Run now'}
             </Button>

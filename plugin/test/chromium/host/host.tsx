@@ -42,7 +42,7 @@ for (const [name, module] of Object.entries(SHARED)) {
   System.set(`app:${name}`, { default: module, __useDefault: true });
 }
 
-function backendFetch(options: { url: string; method?: string; data?: unknown }) {
+function backendFetch(options: { url: string; method?: string; data?: unknown; responseType?: 'json' | 'text' }) {
   return new rxjs.Observable((subscriber) => {
     const url = new URL(options.url.replace(/^\//, ''), `${window.location.origin}/`);
     window
@@ -54,10 +54,12 @@ function backendFetch(options: { url: string; method?: string; data?: unknown })
       .then(async (response) => {
         const text = await response.text();
         let data: unknown = text;
-        try {
-          data = text ? JSON.parse(text) : undefined;
-        } catch {
-          // Not JSON: keep the text, like backend_srv does.
+        if (options.responseType !== 'text') {
+          try {
+            data = text ? JSON.parse(text) : undefined;
+          } catch {
+            // Not JSON: keep the text, like backend_srv does.
+          }
         }
         if (!response.ok) {
           subscriber.error({ status: response.status, statusText: response.statusText, data, config: options });
@@ -87,6 +89,51 @@ grafanaData.standardEditorsRegistry.setInit(() =>
 const APP_ID = 'rallymonitor-openstack-app';
 const container = document.getElementById('root')!;
 const root = createRoot(container);
+
+/** The hrefs Grafana's link interception took over, newest last. */
+const intercepted: string[] = [];
+
+/**
+ * Grafana's click interception (public/app/core/navigation/patch/interceptLinkClicks.ts, installed on document in
+ * app.ts): a plain click on an <a href> without a `target`, not already handled (defaultPrevented), is routed inside
+ * the SPA with locationService.push. A path Grafana's router does not know, like the plugin proxy's, renders
+ * Grafana's "Page not found" instead of the file.
+ */
+function interceptLinkClicks(e: MouseEvent) {
+  let anchor = e.target instanceof HTMLElement ? e.target : null;
+  while (anchor && anchor.tagName.toUpperCase() !== 'A') {
+    anchor = anchor.parentElement;
+  }
+  if (e.ctrlKey || e.metaKey || e.defaultPrevented || !anchor) {
+    return;
+  }
+  let href = anchor.getAttribute('href');
+  if (!href || anchor.getAttribute('target')) {
+    return;
+  }
+  e.preventDefault();
+  href = grafanaData.locationUtil.stripBaseFromUrl(href);
+  if (href[0] !== '/') {
+    if (href.indexOf('://') > 0 || href.indexOf('mailto:') === 0) {
+      window.location.href = href;
+      return;
+    } else if (href.indexOf('#') === 0) {
+      window.location.hash = href;
+      return;
+    }
+    href = `/${href}`;
+  }
+  intercepted.push(href);
+  grafanaRuntime.locationService.push(href);
+  if (!href.startsWith(`/a/${APP_ID}/`)) {
+    root.render(
+      <div data-testid="grafana-page-not-found">
+        <h1>Page not found</h1>
+      </div>
+    );
+  }
+}
+document.addEventListener('click', interceptLinkClicks);
 
 function themed(mode: 'dark' | 'light', child: React.ReactNode) {
   const theme = createTheme({ colors: { mode } });
@@ -237,5 +284,5 @@ async function benchPanel({ lanes, points, iterations }: { lanes: number; points
   return { times, cells, lanesRendered: document.querySelectorAll('[data-testid^="timeline-lane-"]').length };
 }
 
-(window as any).host = { renderApp, renderPanel, benchPanel };
+(window as any).host = { renderApp, renderPanel, benchPanel, intercepted };
 (window as any).hostReady = true;

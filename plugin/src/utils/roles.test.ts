@@ -1,0 +1,44 @@
+import { OrgRole } from '@grafana/data';
+import { config } from '@grafana/runtime';
+
+import pluginJson from '../plugin.json';
+import { canPurge, canRunCycles, PURGE_ACTION, RUN_ACTION } from './roles';
+
+function signIn(orgRole: OrgRole, permissions?: Record<string, boolean>) {
+  config.bootData.user = { ...config.bootData.user, orgRole, isGrafanaAdmin: false, permissions };
+}
+
+describe('who may run a cycle and purge', () => {
+  afterEach(() => signIn(OrgRole.Viewer));
+
+  it('uses the actions plugin.json declares and its POST routes require', () => {
+    const actions = pluginJson.roles.flatMap((r) => r.role.permissions.map((p) => p.action));
+    expect(actions).toEqual(expect.arrayContaining([RUN_ACTION, PURGE_ACTION]));
+    const required = pluginJson.routes.filter((r) => r.method === 'POST').map((r) => (r as { reqAction?: string }).reqAction);
+    expect(required.sort()).toEqual([PURGE_ACTION, RUN_ACTION].sort());
+  });
+
+  it('follows RBAC permissions where Grafana gives them: run and purge separately, whatever the org role', () => {
+    signIn(OrgRole.Viewer, { [RUN_ACTION]: true });
+    expect(canRunCycles()).toBe(true);
+    expect(canPurge()).toBe(false);
+
+    signIn(OrgRole.Editor, { [PURGE_ACTION]: true });
+    expect(canRunCycles()).toBe(false);
+    expect(canPurge()).toBe(true);
+
+    // An Admin whose grant was taken away loses the button with the permission.
+    signIn(OrgRole.Admin, { 'datasources:read': true });
+    expect(canRunCycles()).toBe(false);
+    expect(canPurge()).toBe(false);
+  });
+
+  it('falls back to the Admin role where the user carries no permissions (RBAC off)', () => {
+    signIn(OrgRole.Admin);
+    expect(canRunCycles()).toBe(true);
+    expect(canPurge()).toBe(true);
+    signIn(OrgRole.Editor);
+    expect(canRunCycles()).toBe(false);
+    expect(canPurge()).toBe(false);
+  });
+});
