@@ -43,12 +43,12 @@ function ServiceView({ service }: { service: ServiceName }) {
   const latencies = useMemo(() => (runs.data ? actionLatencies(runs.data, service) : []), [runs.data, service]);
 
   let body: React.ReactNode;
-  if (latest.loading && !latest.data) {
+  if (latest.isPending) {
     body = <LoadingPlaceholder text="Loading the latest cycle…" />;
   } else if (latest.error?.kind === 'not-found') {
     body = <Alert severity="info" title="No cycle yet">The runner has not completed a cycle yet.</Alert>;
   } else if (latest.error) {
-    body = <RunnerErrorAlert error={latest.error} onRetry={latest.reload} />;
+    body = <RunnerErrorAlert error={latest.error} onRetry={() => void latest.refetch()} />;
   } else if (!result || result.state === 'absent') {
     body = (
       <Alert severity="info" title="Not tested">
@@ -89,8 +89,8 @@ function ServiceView({ service }: { service: ServiceName }) {
         {body}
         <h3>Atomic action latency</h3>
         {runs.error ? (
-          <RunnerErrorAlert error={runs.error} onRetry={runs.reload} />
-        ) : runs.loading && !runs.data ? (
+          <RunnerErrorAlert error={runs.error} onRetry={runs.refetch} />
+        ) : runs.isPending ? (
           <LoadingPlaceholder text="Loading recent cycles…" />
         ) : latencies.length === 0 ? (
           <div className={styles.secondary}>No atomic action timings in this time range.</div>
