@@ -213,6 +213,28 @@ describe('StatusTimelinePanel', () => {
     expect(cells('nova (west/r1)').map((c) => c.dataset.state)).toEqual(['fail']);
   });
 
+  it("names lanes without a legend by their service when that tells them apart, else by Grafana's name from the labels", () => {
+    const unnamed = (labels: Record<string, string>) =>
+      toDataFrame({
+        name: 'rally_service_status',
+        fields: [
+          { name: 'Time', type: FieldType.time, values: [FROM] },
+          { name: 'Value', type: FieldType.number, values: [1], labels },
+        ],
+      });
+    const { unmount } = renderPanel([unnamed({ service: 'nova', cloud: 'east' }), unnamed({ service: 'glance', cloud: 'east' })]);
+    expect(screen.getAllByTestId(/^timeline-lane-/).map((l) => l.getAttribute('data-testid'))).toEqual([
+      'timeline-lane-nova',
+      'timeline-lane-glance',
+    ]);
+    unmount();
+    renderPanel([unnamed({ service: 'nova', cloud: 'east' }), unnamed({ service: 'nova', cloud: 'west' })]);
+    expect(screen.getAllByTestId(/^timeline-lane-/).map((l) => l.getAttribute('data-testid'))).toEqual([
+      'timeline-lane-{cloud="east", service="nova"}',
+      'timeline-lane-{cloud="west", service="nova"}',
+    ]);
+  });
+
   it("follows the panel's data link for the lane clicked, filled with that lane's labels", () => {
     const push = jest.spyOn(locationService, 'push').mockImplementation(() => {});
     const legend = '{{service}} ({{cloud}}/{{region}})';

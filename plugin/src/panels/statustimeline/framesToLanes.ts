@@ -55,14 +55,38 @@ function mappedStates(field: Field, theme: GrafanaTheme2): TimelineLane['states'
 }
 
 /**
- * One lane per numeric field of any frame that has a time field, e.g. one per series of `rally_service_status`.
- * The lane is named by Grafana's display name of the field (grafana/grafana packages/grafana-data/src/field/
+ * The lane's name: Grafana's display name of the field (grafana/grafana packages/grafana-data/src/field/
  * fieldState.ts, getFieldDisplayName: the field's displayName option, else the data source's name for it, which
  * Grafana's Prometheus sets from the legend format, pkg/promlib/querydata/response.go), so several clouds' or
- * regions' "nova" are told apart by the legend the dashboard chose.
+ * regions' "nova" are told apart by the legend the dashboard chose. A frame that carries no such name (no legend)
+ * is named by its service label when that alone tells the lanes apart, else by Grafana's name from all its labels.
  */
+function laneName(field: Field, frame: DataFrame, frames: DataFrame[], serviceCounts: Map<string, number>): string {
+  const service = field.labels?.service;
+  const carriesName = Boolean(field.config.displayName || field.config.displayNameFromDS);
+  if (!carriesName && service !== undefined && serviceCounts.get(service) === 1) {
+    return service;
+  }
+  return getFieldDisplayName(field, frame, frames);
+}
+
+function countServices(frames: DataFrame[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const frame of frames) {
+    for (const field of frame.fields) {
+      const service = field.type === FieldType.number ? field.labels?.service : undefined;
+      if (service !== undefined) {
+        counts.set(service, (counts.get(service) ?? 0) + 1);
+      }
+    }
+  }
+  return counts;
+}
+
+/** One lane per numeric field of any frame that has a time field, e.g. one per series of `rally_service_status`. */
 export function framesToLanes(frames: DataFrame[], from: number, to: number, maxGapMs: number | undefined, theme: GrafanaTheme2): FieldLane[] {
   const lanes: FieldLane[] = [];
+  const serviceCounts = countServices(frames);
   for (const frame of frames) {
     const timeField = frame.fields.find((f) => f.type === FieldType.time);
     if (!timeField) {
@@ -81,7 +105,7 @@ export function framesToLanes(frames: DataFrame[], from: number, to: number, max
             field.values.map((value, i) => ({ time: timeField.values[i], value })),
             { from, to, maxGapMs, stepMs }
           );
-      const name = getFieldDisplayName(field, frame, frames);
+      const name = laneName(field, frame, frames, serviceCounts);
       lanes.push({
         name,
         key: `${lanes.length}:${name}`,
