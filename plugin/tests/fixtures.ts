@@ -1,3 +1,4 @@
+import type { APIRequestContext } from '@playwright/test';
 import { AppConfigPage, AppPage, test as base } from '@grafana/plugin-e2e';
 
 import pluginJson from '../src/plugin.json';
@@ -5,9 +6,59 @@ import pluginJson from '../src/plugin.json';
 export const SKIP_REASON =
   'GRAFANA_URL is not set: these specs need a running Grafana with the plugin installed and its runner configured; none runs here';
 
+const PROXY = `/api/plugin-proxy/${pluginJson.id}/runner`;
+
+/** What the specs read of the runner's answers (docs/api.md; the plugin's own types are in src/api/types.ts). */
+export interface RunnerCycle {
+  id: string;
+  cloud: string;
+  region: string;
+  startedAt: string;
+  finishedAt: string;
+  services: Array<{ service: string; state: 'pass' | 'fail' | 'error' | 'absent'; workloads: Array<{ key: string }> }>;
+}
+
+/** The runner as Grafana's own proxy shows it to this user: the truth each page is checked against. */
+export interface RunnerState {
+  /** The app's settings name a runner URL. */
+  configured: boolean;
+  /** The latest cycle (GET /api/results); null before the first one. */
+  latest: RunnerCycle | null;
+  /** The leaks the cleanup monitor reports (GET /api/cleanup). */
+  leaks: number;
+}
+
+export const STATE_WORD = { pass: 'Pass', fail: 'Fail', error: 'Error' } as const;
+
+/** Any of these on a page means the runner did not answer as it should: never an acceptable outcome. */
+export const RUNNER_FAILURE = /Runner unreachable|Runner error|Runner token rejected|Runner unhealthy|Runner not configured/;
+
+async function readRunner(request: APIRequestContext): Promise<RunnerState> {
+  const settings = await request.get(`/api/plugins/${pluginJson.id}/settings`);
+  if (!settings.ok()) {
+    throw new Error(`Grafana does not know the app: GET /api/plugins/${pluginJson.id}/settings answered ${settings.status()}`);
+  }
+  const jsonData = ((await settings.json()) as { jsonData?: { runnerUrl?: string } }).jsonData ?? {};
+  if (!jsonData.runnerUrl) {
+    return { configured: false, latest: null, leaks: 0 };
+  }
+  const get = async (path: string, allowed: number[] = [200]) => {
+    const response = await request.get(`${PROXY}${path}`);
+    if (!allowed.includes(response.status())) {
+      throw new Error(`The runner at ${jsonData.runnerUrl} is configured but GET ${PROXY}${path} answered ${response.status()}: ${await response.text()}`);
+    }
+    return response;
+  };
+  const results = await get('/api/results', [200, 404]);
+  const latest = results.status() === 404 ? null : ((await results.json()) as RunnerCycle);
+  const cleanup = (await (await get('/api/cleanup')).json()) as { leaks: unknown[] };
+  return { configured: true, latest, leaks: cleanup.leaks.length };
+}
+
 type AppTestFixture = {
   appConfigPage: AppConfigPage;
   gotoPage: (path?: string) => Promise<AppPage>;
+  runner: RunnerState;
 };
 
 export const test = base.extend<AppTestFixture>({
@@ -17,6 +68,12 @@ export const test = base.extend<AppTestFixture>({
   gotoPage: async ({ gotoAppPage }, use) => {
     await use((path) => gotoAppPage({ path, pluginId: pluginJson.id }));
   },
+  runner: async ({ request }, use) => {
+    await use(await readRunner(request));
+  },
 });
+
+/** The services the cycle tested (absent ones are listed apart, never as rows). */
+export const testedServices = (cycle: RunnerCycle) => cycle.services.filter((s) => s.state !== 'absent');
 
 export { expect } from '@grafana/plugin-e2e';

@@ -3,15 +3,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dashboards, readJson, readYaml, repoPath } from './lib/repo.mjs';
+import { dashboards, readJson, readText, readYaml, repoPath } from './lib/repo.mjs';
 import { dashboardExpressions, dashboardPanels, grafanaVariablesIn, metricNamesInPromQL, variableQuery } from './lib/promql.mjs';
 
 const TIMELINE_PANEL_ID = 'rallymonitor-statustimeline-panel';
 const APP_PATH = '/a/rallymonitor-openstack-app/';
-const APP_PAGES = /^\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs(\?.*)?|service\/[^/?]+)$/;
+const APP_PAGES = /^\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs(\?.*)?|service\/[^/?]+(\?.*)?)$/;
 const PANEL_TYPES = new Set(['stat', 'timeseries', 'bargauge', 'table', 'row', TIMELINE_PANEL_ID]);
 const STATUS_METRICS = ['rally_service_status', 'rally_scenario_status'];
 const all = dashboards();
+
+/**
+ * The schema version Grafana 12 writes: the default dashboard of the @grafana/schema the plugin is built against
+ * (12.4.10: 42), the same as grafana/grafana apps/dashboard/pkg/migration/schemaversion/migrations.go LATEST_VERSION.
+ * A dashboard declaring less is migrated on every load, and saved back different from the file.
+ */
+function latestSchemaVersion() {
+  const schema = readText('node_modules', '@grafana', 'schema', 'dist', 'esm', 'raw', 'dashboard', 'x', 'types.gen.mjs');
+  const match = /defaultDashboard\b[\s\S]*?schemaVersion: (\d+)/.exec(schema);
+  assert.ok(match, 'the default dashboard of @grafana/schema declares a schemaVersion');
+  return Number(match[1]);
+}
 
 test('there are the overview, service, cleanup and runner dashboards', () => {
   assert.deepEqual(all.map((d) => d.json.uid).sort(), ['rally-cleanup', 'rally-overview', 'rally-runner', 'rally-service']);
@@ -26,6 +38,22 @@ test('dashboards are importable: id null, unique valid uids and titles, a schema
     assert.match(json.uid, /^[a-zA-Z0-9_-]{1,40}$/, file);
     assert.equal(typeof json.schemaVersion, 'number', file);
     assert.ok(json.tags.includes('rally-monitor'), file);
+  }
+});
+
+test("dashboards are in Grafana 12's schema version, with what its migrations up to it change already applied", () => {
+  const latest = latestSchemaVersion();
+  assert.ok(latest >= 42, `@grafana/schema's latest dashboard schema is ${latest}`);
+  for (const { file, json } of all) {
+    assert.equal(json.schemaVersion, latest, `${file}: Grafana 12 would migrate schemaVersion ${json.schemaVersion} on load`);
+    // schemaversion/v40.go: refresh is a string; v41.go: no timepicker.time_options; v42.go: hidden from viz, hidden from tooltip.
+    assert.equal(typeof (json.refresh ?? ''), 'string', `${file}: refresh`);
+    assert.equal(json.timepicker?.time_options, undefined, `${file}: timepicker.time_options`);
+    for (const panel of dashboardPanels(json)) {
+      for (const property of (panel.fieldConfig?.overrides ?? []).flatMap((o) => o.properties ?? [])) {
+        if (property.id === 'custom.hideFrom' && property.value?.viz) assert.equal(property.value.tooltip, true, `${file} "${panel.title}"`);
+      }
+    }
   }
 });
 
@@ -103,6 +131,24 @@ test('links lead to real app pages and real dashboards', () => {
       if (url.startsWith(APP_PATH)) assert.match(url.replace(/\$\{[^}]*\}/g, 'x').replace(/&from=x&to=x$/, ''), APP_PAGES, `${file}: ${url}`);
       else if (url.startsWith('/d/')) assert.ok(uids.has(url.split('/')[2]), `${file}: ${url} names no dashboard`);
       else assert.fail(`${file}: unexpected link ${url}`);
+    }
+  }
+});
+
+test("the Service dashboard's link to the app keeps its service, and timeline links keep each lane's cloud and region", () => {
+  const service = all.find((d) => d.json.uid === 'rally-service').json;
+  const appLinks = service.links.filter((l) => l.type === 'link' && l.url.startsWith(APP_PATH));
+  assert.ok(appLinks.length > 0, 'the Service dashboard links to the app');
+  for (const link of appLinks) assert.equal(link.url, `${APP_PATH}service/\${service}`, link.title);
+  // Lanes of several clouds or regions: each link carries the lane's own labels, not the dashboard's selection.
+  for (const { file, json } of all) {
+    for (const panel of dashboardPanels(json).filter((p) => p.type === TIMELINE_PANEL_ID)) {
+      for (const link of panel.fieldConfig?.defaults?.links ?? []) {
+        if (link.url.startsWith(`${APP_PATH}service/`)) {
+          assert.match(link.url, /[?&]cloud=\$\{__field\.labels\.cloud\}/, `${file} "${panel.title}": ${link.title}`);
+          assert.match(link.url, /[?&]region=\$\{__field\.labels\.region\}/, `${file} "${panel.title}": ${link.title}`);
+        }
+      }
     }
   }
 });

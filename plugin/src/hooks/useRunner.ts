@@ -1,70 +1,146 @@
-import { useState } from 'react';
+// The pages' data layer: TanStack Query over the one runner client (api/runnerApi.ts), one QueryClient
+// (data/queryClient.ts), keys per resource (data/queryKeys.ts). Patterns from grafana/synthetic-monitoring-app
+// (src/data/useChecks.ts): a hook per resource, mutations that invalidate what they change.
+import { useEffect, useRef } from 'react';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { RunnerApiError, toRunnerError } from '../api/errors';
 import { runnerApi } from '../api/runnerApi';
-import type { HistoryQuery, PurgeOutcome, PurgeScope, RunStarted, ServiceName } from '../api/types';
-import { useRunnerQuery } from './useRunnerQuery';
+import type { Cycle, HistoryQuery, PurgeScope, ServiceName } from '../api/types';
+import { runnerKeys } from '../data/queryKeys';
 
-export const useHealth = () => useRunnerQuery('health', runnerApi.health);
+declare module '@tanstack/react-query' {
+  interface Register {
+    // Every query and mutation function below throws RunnerApiError only (runnerApi's request converts; `runner` too).
+    defaultError: RunnerApiError;
+  }
+}
 
-export const useLatestCycle = () => useRunnerQuery('results', runnerApi.latestCycle);
+/** A query function whose failures are always RunnerApiError, whatever threw. */
+function runner<T>(load: () => Promise<T>): () => Promise<T> {
+  return () =>
+    load().catch((e: unknown) => {
+      throw toRunnerError(e);
+    });
+}
 
-export const useRun = (id: string | undefined) => useRunnerQuery(id ? `run:${id}` : null, () => runnerApi.run(id!));
+/**
+ * The runner's health, read again every few seconds while a cycle runs (the health key's default, see
+ * createQueryClient). When a running cycle ends, what it changed is read again: the latest cycle and the history;
+ * `onCycleEnd` lets a page do more (a relative time range needs a new "now" to include the new run).
+ */
+export function useHealth({ onCycleEnd }: { onCycleEnd?: () => void } = {}) {
+  const client = useQueryClient();
+  const health = useQuery({ queryKey: runnerKeys.health(), queryFn: runner(runnerApi.health) });
+  const running = health.data?.running;
+  const wasRunning = useRef(running);
+  const onCycleEndRef = useRef(onCycleEnd);
+  onCycleEndRef.current = onCycleEnd;
+  useEffect(() => {
+    if (wasRunning.current && running === false) {
+      client.invalidateQueries({ queryKey: runnerKeys.latest() });
+      client.invalidateQueries({ queryKey: runnerKeys.history() });
+      onCycleEndRef.current?.();
+    }
+    wasRunning.current = running;
+  }, [client, running]);
+  return health;
+}
+
+export const useLatestCycle = () => useQuery({ queryKey: runnerKeys.latest(), queryFn: runner(runnerApi.latestCycle) });
+
+const runQuery = (id: string) => ({ queryKey: runnerKeys.run(id), queryFn: runner(() => runnerApi.run(id)) });
+
+/** One run, from the cache every page shares: a run the Service page already read is not read again. */
+export const useRun = (id: string | undefined) => useQuery({ ...runQuery(id ?? ''), enabled: id !== undefined });
 
 /** Every cycle of a time range (following cursors), for timelines and uptime. */
 export const useHistoryRange = (from: number, to: number) =>
-  useRunnerQuery(`range:${from}:${to}`, () => runnerApi.historyRange({ from, to }));
+  useQuery({ queryKey: runnerKeys.historyRange(from, to), queryFn: runner(() => runnerApi.historyRange({ from, to })) });
 
 /** One page of the history, for the Runs table. */
 export const useHistoryPage = (query: HistoryQuery) =>
-  useRunnerQuery(`page:${JSON.stringify(query)}`, () => runnerApi.history(query));
+  useQuery({ queryKey: runnerKeys.historyPage(query), queryFn: runner(() => runnerApi.history(query)) });
 
-export interface Mutation<T, A extends unknown[] = []> {
-  run: (...args: A) => Promise<T | undefined>;
-  running: boolean;
-  result?: T;
-  error?: RunnerApiError;
-  reset: () => void;
+export interface ServiceRuns {
+  /** The service's recent cycles with full details, newest first; undefined until the list and its runs are read. */
+  data?: Cycle[];
+  error: RunnerApiError | null;
+  isPending: boolean;
+  refetch: () => void;
 }
 
-function useMutation<T, A extends unknown[] = []>(action: (...args: A) => Promise<T>): Mutation<T, A> {
-  const [state, setState] = useState<{ running: boolean; result?: T; error?: RunnerApiError }>({ running: false });
-  const run = async (...args: A) => {
-    setState({ running: true });
-    try {
-      const result = await action(...args);
-      setState({ running: false, result });
-      return result;
-    } catch (e) {
-      setState({ running: false, error: toRunnerError(e) });
-      return undefined;
-    }
-  };
-  return { ...state, run, reset: () => setState({ running: false }) };
-}
-
-export const useStartRun = (): Mutation<RunStarted> => useMutation(runnerApi.startRun);
-
-export const usePurge = (): Mutation<PurgeOutcome, [boolean, PurgeScope]> => useMutation(runnerApi.purge);
-
-export const useCleanupReport = () => {
-  const [refresh, setRefresh] = useState(0);
-  const query = useRunnerQuery(`cleanup:${refresh}`, () => runnerApi.cleanup(refresh > 0));
-  return { ...query, scanNow: () => setRefresh((n) => n + 1) };
-};
-
-export const useAudit = () => useRunnerQuery('audit', () => runnerApi.audit(100));
-
-/** The service's recent cycles with full details (newest first), for latency over time. */
-export const useServiceRuns = (service: ServiceName, from: number, to: number, maxRuns = 24) =>
-  useRunnerQuery(`service-runs:${service}:${from}:${to}:${maxRuns}`, async () => {
-    const page = await runnerApi.history({ service, from, to, limit: maxRuns });
-    const runs = await Promise.allSettled(page.items.map((item) => runnerApi.run(item.id)));
-    const loaded = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    // A run pruned between the two requests only thins the chart; nothing loaded at all is an error.
-    const failed = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (loaded.length === 0 && failed) {
-      throw failed.reason;
-    }
-    return loaded;
+/** The service's recent cycles with full details (newest first), for latency over time; each run from its own cache. */
+export function useServiceRuns(service: ServiceName, from: number, to: number, maxRuns = 24): ServiceRuns {
+  const page = useQuery({
+    queryKey: runnerKeys.serviceHistory(service, from, to, maxRuns),
+    queryFn: runner(() => runnerApi.history({ service, from, to, limit: maxRuns })),
   });
+  const runs = useQueries({ queries: (page.data?.items ?? []).map((item) => runQuery(item.id)) });
+  if (page.error || page.isPending) {
+    return { error: page.error, isPending: page.isPending, refetch: () => void page.refetch() };
+  }
+  const refetch = () => {
+    void page.refetch();
+    runs.filter((r) => r.isError).forEach((r) => void r.refetch());
+  };
+  if (runs.some((r) => r.isPending)) {
+    return { error: null, isPending: true, refetch };
+  }
+  const loaded = runs.flatMap((r) => (r.data ? [r.data] : []));
+  // A run pruned between the two requests only thins the chart; nothing loaded at all is an error.
+  const failed = runs.find((r) => r.error);
+  if (loaded.length === 0 && failed) {
+    return { error: failed.error, isPending: false, refetch };
+  }
+  return { data: loaded, error: null, isPending: false, refetch };
+}
+
+/** "Run now": the health is read again at once, so the page follows the cycle it started (or the one running). */
+export function useStartRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: runner(runnerApi.startRun),
+    // Not awaited: the mutation is done when the runner accepted it, whatever the health read takes.
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: runnerKeys.health() });
+    },
+  });
+}
+
+export interface PurgeRequest {
+  confirm: boolean;
+  scope: PurgeScope;
+}
+
+/** A purge's dry run changes nothing; a confirmed purge invalidates the leak report and the audit log. */
+export function usePurge() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ confirm, scope }: PurgeRequest) => runner(() => runnerApi.purge(confirm, scope))(),
+    // Also after an error: a purge whose answer was lost may still have deleted some resources.
+    onSettled: (_data, _error, { confirm }) => {
+      if (confirm) {
+        void client.invalidateQueries({ queryKey: runnerKeys.cleanup() });
+      }
+    },
+  });
+}
+
+/** The latest leak scan; "Scan now" asks the runner to scan and puts the answer in the same cache entry. */
+export function useCleanupReport() {
+  const client = useQueryClient();
+  const report = useQuery({ queryKey: runnerKeys.cleanupReport(), queryFn: runner(() => runnerApi.cleanup(false)) });
+  const scan = useMutation({
+    mutationFn: runner(() => runnerApi.cleanup(true)),
+    onSuccess: (data) => client.setQueryData(runnerKeys.cleanupReport(), data),
+  });
+  return {
+    ...report,
+    error: scan.error ?? report.error,
+    scanning: scan.isPending || report.isFetching,
+    scanNow: () => scan.mutate(),
+  };
+}
+
+export const useAudit = () => useQuery({ queryKey: runnerKeys.audit(), queryFn: runner(() => runnerApi.audit(100)) });

@@ -17,10 +17,23 @@ describe('buildSegments', () => {
   it('shows a silence longer than twice the interval as no data, never as the last state', () => {
     const points = [0, 5, 10, 40, 45].map((m) => ({ time: m * MIN, value: 1 }));
     const segments = buildSegments(points, { from: 0, to: 50 * MIN });
+    // The sample at 10 covers its own 5-minute step; none of the silence after it is drawn as pass.
     expect(segments).toEqual([
-      { state: 'pass', start: 0, end: 20 * MIN },
-      { state: 'nodata', start: 20 * MIN, end: 40 * MIN },
+      { state: 'pass', start: 0, end: 15 * MIN },
+      { state: 'nodata', start: 15 * MIN, end: 40 * MIN },
       { state: 'pass', start: 40 * MIN, end: 50 * MIN },
+    ]);
+  });
+
+  it("joins samples up to the maximum gap apart, and takes the step from the series' own interval when given", () => {
+    const points = [0, 5, 10, 25, 30].map((m) => ({ time: m * MIN, value: 1 }));
+    // 15 minutes apart is within a 15-minute maximum: joined.
+    expect(buildSegments(points, { from: 0, to: 30 * MIN, maxGapMs: 15 * MIN })).toEqual([{ state: 'pass', start: 0, end: 30 * MIN }]);
+    // Beyond it, the sample at 10 covers one step: the query's 1-minute interval, not the 5-minute median.
+    expect(buildSegments(points, { from: 0, to: 30 * MIN, maxGapMs: 10 * MIN, stepMs: MIN })).toEqual([
+      { state: 'pass', start: 0, end: 11 * MIN },
+      { state: 'nodata', start: 11 * MIN, end: 25 * MIN },
+      { state: 'pass', start: 25 * MIN, end: 30 * MIN },
     ]);
   });
 

@@ -22,10 +22,12 @@ export interface SegmentOptions {
   from: number;
   to: number;
   /**
-   * How long a sample stays valid when the next one is late. Beyond it the lane shows a gap: no data is not green.
-   * Defaults to twice the median interval between samples.
+   * The longest interval between two samples that still joins them. A longer silence is a gap (no data is not
+   * green): the earlier sample covers one step of the series and no more. Defaults to twice the step.
    */
   maxGapMs?: number;
+  /** The series' step, e.g. the query interval Grafana puts on a time field; defaults to the median interval. */
+  stepMs?: number;
 }
 
 export interface Uptime {
@@ -97,8 +99,9 @@ function push(segments: Segment[], state: SegmentState, start: number, end: numb
 }
 
 /**
- * Segments covering exactly [from, to]: each sample holds until the next one, or for at most maxGapMs; the rest
- * is 'nodata'. Adjacent segments of the same state are merged.
+ * Segments covering exactly [from, to]: each sample holds until the next one when they are at most maxGapMs apart;
+ * otherwise it covers one step and the rest of the silence is 'nodata'. The end of the range counts as the next
+ * sample of the last one. Adjacent segments of the same state are merged.
  */
 export function buildSegments(points: StatusPoint[], options: SegmentOptions): Segment[] {
   const sorted = isSortedByTime(points.map((p) => p.time)) ? points : [...points].sort((a, b) => a.time - b.time);
@@ -116,17 +119,19 @@ export function buildSegmentsFromColumns(
   options: SegmentOptions
 ): Segment[] {
   const { from, to } = options;
-  const step = medianStepMs(times);
+  const step = options.stepMs !== undefined && options.stepMs > 0 ? options.stepMs : medianStepMs(times);
   const maxGap = options.maxGapMs ?? (step !== undefined ? 2 * step : to - from);
+  // What a sample covers when the next one is too far away: its own step, never more than the gap allowed.
+  const lone = step !== undefined ? Math.min(step, maxGap) : maxGap;
   const segments: Segment[] = [];
   let cursor = from;
   const count = times.length;
   for (let i = 0; i < count; i++) {
     const time = times[i]!;
     const start = time > from ? time : from;
-    const held = time + maxGap;
-    const next = i + 1 < count ? times[i + 1]! : Infinity;
-    const end = Math.min(next, held, to);
+    const next = i + 1 < count ? times[i + 1]! : to;
+    const held = next - time <= maxGap ? next : time + lone;
+    const end = held < to ? held : to;
     if (end <= start) {
       continue;
     }

@@ -1,10 +1,12 @@
 import React from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, RenderResult } from '@testing-library/react';
 import userEvent, { UserEvent } from '@testing-library/user-event';
 import { OrgRole } from '@grafana/data';
 import { config, locationService } from '@grafana/runtime';
 
+import { createQueryClient } from '../data/queryClient';
 import { FakeBackend, Routes as BackendRoutes, setupFakeBackend } from './backend';
 
 export interface RenderOptions {
@@ -14,11 +16,22 @@ export interface RenderOptions {
   path?: string;
   role?: OrgRole;
   backend?: BackendRoutes;
+  /** Shared by several renders to test what the cache keeps; a fresh one by default. */
+  queryClient?: QueryClient;
+}
+
+/** How often tests poll the health while a cycle runs: quick, so a test follows a whole cycle in real time. */
+export const TEST_CYCLE_POLL_MS = 20;
+
+/** A fresh cache per test, retry off, as grafana/synthetic-monitoring-app's render helper (src/test/render.tsx) makes. */
+export function testQueryClient(): QueryClient {
+  return createQueryClient({ cyclePollMs: TEST_CYCLE_POLL_MS });
 }
 
 export interface Rendered extends RenderResult {
   user: UserEvent;
   backend: FakeBackend;
+  queryClient: QueryClient;
 }
 
 export function setRole(role: OrgRole) {
@@ -30,14 +43,17 @@ export function renderPage(ui: React.ReactElement, options: RenderOptions = {}):
   setRole(options.role ?? OrgRole.Viewer);
   const backend = setupFakeBackend(options.backend ?? {});
   const route = options.route ?? '';
+  const queryClient = options.queryClient ?? testQueryClient();
   const result = render(
-    <MemoryRouter initialEntries={[`/${route}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-      <Routes>
-        <Route path={options.path ?? '*'} element={ui} />
-      </Routes>
-    </MemoryRouter>
+    <QueryClientProvider client={queryClient}>
+      <MemoryRouter initialEntries={[`/${route}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+        <Routes>
+          <Route path={options.path ?? '*'} element={ui} />
+        </Routes>
+      </MemoryRouter>
+    </QueryClientProvider>
   );
-  return { ...result, user: userEvent.setup(), backend };
+  return { ...result, user: userEvent.setup(), backend, queryClient };
 }
 
 export function locationPushSpy() {

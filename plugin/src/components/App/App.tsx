@@ -1,8 +1,10 @@
 import React from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { AppRootProps } from '@grafana/data';
 
 import { ROUTES } from '../../constants';
+import { queryClient } from '../../data/queryClient';
 import { Cleanup } from '../../pages/Cleanup/Cleanup';
 import { Overview } from '../../pages/Overview/Overview';
 import { RunDetail } from '../../pages/Runs/RunDetail';
@@ -10,15 +12,18 @@ import { Runs } from '../../pages/Runs/Runs';
 import { Service } from '../../pages/Service/Service';
 
 export function App(_props: AppRootProps) {
+  // One cache for every page, kept while the user moves between them.
   return (
-    <Routes>
-      <Route path={ROUTES.Overview} element={<Overview />} />
-      <Route path={`${ROUTES.Service}/:service`} element={<Service />} />
-      <Route path={ROUTES.Runs} element={<Runs />} />
-      <Route path={`${ROUTES.Runs}/:id`} element={<RunDetail />} />
-      <Route path={ROUTES.Cleanup} element={<Cleanup />} />
-      <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
-    </Routes>
+    <QueryClientProvider client={queryClient}>
+      <Routes>
+        <Route path={ROUTES.Overview} element={<Overview />} />
+        <Route path={`${ROUTES.Service}/:service`} element={<Service />} />
+        <Route path={ROUTES.Runs} element={<Runs />} />
+        <Route path={`${ROUTES.Runs}/:id`} element={<RunDetail />} />
+        <Route path={ROUTES.Cleanup} element={<Cleanup />} />
+        <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
+      </Routes>
+    </QueryClientProvider>
   );
 }
 

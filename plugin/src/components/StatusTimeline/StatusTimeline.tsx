@@ -6,13 +6,27 @@ import { useStyles2, useTheme2 } from '@grafana/ui';
 import { Segment, SegmentState, STATE_LABELS, Uptime } from '../../status/segments';
 import { formatDuration, formatRatio } from '../../utils/format';
 
+/** Text and colour of a state as the data says it, e.g. from a panel's value mappings. */
+export interface StateDisplay {
+  text?: string;
+  color?: string;
+}
+
 export interface TimelineLane {
   /** Shown on the left of the lane. */
   name: string;
-  /** What a click passes on, e.g. the service label; defaults to name. */
+  /** Tells lanes apart when names repeat; defaults to name. */
   key?: string;
   segments: Segment[];
   uptime: Uptime;
+  /** Overrides of the states' labels and colours for this lane only. */
+  states?: Partial<Record<SegmentState, StateDisplay>>;
+}
+
+/** Where a click landed, for a menu at that spot. */
+export interface ClickPosition {
+  x: number;
+  y: number;
 }
 
 export type GapStyle = 'hatched' | 'empty';
@@ -25,8 +39,8 @@ export interface TimelineColors {
 
 export const DEFAULT_TIMELINE_COLORS: TimelineColors = { pass: 'green', fail: 'red', error: 'gray' };
 
-export interface StatusTimelineProps {
-  lanes: TimelineLane[];
+export interface StatusTimelineProps<L extends TimelineLane = TimelineLane> {
+  lanes: L[];
   from: number;
   to: number;
   colors?: TimelineColors;
@@ -35,7 +49,7 @@ export interface StatusTimelineProps {
   showLegend?: boolean;
   laneHeight?: number;
   timeZone?: TimeZone;
-  onCellClick?: (lane: TimelineLane, segment: Segment) => void;
+  onCellClick?: (lane: L, segment: Segment, at: ClickPosition) => void;
 }
 
 interface HoverState {
@@ -45,7 +59,7 @@ interface HoverState {
   y: number;
 }
 
-export function StatusTimeline({
+export function StatusTimeline<L extends TimelineLane = TimelineLane>({
   lanes,
   from,
   to,
@@ -56,7 +70,7 @@ export function StatusTimeline({
   laneHeight = 24,
   timeZone,
   onCellClick,
-}: StatusTimelineProps) {
+}: StatusTimelineProps<L>) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const patternId = `gap-${useId().replace(/:/g, '')}`;
@@ -91,7 +105,7 @@ export function StatusTimeline({
     const lane = cell && lanes[cell.lane];
     const segment = lane && lane.segments[cell.segment];
     if (lane && segment && segment.state !== 'nodata' && onCellClick) {
-      onCellClick(lane, segment);
+      onCellClick(lane, segment, { x: event.clientX, y: event.clientY });
     }
   };
 
@@ -136,7 +150,7 @@ export function StatusTimeline({
                 x={`${((segment.start - from) / span) * 100}%`}
                 width={`${((segment.end - segment.start) / span) * 100}%`}
                 height="100%"
-                fill={fills[segment.state]}
+                fill={lane.states?.[segment.state]?.color ?? fills[segment.state]}
                 className={segment.state !== 'nodata' && onCellClick ? styles.clickable : undefined}
               />
             ))}
@@ -170,7 +184,7 @@ export function StatusTimeline({
       {hover && hovered && hoveredLane && (
         <div role="tooltip" className={styles.tooltip} style={{ left: hover.x + 12, top: hover.y + 12 }}>
           <div>
-            <strong>{hoveredLane.name}</strong>: {STATE_LABELS[hovered.state]}
+            <strong>{hoveredLane.name}</strong>: {hoveredLane.states?.[hovered.state]?.text ?? STATE_LABELS[hovered.state]}
           </div>
           <div>
             {format(hovered.start)} to {format(hovered.end)}

@@ -11,7 +11,7 @@ import { getTableStyles } from '../../utils/styles';
 export function AuditLog({ audit }: { audit: ReturnType<typeof useAudit> }) {
   const styles = useStyles2(getTableStyles);
   if (audit.error) {
-    return <RunnerErrorAlert error={audit.error} onRetry={audit.reload} />;
+    return <RunnerErrorAlert error={audit.error} onRetry={() => void audit.refetch()} />;
   }
   if (!audit.data) {
     return <LoadingPlaceholder text="Loading the audit log…" />;

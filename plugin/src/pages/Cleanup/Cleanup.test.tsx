@@ -90,6 +90,24 @@ describe('Cleanup', () => {
     expect(backend.requests.filter((q) => q.url.includes('/api/cleanup/audit')).length).toBe(2);
   });
 
+  it('reads the leaks and the audit log again even when the purge answer is lost, since some may be deleted', async () => {
+    const { user, backend } = renderPage(<Cleanup />, {
+      role: OrgRole.Admin,
+      backend: {
+        ...routes(),
+        // The proxy gave up waiting (as Grafana answers when the runner does not); the runner may have deleted some.
+        'POST /api/cleanup/purge': (request) => (request.data?.confirm ? { status: 502, data: {} } : { status: 200, data: c.dryRun }),
+      },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Purge…' }));
+    const dryRun = await screen.findByTestId('purge-dry-run');
+    await user.click(within(dryRun).getByRole('button', { name: `Delete ${c.dryRun.candidates.length} resources` }));
+    await user.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect(await screen.findByText('Runner unreachable')).toBeInTheDocument();
+    await waitFor(() => expect(backend.requests.filter((q) => q.url.endsWith('/api/cleanup')).length).toBe(2));
+    await waitFor(() => expect(backend.requests.filter((q) => q.url.includes('/api/cleanup/audit')).length).toBe(2));
+  });
+
   it('deletes nothing when the dry run is cancelled', async () => {
     const { user, backend } = renderPage(<Cleanup />, { role: OrgRole.Admin, backend: routes() });
     await user.click(await screen.findByRole('button', { name: 'Purge…' }));

@@ -31,7 +31,7 @@ export function Cleanup() {
 
   let body: React.ReactNode;
   if (report.error) {
-    body = <RunnerErrorAlert error={report.error} onRetry={report.reload} />;
+    body = <RunnerErrorAlert error={report.error} onRetry={() => void report.refetch()} />;
   } else if (!report.data) {
     body = <LoadingPlaceholder text="Scanning for leaked resources…" />;
   } else {
@@ -53,13 +53,8 @@ export function Cleanup() {
           </Alert>
         )}
         {canPurge() && data.leaks.length > 0 && (
-          <PurgeFlow
-            scope={scopeOf(filter)}
-            onPurged={() => {
-              report.reload();
-              audit.reload();
-            }}
-          />
+          // A confirmed purge invalidates the leak report and the audit log (usePurge): both are read again.
+          <PurgeFlow scope={scopeOf(filter)} />
         )}
         {data.leaks.length === 0 ? (
           <Alert severity="success" title="No leaked resources">
@@ -76,8 +71,8 @@ export function Cleanup() {
     <PluginPage subTitle="Resources Rally leaked in the cloud, attributed to the run that made them">
       <Stack direction="column" gap={2}>
         <Stack justifyContent="flex-end">
-          <Button variant="secondary" icon="sync" onClick={report.scanNow} disabled={report.loading}>
-            {report.loading ? 'Scanning…' : 'Scan now'}
+          <Button variant="secondary" icon="sync" onClick={report.scanNow} disabled={report.scanning}>
+            {report.scanning ? 'Scanning…' : 'Scan now'}
           </Button>
         </Stack>
         {body}

@@ -34,16 +34,16 @@ function LeakList({ leaks, label }: { leaks: Leak[]; label: string }) {
  * Admins only: step one asks the runner for a dry run of the purge in the current scope and shows it; step two,
  * after an explicit confirmation, deletes exactly the resources the dry run listed.
  */
-export function PurgeFlow({ scope, onPurged }: { scope: PurgeScope; onPurged: () => void }) {
+export function PurgeFlow({ scope }: { scope: PurgeScope }) {
   const styles = useStyles2(getTableStyles);
   const preview = usePurge();
   const execute = usePurge();
   const [confirming, setConfirming] = useState(false);
-  const plan = preview.result;
+  const plan = preview.data;
 
   const start = () => {
     execute.reset();
-    preview.run(false, scope);
+    preview.mutate({ confirm: false, scope });
   };
   const cancel = () => {
     preview.reset();
@@ -52,14 +52,13 @@ export function PurgeFlow({ scope, onPurged }: { scope: PurgeScope; onPurged: ()
   const confirm = async () => {
     setConfirming(false);
     // Exactly what the dry run showed: a leak that appeared since is left for the next dry run.
-    const outcome = await execute.run(true, { ...(plan?.scope ?? scope), ids: plan?.candidates.map((l) => l.id) ?? [] });
-    preview.reset();
-    if (outcome) {
-      onPurged();
-    }
+    execute.mutate(
+      { confirm: true, scope: { ...(plan?.scope ?? scope), ids: plan?.candidates.map((l) => l.id) ?? [] } },
+      { onSettled: () => preview.reset() }
+    );
   };
 
-  const done = execute.result;
+  const done = execute.data;
   const deleted = done?.results.filter((r) => r.outcome === 'deleted') ?? [];
   const failed = done?.results.filter((r) => r.outcome === 'failed') ?? [];
 
@@ -67,8 +66,8 @@ export function PurgeFlow({ scope, onPurged }: { scope: PurgeScope; onPurged: ()
     <Stack direction="column" gap={1}>
       {!plan && (
         <div>
-          <Button variant="destructive" icon="trash-alt" onClick={start} disabled={preview.running || execute.running}>
-            {preview.running ? 'Planning…' : execute.running ? 'Deleting…' : 'Purge…'}
+          <Button variant="destructive" icon="trash-alt" onClick={start} disabled={preview.isPending || execute.isPending}>
+            {preview.isPending ? 'Planning…' : execute.isPending ? 'Deleting…' : 'Purge…'}
           </Button>{' '}
           <span className={styles.secondary}>Shows a dry run of {describeScope(scope)} first; nothing is deleted yet.</span>
         </div>

@@ -4,7 +4,7 @@ import { OrgRole } from '@grafana/data';
 
 import { queryOf } from '../../test/backend';
 import { RECORDINGS, recordedAnswer, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
-import { locationPushSpy, renderPage } from '../../test/render';
+import { locationPushSpy, renderPage, TEST_CYCLE_POLL_MS } from '../../test/render';
 import { Overview } from './Overview';
 
 const r = recorded();
@@ -104,6 +104,54 @@ describe('Overview', () => {
     expect(notice).toHaveTextContent(`Cycle ${id} is running.`);
     expect(within(notice).getByRole('link', { name: id })).toHaveAttribute('href', `/a/rallymonitor-openstack-app/runs/${id}`);
     expect(backend.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+  });
+
+  it('follows a cycle started with "Run now" until it ends, then shows its results without a refresh', async () => {
+    // A fresh runner; "Run now" accepted; the health while that cycle runs; then the runner after a cycle over every
+    // service. All recorded from the real runner (runner-states/, runner-api/ and runner-api/seven-services/).
+    const after = recorded('seven-services');
+    const busy = recorded('.').health;
+    expect(busy.running).toBe(true);
+    const started = recordedAnswer('run-started.json');
+    let phase: 'fresh' | 'started' | 'running' | 'done' = 'fresh';
+    const { user, backend } = renderPage(<Overview />, {
+      route: `overview?from=${after.span.from}&to=${after.span.to}`,
+      role: OrgRole.Admin,
+      backend: {
+        'GET /health': () => {
+          if (phase === 'started') {
+            phase = 'running';
+            return { status: 200, data: busy };
+          }
+          if (phase === 'running') {
+            phase = 'done';
+          }
+          return phase === 'done' ? { status: 200, data: after.health } : recordedAnswer('fresh-health.json');
+        },
+        'GET /api/results': () => (phase === 'done' ? { status: 200, data: after.results } : recordedAnswer('fresh-results.json')),
+        'GET /api/history': () => (phase === 'done' ? { status: 200, data: after.history } : recordedAnswer('fresh-history.json')),
+        'POST /api/runs': () => {
+          phase = 'started';
+          return started;
+        },
+      },
+    });
+    expect(await screen.findByText('No cycle yet')).toBeInTheDocument();
+    await user.click(await screen.findByRole('button', { name: 'Run now' }));
+    // Progress: the health read again at once says a cycle runs.
+    expect(await screen.findByRole('button', { name: 'Cycle running…' })).toBeDisabled();
+    // Polled until the cycle ends; then the latest cycle and the history are read again, with no click.
+    for (const service of after.tested) {
+      expect(await screen.findByTestId(`service-row-${service.service}`)).toBeInTheDocument();
+      await screen.findByTestId(`timeline-lane-${service.service}`);
+    }
+    expect(await screen.findByTestId('run-started')).toHaveTextContent('has finished');
+    expect(screen.getByRole('button', { name: 'Run now' })).toBeEnabled();
+    expect(screen.queryByText('No cycle yet')).not.toBeInTheDocument();
+    // Polling stops with the cycle.
+    const healthReads = backend.requests.filter((q) => q.url.endsWith('/health')).length;
+    await new Promise((resolve) => setTimeout(resolve, 10 * TEST_CYCLE_POLL_MS));
+    expect(backend.requests.filter((q) => q.url.endsWith('/health')).length).toBe(healthReads);
   });
 
   it('says a cycle is already running when the runner refuses a second one', async () => {

@@ -22,45 +22,44 @@ export function Overview() {
   const { range, setRange, refresh: refreshRange } = useTimeRange();
   const from = range.from.valueOf();
   const to = range.to.valueOf();
-  const health = useHealth();
+  const relativeTo = typeof range.raw.to === 'string' && range.raw.to.startsWith('now');
+  // When a cycle ends, the data layer reads the latest cycle and the history again; a relative range also needs a
+  // new "now", or the run that just ended falls after its end.
+  const health = useHealth({ onCycleEnd: () => relativeTo && refreshRange() });
   const latest = useLatestCycle();
   const history = useHistoryRange(from, to);
   const startRun = useStartRun();
 
   const refresh = () => {
-    health.reload();
-    latest.reload();
+    void health.refetch();
+    void latest.refetch();
     // A new "now" reloads the history of a relative range; an absolute one is read again as it is.
-    if (typeof range.raw.to === 'string' && range.raw.to.startsWith('now')) {
+    if (relativeTo) {
       refreshRange();
     } else {
-      history.reload();
+      void history.refetch();
     }
   };
 
-  const onRunNow = async () => {
-    if (await startRun.run()) {
-      health.reload();
-    }
-  };
-
+  const running = health.data?.running;
   return (
     <PluginPage>
       <Stack direction="column" gap={2}>
         <Stack justifyContent="flex-end">
           {canRunCycles() && (
-            <Button icon="play" onClick={onRunNow} disabled={startRun.running || health.data?.running}>
-              {health.data?.running ? 'Cycle running…' : 'Run now'}
+            <Button icon="play" onClick={() => startRun.mutate()} disabled={startRun.isPending || running}>
+              {running ? 'Cycle running…' : 'Run now'}
             </Button>
           )}
           <TimeRangeControl value={range} onChange={setRange} />
           <Button variant="secondary" icon="sync" onClick={refresh} aria-label="Refresh" />
         </Stack>
         {startRun.error && <RunnerErrorAlert error={startRun.error} />}
-        {startRun.result && (
+        {startRun.data && (
           <div data-testid="run-started">
-            <Alert severity="info" title="Cycle started">
-              Cycle <TextLink href={runLink(startRun.result.id)}>{startRun.result.id}</TextLink> is running.
+            <Alert severity={running === false ? 'success' : 'info'} title={running === false ? 'Cycle finished' : 'Cycle started'}>
+              Cycle <TextLink href={runLink(startRun.data.id)}>{startRun.data.id}</TextLink>{' '}
+              {running === false ? 'has finished; the results below include it.' : 'is running.'}
             </Alert>
           </div>
         )}
@@ -98,7 +97,7 @@ function OverviewBody({ health, latest, history, from, to, styles }: BodyProps) 
     [history.data, tested, from, to, maxGapMs]
   );
 
-  if (latest.loading && !cycle) {
+  if (latest.isPending) {
     return <LoadingPlaceholder text="Loading the latest cycle…" />;
   }
   if (latest.error?.kind === 'not-found') {
@@ -110,7 +109,7 @@ function OverviewBody({ health, latest, history, from, to, styles }: BodyProps) 
     );
   }
   if (latest.error) {
-    return <RunnerErrorAlert error={latest.error} onRetry={latest.reload} />;
+    return <RunnerErrorAlert error={latest.error} onRetry={() => void latest.refetch()} />;
   }
   if (!cycle) {
     return null;
@@ -154,7 +153,7 @@ function OverviewBody({ health, latest, history, from, to, styles }: BodyProps) 
                   <StateBadge state={s.state} />
                   {s.reason && <div className={styles.secondary}>{s.reason}</div>}
                 </td>
-                <td>{history.loading ? '…' : formatRatio(uptime?.ratio ?? null)}</td>
+                <td>{history.isPending ? '…' : formatRatio(uptime?.ratio ?? null)}</td>
                 <td>{uptime && uptime.errorMs > 0 ? formatDuration(uptime.errorMs) : '-'}</td>
                 <td>{s.finishedAt ? dateTimeFormat(s.finishedAt) : '-'}</td>
                 <td>{s.durationSeconds !== null ? formatDuration(s.durationSeconds * 1000) : '-'}</td>
@@ -171,8 +170,8 @@ function OverviewBody({ health, latest, history, from, to, styles }: BodyProps) 
       )}
       <h3>Status timeline</h3>
       {history.error ? (
-        <RunnerErrorAlert error={history.error} onRetry={history.reload} />
-      ) : history.loading && !history.data ? (
+        <RunnerErrorAlert error={history.error} onRetry={() => void history.refetch()} />
+      ) : history.isPending ? (
         <LoadingPlaceholder text="Loading history…" />
       ) : (
         <StatusTimeline

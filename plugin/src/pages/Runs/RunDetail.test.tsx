@@ -5,7 +5,8 @@ import { config } from '@grafana/runtime';
 import type { Cycle } from '../../api/types';
 import { runnerFixture } from '../../test/fixtures';
 import { RECORDINGS, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
-import { renderPage } from '../../test/render';
+import { renderPage, testQueryClient } from '../../test/render';
+import { Service } from '../Service/Service';
 import { RunDetail } from './RunDetail';
 
 const r = recorded();
@@ -102,5 +103,26 @@ describe('RunDetail', () => {
   it('says the runner is unreachable and how to fix it', async () => {
     renderPage(<RunDetail />, { route: `runs/${r.run.id}`, path: 'runs/:id', backend: unreachableRoutes() });
     expect(await screen.findByText('Runner unreachable')).toBeInTheDocument();
+  });
+});
+
+describe('RunDetail and the run cache', () => {
+  it('reads a run once: the Service page already loaded it for its latency chart', async () => {
+    const queryClient = testQueryClient();
+    const service = r.tested[0]!.service;
+    const first = renderPage(<Service />, {
+      route: `service/${service}?from=${r.span.from}&to=${r.span.to}`,
+      path: 'service/:service',
+      backend: recordedRoutes(r),
+      queryClient,
+    });
+    await screen.findByRole('table', { name: 'Atomic action latency' });
+    const runReads = (requests: Array<{ url: string }>) => requests.filter((q) => q.url.endsWith(`/api/runs/${r.run.id}`)).length;
+    expect(runReads(first.backend.requests)).toBe(1);
+    first.unmount();
+
+    const second = renderPage(<RunDetail />, { route: `runs/${r.run.id}`, path: 'runs/:id', backend: recordedRoutes(r), queryClient });
+    expect(await screen.findByTestId(`run-service-${service}`)).toBeInTheDocument();
+    expect(runReads(second.backend.requests)).toBe(0);
   });
 });

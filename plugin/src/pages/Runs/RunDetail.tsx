@@ -29,8 +29,8 @@ export function RunDetail() {
       </Alert>
     );
   } else if (run.error) {
-    body = <RunnerErrorAlert error={run.error} onRetry={run.reload} />;
-  } else if (run.loading || !run.data) {
+    body = <RunnerErrorAlert error={run.error} onRetry={() => void run.refetch()} />;
+  } else if (!run.data) {
     body = <LoadingPlaceholder text="Loading the run…" />;
   } else {
     const cycle = run.data;

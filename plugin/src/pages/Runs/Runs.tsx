@@ -98,8 +98,8 @@ export function Runs() {
           </Field>
         </Stack>
         {page.error ? (
-          <RunnerErrorAlert error={page.error} onRetry={page.reload} />
-        ) : page.loading && items.length === 0 ? (
+          <RunnerErrorAlert error={page.error} onRetry={() => void page.refetch()} />
+        ) : page.isPending && items.length === 0 ? (
           <LoadingPlaceholder text="Loading runs…" />
         ) : items.length === 0 ? (
           <div className={styles.secondary}>No cycles match these filters in this time range.</div>
@@ -149,7 +149,7 @@ export function Runs() {
               </tbody>
             </table>
             {page.data?.nextCursor && (
-              <Button variant="secondary" onClick={loadMore} disabled={page.loading}>
+              <Button variant="secondary" onClick={loadMore} disabled={page.isFetching}>
                 Load more
               </Button>
             )}

@@ -125,6 +125,27 @@ describe('Service', () => {
     expect(await screen.findByText('No atomic action timings in this time range.')).toBeInTheDocument();
   });
 
+  it("says so when a link asks for another cloud or region than the runner's, and leads to that one's dashboard", async () => {
+    const route = `service/${tested.service}?cloud=other-cloud&region=${r.results.region}&from=${r.span.from}&to=${r.span.to}`;
+    renderPage(<Service />, { route, path: 'service/:service', backend: recordedRoutes(r) });
+    const alert = await screen.findByTestId('other-runner');
+    expect(alert).toHaveTextContent(`${tested.service} in cloud other-cloud, region ${r.results.region}`);
+    expect(alert).toHaveTextContent(`cloud ${r.results.cloud}, region ${r.results.region}`);
+    expect(within(alert).getByRole('link', { name: /Service dashboard/ })).toHaveAttribute(
+      'href',
+      `/d/rally-service/rally-monitor-service?var-cloud=other-cloud&var-region=${r.results.region}&var-service=${tested.service}&from=${r.span.from}&to=${r.span.to}`
+    );
+    // This runner's results are not shown as if they were that cloud's.
+    expect(screen.queryByRole('table', { name: 'Workloads' })).not.toBeInTheDocument();
+  });
+
+  it("shows the service as usual when the link's cloud and region are the runner's", async () => {
+    const route = `service/${tested.service}?cloud=${r.results.cloud}&region=${r.results.region}&from=${r.span.from}&to=${r.span.to}`;
+    renderPage(<Service />, { route, path: 'service/:service', backend: recordedRoutes(r) });
+    expect(await screen.findByRole('table', { name: 'Workloads' })).toBeInTheDocument();
+    expect(screen.queryByTestId('other-runner')).not.toBeInTheDocument();
+  });
+
   it('rejects an unknown service without calling the runner', () => {
     const { backend } = renderPage(<Service />, { route: 'service/octavia', path: 'service/:service', backend: recordedRoutes(r) });
     expect(screen.getByText('Unknown service')).toBeInTheDocument();

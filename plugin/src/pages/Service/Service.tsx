@@ -1,5 +1,5 @@
 import React, { useMemo } from 'react';
-import { useParams } from 'react-router-dom';
+import { useParams, useSearchParams } from 'react-router-dom';
 import { dateTimeFormat } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, LinkButton, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
@@ -15,7 +15,7 @@ import { useLatestCycle, useServiceRuns } from '../../hooks/useRunner';
 import { useTimeRange } from '../../hooks/useTimeRange';
 import { actionLatencies } from '../../status/latency';
 import { formatSeconds } from '../../utils/format';
-import { runLink, runsLink } from '../../utils/links';
+import { runLink, runsLink, serviceDashboardLink } from '../../utils/links';
 import { getTableStyles } from '../../utils/styles';
 
 export function Service() {
@@ -40,15 +40,33 @@ function ServiceView({ service }: { service: ServiceName }) {
   const latest = useLatestCycle();
   const runs = useServiceRuns(service, from, to);
   const result = latest.data?.services.find((s) => s.service === service);
+  // A timeline lane of another cloud or region links here too: this app reads one runner, so it says whose it is.
+  const [params] = useSearchParams();
+  const asked = { cloud: params.get('cloud') ?? undefined, region: params.get('region') ?? undefined };
+  const otherRunner =
+    latest.data !== undefined &&
+    ((asked.cloud !== undefined && asked.cloud !== latest.data.cloud) || (asked.region !== undefined && asked.region !== latest.data.region));
   const latencies = useMemo(() => (runs.data ? actionLatencies(runs.data, service) : []), [runs.data, service]);
 
   let body: React.ReactNode;
-  if (latest.loading && !latest.data) {
+  if (latest.isPending) {
     body = <LoadingPlaceholder text="Loading the latest cycle…" />;
   } else if (latest.error?.kind === 'not-found') {
     body = <Alert severity="info" title="No cycle yet">The runner has not completed a cycle yet.</Alert>;
   } else if (latest.error) {
-    body = <RunnerErrorAlert error={latest.error} onRetry={latest.reload} />;
+    body = <RunnerErrorAlert error={latest.error} onRetry={() => void latest.refetch()} />;
+  } else if (otherRunner) {
+    body = (
+      <div data-testid="other-runner">
+        <Alert severity="warning" title="Another runner's service">
+          The link asks for {service} in cloud {asked.cloud ?? latest.data!.cloud}, region {asked.region ?? latest.data!.region}; this app
+          reads the runner of cloud {latest.data!.cloud}, region {latest.data!.region}.{' '}
+          <TextLink href={serviceDashboardLink({ service, cloud: asked.cloud, region: asked.region, from, to })} inline>
+            Open the Service dashboard for that cloud and region
+          </TextLink>
+        </Alert>
+      </div>
+    );
   } else if (!result || result.state === 'absent') {
     body = (
       <Alert severity="info" title="Not tested">
@@ -89,8 +107,8 @@ function ServiceView({ service }: { service: ServiceName }) {
         {body}
         <h3>Atomic action latency</h3>
         {runs.error ? (
-          <RunnerErrorAlert error={runs.error} onRetry={runs.reload} />
-        ) : runs.loading && !runs.data ? (
+          <RunnerErrorAlert error={runs.error} onRetry={runs.refetch} />
+        ) : runs.isPending ? (
           <LoadingPlaceholder text="Loading recent cycles…" />
         ) : latencies.length === 0 ? (
           <div className={styles.secondary}>No atomic action timings in this time range.</div>

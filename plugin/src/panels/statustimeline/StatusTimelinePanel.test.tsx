@@ -1,31 +1,78 @@
 import React from 'react';
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { dateTime, FieldType, LoadingState, PanelProps, toDataFrame } from '@grafana/data';
+import {
+  applyFieldOverrides,
+  createTheme,
+  DataFrame,
+  dateTime,
+  FieldConfigSource,
+  FieldType,
+  LoadingState,
+  MappingType,
+  PanelProps,
+  toDataFrame,
+} from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 
+import { registerStandardFieldConfigs, replaceFieldMacros } from '../../test/standardFieldConfig';
+import { plugin } from './module';
 import { defaultOptions, StatusTimelineOptions } from './options';
 import { StatusTimelinePanel } from './StatusTimelinePanel';
+
+registerStandardFieldConfigs();
 
 const FROM = Date.parse('2026-11-21T00:00:00Z');
 const STEP = 5 * 60_000;
 const TO = FROM + 12 * STEP;
 
-/** A Prometheus-like series of rally_service_status for one service: one sample per 5 minutes. */
-function statusFrame(service: string, values: Array<number | null>) {
+/**
+ * rally_service_status as Grafana's Prometheus data source returns it for a query with a legend format
+ * (grafana/grafana pkg/promlib/querydata/response.go, addMetadataToMultiFrame): the frame is named by the legend,
+ * the value field carries it as config.displayNameFromDS and every label, and the time field the query's step.
+ */
+function promFrame(labels: Record<string, string>, legendFormat: string, values: Array<number | null>) {
+  const legend = legendFormat.replace(/\{\{(\w+)\}\}/g, (_, name: string) => labels[name] ?? '');
   return toDataFrame({
-    name: 'rally_service_status',
+    name: legend,
     fields: [
-      { name: 'Time', type: FieldType.time, values: values.map((_, i) => FROM + i * STEP) },
-      { name: 'Value', type: FieldType.number, values, labels: { service, cloud: 'c', region: 'r' } },
+      { name: 'Time', type: FieldType.time, values: values.map((_, i) => FROM + i * STEP), config: { interval: STEP } },
+      {
+        name: 'Value',
+        type: FieldType.number,
+        values,
+        labels: { __name__: 'rally_service_status', ...labels },
+        config: { displayNameFromDS: legend },
+      },
     ],
   });
 }
 
-function renderPanel(frames: ReturnType<typeof statusFrame>[], options: Partial<StatusTimelineOptions> = {}) {
+/** What Grafana's PanelQueryRunner does before a panel sees the data: the panel's field config applied. */
+function withFieldConfig(frames: DataFrame[], fieldConfig: FieldConfigSource): DataFrame[] {
+  return applyFieldOverrides({
+    data: frames,
+    fieldConfig,
+    fieldConfigRegistry: plugin.fieldConfigRegistry,
+    replaceVariables: replaceFieldMacros,
+    theme: createTheme(),
+    timeZone: 'utc',
+  });
+}
+
+/** One service's rally_service_status with the legend format {{service}}: one sample per 5 minutes. */
+function statusFrame(service: string, values: Array<number | null>) {
+  return promFrame({ service, cloud: 'c', region: 'r' }, '{{service}}', values);
+}
+
+function renderPanel(
+  frames: DataFrame[],
+  options: Partial<StatusTimelineOptions> = {},
+  fieldConfig: FieldConfigSource = { defaults: {}, overrides: [] }
+) {
   const timeRange = { from: dateTime(FROM), to: dateTime(TO), raw: { from: dateTime(FROM), to: dateTime(TO) } };
   const props = {
     id: 1,
-    data: { series: frames, state: LoadingState.Done, timeRange },
+    data: { series: withFieldConfig(frames, fieldConfig), state: LoadingState.Done, timeRange },
     timeRange,
     timeZone: 'utc',
     options: { ...defaultOptions, ...options },
@@ -34,7 +81,7 @@ function renderPanel(frames: ReturnType<typeof statusFrame>[], options: Partial<
     title: 'Status',
     transparent: false,
     renderCounter: 0,
-    fieldConfig: { defaults: {}, overrides: [] },
+    fieldConfig,
     replaceVariables: (s: string) => s,
     onOptionsChange: jest.fn(),
     onFieldConfigChange: jest.fn(),
@@ -44,11 +91,19 @@ function renderPanel(frames: ReturnType<typeof statusFrame>[], options: Partial<
   return render(<StatusTimelinePanel {...props} />);
 }
 
+/** A frame without its null rows: how Prometheus returns a series that was absent for a while. */
+function dropNullRows(frame: DataFrame): DataFrame {
+  const keep = frame.fields[1]!.values.map((v, i) => (v === null ? -1 : i)).filter((i) => i >= 0);
+  return { ...frame, length: keep.length, fields: frame.fields.map((f) => ({ ...f, values: keep.map((i) => f.values[i]) })) };
+}
+
 const cells = (service: string) =>
   Array.from(screen.getByTestId(`timeline-lane-${service}`).querySelectorAll('rect[data-state]')) as SVGRectElement[];
 
 describe('StatusTimelinePanel', () => {
-  it('draws one lane per series, named by the service label, with states from the status codes', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('draws one lane per series, named by its legend, with states from the status codes', () => {
     renderPanel([
       statusFrame('nova', [1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1]),
       statusFrame('glance', [1, 1, -1, -1, 1, 1, 1, 1, 1, 1, 1, 1]),
@@ -130,17 +185,126 @@ describe('StatusTimelinePanel', () => {
     expect(screen.queryByRole('tooltip')).not.toBeInTheDocument();
   });
 
-  it("opens the service's runs at the cell's time on click, but not for gaps", () => {
+  it("opens the lane's service page, for the lane's cloud and region, at the cell's time; not for gaps", () => {
     const push = jest.spyOn(locationService, 'push').mockImplementation(() => {});
-    renderPanel([statusFrame('nova', [1, 1, 1, 1, 0, 0, null, null, null, null, 1, 1])]);
-    const [, fail, gap] = cells('nova');
+    renderPanel([
+      promFrame({ service: 'nova', cloud: 'east', region: 'r1' }, '{{service}} ({{cloud}}/{{region}})', new Array(12).fill(1)),
+      promFrame({ service: 'nova', cloud: 'west', region: 'r2' }, '{{service}} ({{cloud}}/{{region}})', [1, 1, 1, 1, 0, 0, null, null, null, null, 1, 1]),
+    ]);
+    const [, fail, gap] = cells('nova (west/r2)');
     fireEvent.click(fail!);
     expect(push).toHaveBeenCalledWith(
-      `/a/rallymonitor-openstack-app/runs?service=nova&from=${FROM + 4 * STEP}&to=${FROM + 6 * STEP}`
+      `/a/rallymonitor-openstack-app/service/nova?cloud=west&region=r2&from=${FROM + 4 * STEP}&to=${FROM + 6 * STEP}`
     );
     push.mockClear();
     fireEvent.click(gap!);
     expect(push).not.toHaveBeenCalled();
+  });
+
+  it('names lanes from the legend format, so the same service in several clouds or regions is told apart', () => {
+    const legend = '{{service}} ({{cloud}}/{{region}})';
+    renderPanel([
+      promFrame({ service: 'nova', cloud: 'east', region: 'r1' }, legend, new Array(12).fill(1)),
+      promFrame({ service: 'nova', cloud: 'west', region: 'r1' }, legend, new Array(12).fill(0)),
+      promFrame({ service: 'nova', cloud: 'west', region: 'r2' }, legend, new Array(12).fill(-1)),
+    ]);
+    const names = screen.getAllByTestId(/^timeline-lane-/).map((lane) => lane.getAttribute('data-testid'));
+    expect(names).toEqual(['timeline-lane-nova (east/r1)', 'timeline-lane-nova (west/r1)', 'timeline-lane-nova (west/r2)']);
+    expect(cells('nova (west/r1)').map((c) => c.dataset.state)).toEqual(['fail']);
+  });
+
+  it("names lanes without a legend by their service when that tells them apart, else by Grafana's name from the labels", () => {
+    const unnamed = (labels: Record<string, string>) =>
+      toDataFrame({
+        name: 'rally_service_status',
+        fields: [
+          { name: 'Time', type: FieldType.time, values: [FROM] },
+          { name: 'Value', type: FieldType.number, values: [1], labels },
+        ],
+      });
+    const { unmount } = renderPanel([unnamed({ service: 'nova', cloud: 'east' }), unnamed({ service: 'glance', cloud: 'east' })]);
+    expect(screen.getAllByTestId(/^timeline-lane-/).map((l) => l.getAttribute('data-testid'))).toEqual([
+      'timeline-lane-nova',
+      'timeline-lane-glance',
+    ]);
+    unmount();
+    renderPanel([unnamed({ service: 'nova', cloud: 'east' }), unnamed({ service: 'nova', cloud: 'west' })]);
+    expect(screen.getAllByTestId(/^timeline-lane-/).map((l) => l.getAttribute('data-testid'))).toEqual([
+      'timeline-lane-{cloud="east", service="nova"}',
+      'timeline-lane-{cloud="west", service="nova"}',
+    ]);
+  });
+
+  it("follows the panel's data link for the lane clicked, filled with that lane's labels", () => {
+    const push = jest.spyOn(locationService, 'push').mockImplementation(() => {});
+    const legend = '{{service}} ({{cloud}}/{{region}})';
+    renderPanel(
+      [
+        promFrame({ service: 'nova', cloud: 'east', region: 'r1' }, legend, new Array(12).fill(1)),
+        promFrame({ service: 'nova', cloud: 'west', region: 'r2' }, legend, new Array(12).fill(1)),
+      ],
+      {},
+      {
+        defaults: {
+          links: [{ title: 'Drill down', url: '/d/rally-service/x?var-cloud=${__field.labels.cloud}&var-region=${__field.labels.region}' }],
+        },
+        overrides: [],
+      }
+    );
+    fireEvent.click(cells('nova (west/r2)')[0]!);
+    expect(push).toHaveBeenCalledWith('/d/rally-service/x?var-cloud=west&var-region=r2');
+  });
+
+  it('offers every data link in a menu when the panel has several', async () => {
+    const push = jest.spyOn(locationService, 'push').mockImplementation(() => {});
+    renderPanel([promFrame({ service: 'nova', cloud: 'east', region: 'r1' }, '{{service}}', new Array(12).fill(1))], {}, {
+      defaults: {
+        links: [
+          { title: 'Open ${__field.labels.service}', url: '/a/rallymonitor-openstack-app/service/${__field.labels.service}' },
+          { title: 'Drill down', url: '/d/rally-service/x?var-service=${__field.labels.service}' },
+        ],
+      },
+      overrides: [],
+    });
+    fireEvent.click(cells('nova')[0]!);
+    expect(push).not.toHaveBeenCalled();
+    const menu = await screen.findByRole('menu');
+    expect(within(menu).getByRole('menuitem', { name: 'Open nova' })).toHaveAttribute('href', '/a/rallymonitor-openstack-app/service/nova');
+    expect(within(menu).getByRole('menuitem', { name: 'Drill down' })).toHaveAttribute('href', '/d/rally-service/x?var-service=nova');
+  });
+
+  it("colours and names the states from the panel's value mappings", () => {
+    renderPanel([statusFrame('nova', [1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1])], {}, {
+      defaults: { mappings: [{ type: MappingType.ValueToText, options: { '0': { text: 'Down', color: '#123456', index: 0 } } }] },
+      overrides: [],
+    });
+    expect(cells('nova').map((c) => c.getAttribute('fill'))).toEqual([
+      createTheme().visualization.getColorByName('green'),
+      '#123456',
+      createTheme().visualization.getColorByName('green'),
+    ]);
+    fireEvent.mouseOver(cells('nova')[1]!, { clientX: 10, clientY: 10 });
+    expect(screen.getByRole('tooltip')).toHaveTextContent('nova: Down');
+  });
+
+  it('offers data links, value mappings and a display name in the editor, the field options it honours', () => {
+    for (const id of ['links', 'mappings', 'displayName']) {
+      expect(plugin.fieldConfigRegistry.getIfExists(id)).toBeDefined();
+    }
+    // Units, thresholds and the like mean nothing for status codes.
+    expect(plugin.fieldConfigRegistry.getIfExists('unit')).toBeUndefined();
+  });
+
+  it('shows a silence longer than the maximum interval as a gap from the end of the last sample\'s step', () => {
+    // Samples every 5 minutes, then none for 20: with at most 10 minutes between samples, the silence is a gap.
+    renderPanel([statusFrame('nova', [1, 1, 1, null, null, null, null, 1, 1, 1, 1, 1].map((v) => v))].map(dropNullRows), {
+      maxGapSeconds: 600,
+    });
+    const states = cells('nova').map((c) => [c.dataset.state, Number(c.getAttribute('width')!.replace('%', ''))]);
+    // 12 steps in range: pass for steps 0-2 (3 steps: 25%), a gap for 3-6 (4 steps), pass for 7-11.
+    expect(states.map(([state]) => state)).toEqual(['pass', 'nodata', 'pass']);
+    expect(states[0]![1]).toBeCloseTo(25);
+    expect(states[1]![1]).toBeCloseTo((4 / 12) * 100);
   });
 
   it('says so when the query returns no status series', () => {

@@ -1,9 +1,31 @@
-import { PanelPlugin } from '@grafana/data';
+import { FieldConfigProperty, PanelPlugin } from '@grafana/data';
 
 import { defaultOptions, StatusTimelineOptions } from './options';
 import { StatusTimelinePanel } from './StatusTimelinePanel';
 
-export const plugin = new PanelPlugin<StatusTimelineOptions>(StatusTimelinePanel).setPanelOptions((builder) =>
+export const plugin = new PanelPlugin<StatusTimelineOptions>(StatusTimelinePanel)
+  // The field options the panel honours: its lane names (display name), what a click opens (data links), and a
+  // state's text and colour (value mappings). The rest of the standard options mean nothing for status codes.
+  .useFieldConfig({
+    standardOptions: {
+      [FieldConfigProperty.Links]: {},
+      [FieldConfigProperty.Mappings]: {},
+      [FieldConfigProperty.DisplayName]: {},
+    },
+    disableStandardOptions: [
+      FieldConfigProperty.Unit,
+      FieldConfigProperty.Min,
+      FieldConfigProperty.Max,
+      FieldConfigProperty.FieldMinMax,
+      FieldConfigProperty.Decimals,
+      FieldConfigProperty.NoValue,
+      FieldConfigProperty.Thresholds,
+      FieldConfigProperty.Color,
+      FieldConfigProperty.Actions,
+      FieldConfigProperty.Filterable,
+    ],
+  })
+  .setPanelOptions((builder) =>
   builder
     .addColorPicker({ path: 'passColor', name: 'Pass colour', defaultValue: defaultOptions.passColor, category: ['Colours'] })
     .addColorPicker({ path: 'failColor', name: 'Fail colour', defaultValue: defaultOptions.failColor, category: ['Colours'] })
@@ -36,7 +58,9 @@ export const plugin = new PanelPlugin<StatusTimelineOptions>(StatusTimelinePanel
     .addNumberInput({
       path: 'maxGapSeconds',
       name: 'Maximum interval between samples (s)',
-      description: 'A longer silence is shown as a gap. 0: twice the series interval',
+      description:
+        'Samples further apart are not joined: the earlier one covers one step of the series and the rest of the ' +
+        "silence is a gap. 0: twice the series' step (the query interval)",
       defaultValue: defaultOptions.maxGapSeconds,
       settings: { min: 0, integer: true },
     })

@@ -7,7 +7,7 @@ export interface StatusTimelineOptions {
   showUptime: boolean;
   showLegend: boolean;
   gapStyle: GapStyle;
-  /** A sample stays valid this long when the next one is missing; 0 means twice the series' own interval. */
+  /** The longest interval between two samples that still joins them (see SegmentOptions); 0: twice the series' step. */
   maxGapSeconds: number;
 }
 

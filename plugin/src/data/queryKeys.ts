@@ -1,0 +1,21 @@
+import type { HistoryQuery, ServiceName } from '../api/types';
+
+/**
+ * Query keys per runner resource (grafana/synthetic-monitoring-app keeps a `queryKeys` object per resource the same
+ * way). They nest, so one invalidation reaches every variant: `history()` covers every range, page and service.
+ */
+export const runnerKeys = {
+  all: () => ['runner'] as const,
+  health: () => ['runner', 'health'] as const,
+  latest: () => ['runner', 'results'] as const,
+  history: () => ['runner', 'history'] as const,
+  historyRange: (from: number, to: number) => ['runner', 'history', 'range', { from, to }] as const,
+  historyPage: (query: HistoryQuery) => ['runner', 'history', 'page', query] as const,
+  serviceHistory: (service: ServiceName, from: number, to: number, limit: number) =>
+    ['runner', 'history', 'service', { service, from, to, limit }] as const,
+  runs: () => ['runner', 'run'] as const,
+  run: (id: string) => ['runner', 'run', id] as const,
+  cleanup: () => ['runner', 'cleanup'] as const,
+  cleanupReport: () => ['runner', 'cleanup', 'report'] as const,
+  audit: () => ['runner', 'cleanup', 'audit'] as const,
+};
