@@ -106,6 +106,8 @@ test('every environment variable the mounted Grafana provisioning files use is s
   for (const name of used) assert.ok(name in services.grafana.environment, `Grafana lacks ${name}`);
   assert.equal(services.grafana.environment.RALLY_MONITOR_URL, `http://rally-runner:${services['rally-runner'].environment.EXPORTER_PORT}`);
   assert.equal(services.grafana.environment.RALLY_PROMETHEUS_URL, 'http://prometheus:9090');
+  // The runner URL is plain http on the compose network: without the opt-in the app's settings page refuses it.
+  assert.equal(services.grafana.environment.RALLY_MONITOR_ALLOW_INSECURE_HTTP, 'true');
 });
 
 test('secrets come from the user\'s environment, never from the file', () => {

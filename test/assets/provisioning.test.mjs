@@ -20,6 +20,8 @@ test('the app is provisioned enabled, with the runner URL in jsonData and the to
   assert.equal(app.org_id, 1);
   assert.equal(app.disabled, false);
   assert.equal(app.jsonData.runnerUrl, '${RALLY_MONITOR_URL}');
+  // The app's settings refuse plain http to another host unless this is "true" (AppConfig's allowsInsecureHttp).
+  assert.equal(app.jsonData.allowInsecureHttp, '${RALLY_MONITOR_ALLOW_INSECURE_HTTP}');
   assert.deepEqual(app.secureJsonData, { runnerToken: '${RALLY_MONITOR_API_TOKEN}' });
   assert.equal(JSON.stringify(app.jsonData).includes('Token'), false, 'no secret in jsonData');
 });

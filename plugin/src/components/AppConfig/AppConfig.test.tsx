@@ -4,7 +4,7 @@ import { AppPluginMeta, OrgRole, PluginType } from '@grafana/data';
 
 import { recorded } from '../../test/recorded';
 import { renderPage } from '../../test/render';
-import { AppConfig, AppConfigProps, AppSettings, validateRunnerUrl } from './AppConfig';
+import { AppConfig, AppConfigProps, AppSettings, allowsInsecureHttp, validateRunnerUrl } from './AppConfig';
 
 const r = recorded();
 
@@ -125,6 +125,15 @@ describe('AppConfig', () => {
     renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101', allowInsecureHttp: true }, true)} />, { role: OrgRole.Admin });
     expect(screen.queryByText(/Use https:\/\/ for a runner on another host/)).not.toBeInTheDocument();
     expect(screen.getByLabelText(/Allow plain http/)).toBeChecked();
+  });
+
+  it('takes the provisioned opt-in as the string Grafana expands it to, and nothing else as yes', () => {
+    renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101', allowInsecureHttp: 'true' }, true)} />, { role: OrgRole.Admin });
+    expect(screen.queryByText(/Use https:\/\/ for a runner on another host/)).not.toBeInTheDocument();
+    for (const value of ['', 'false', '${RALLY_MONITOR_ALLOW_INSECURE_HTTP}', 'yes', undefined, false]) {
+      expect(allowsInsecureHttp(value)).toBe(false);
+    }
+    expect(allowsInsecureHttp(' TRUE ')).toBe(true);
   });
 
   it('accepts plain http to this machine (loopback) without the opt-in', () => {

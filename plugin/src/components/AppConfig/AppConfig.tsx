@@ -11,7 +11,15 @@ import type { Health } from '../../api/types';
 export interface AppSettings {
   runnerUrl?: string;
   /** Lets the token travel over plain http to a host other than this machine (a trusted network only). */
-  allowInsecureHttp?: boolean;
+  allowInsecureHttp?: boolean | string;
+}
+
+/**
+ * Grafana's provisioning expands `${VAR}` inside string values only (pkg/services/provisioning/values/values.go,
+ * JSONValue), so a provisioned `allowInsecureHttp: ${RALLY_MONITOR_ALLOW_INSECURE_HTTP}` arrives as the string "true".
+ */
+export function allowsInsecureHttp(value: boolean | string | undefined): boolean {
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
 }
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}
@@ -53,7 +61,7 @@ export function AppConfig({ plugin }: AppConfigProps) {
   const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
   const savedUrl = normalizeUrl(jsonData?.runnerUrl ?? '');
   const [runnerUrl, setRunnerUrl] = useState(jsonData?.runnerUrl ?? '');
-  const [allowInsecureHttp, setAllowInsecureHttp] = useState(Boolean(jsonData?.allowInsecureHttp));
+  const [allowInsecureHttp, setAllowInsecureHttp] = useState(allowsInsecureHttp(jsonData?.allowInsecureHttp));
   const [token, setToken] = useState('');
   const [tokenIsSet, setTokenIsSet] = useState(Boolean(secureJsonFields?.runnerToken));
   const [saving, setSaving] = useState(false);
