@@ -13,6 +13,9 @@ CODE='**/*.{ts,tsx,js,mjs,cjs}'
 mapfile -t SHELL_SCRIPTS < <(git ls-files 'scripts/*.sh' 'test/cloud/*.sh' 'test/cloud/**/*.sh' | sort -u)
 
 if [[ ${1:-} == --fix ]]; then
+  # Prettier first: wrapping a long one-line `if (x) y;` makes a multi-line body, which `curly` then braces; the
+  # braces eslint adds are then laid out by Prettier again.
+  prettier --write --log-level warn "$CODE"
   eslint --fix .
   prettier --write --log-level warn "$CODE"
   exit 0
