@@ -42,18 +42,27 @@ export function linkBase(name, value) {
   } catch {
     throw new Error(`${name} must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
   }
-  if (!['http:', 'https:'].includes(url.protocol)) throw new Error(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
+  if (!['http:', 'https:'].includes(url.protocol)) {
+    throw new Error(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
   if (url.username || url.password) throw new Error(`${name} must not carry credentials`);
-  if (url.search || url.hash || value.includes('?') || value.includes('#')) throw new Error(`${name} must have no query or fragment, got ${JSON.stringify(value)}`);
+  if (url.search || url.hash || value.includes('?') || value.includes('#')) {
+    throw new Error(`${name} must have no query or fragment, got ${JSON.stringify(value)}`);
+  }
   if (!/^[A-Za-z0-9._~:/%+-]+$/.test(value)) {
-    throw new Error(`${name} may hold only URL characters (no spaces, quotes, braces, $ or @), got ${JSON.stringify(value)}`);
+    throw new Error(
+      `${name} may hold only URL characters (no spaces, quotes, braces, $ or @), got ${JSON.stringify(value)}`
+    );
   }
   return value.replace(/\/+$/, '');
 }
 
 export function linkBases({ grafanaUrl = DEFAULT_GRAFANA_URL, runbookBaseUrl } = {}) {
   const grafana = linkBase('the Grafana URL', grafanaUrl);
-  return { grafanaUrl: grafana, runbookBaseUrl: linkBase('the runbook base URL', runbookBaseUrl ?? defaultRunbookBaseUrl(grafana)) };
+  return {
+    grafanaUrl: grafana,
+    runbookBaseUrl: linkBase('the runbook base URL', runbookBaseUrl ?? defaultRunbookBaseUrl(grafana)),
+  };
 }
 
 /** The Prometheus rule file: the source with its bases filled in, comments kept, under a GENERATED header. */
@@ -81,7 +90,10 @@ const EXPRESSION_DATASOURCE = { type: '__expr__', uid: '__expr__' };
 
 /** RallyServiceDown -> rally-service-down (Grafana rule uids: at most 40 of [a-zA-Z0-9-_]). */
 export function grafanaRuleUid(alertName) {
-  const uid = alertName.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2').toLowerCase();
+  const uid = alertName
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase();
   if (!/^[a-z0-9-]{1,40}$/.test(uid)) throw new Error(`alert name ${alertName} gives an invalid Grafana uid ${uid}`);
   return uid;
 }
@@ -93,7 +105,10 @@ export function grafanaRuleUid(alertName) {
  */
 function grafanaAnnotations(annotations = {}) {
   return Object.fromEntries(
-    Object.entries(annotations).map(([key, text]) => [key, text.replace(/\$value\b(?!s)/g, `$values.${QUERY_REF}.Value`)]),
+    Object.entries(annotations).map(([key, text]) => [
+      key,
+      text.replace(/\$value\b(?!s)/g, `$values.${QUERY_REF}.Value`),
+    ])
   );
 }
 
@@ -202,7 +217,7 @@ function main(args) {
   // The committed files always carry the documented defaults, so that --check means the same on every machine.
   const defaults = linkBases();
   if (bases.grafanaUrl !== defaults.grafanaUrl || bases.runbookBaseUrl !== defaults.runbookBaseUrl) {
-    throw new Error('the repository\'s files use the default link bases; write files for your Grafana with --out DIR');
+    throw new Error("the repository's files use the default link bases; write files for your Grafana with --out DIR");
   }
   const generated = renderRules(source, defaults);
   if (args.includes('--check')) {
@@ -213,7 +228,9 @@ function main(args) {
         return true; // a missing file is drift too
       }
     });
-    for (const [path] of stale) console.error(`${relative(repoRoot, path)} is out of date; run node alerts/generate-rules.mjs`);
+    for (const [path] of stale) {
+      console.error(`${relative(repoRoot, path)} is out of date; run node alerts/generate-rules.mjs`);
+    }
     if (stale.length > 0) process.exit(1);
     console.log('the generated rules are up to date');
     return;

@@ -4,7 +4,7 @@
 #
 #   bash scripts/ensure.sh apt-runner   Rally and rally-openstack from Debian (what the runner needs at run time)
 #   bash scripts/ensure.sh apt-demo     the above plus the local cloud's packages (what `npm run demo` needs)
-#   bash scripts/ensure.sh apt-test     the above plus Prometheus, Alertmanager and Chromium
+#   bash scripts/ensure.sh apt-test     the above plus Prometheus, Alertmanager, Chromium and ShellCheck
 #   bash scripts/ensure.sh npm          the npm workspaces (npm ci) when node_modules is missing or stale
 #   bash scripts/ensure.sh all          apt-test and npm
 set -euo pipefail
@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 RUNNER_PACKAGES=(rally python3-rally-openstack python3-openstackclient)
 # python3-osc-placement: the `openstack resource provider` commands the cleanup benchmark compares against.
-TEST_PACKAGES=(prometheus prometheus-alertmanager chromium python3-osc-placement)
+TEST_PACKAGES=(prometheus prometheus-alertmanager chromium python3-osc-placement shellcheck)
 
 say() { printf '[ensure] %s\n' "$*" >&2; }
 

@@ -14,7 +14,7 @@ bash scripts/ensure.sh all || exit 1
 export PATH="$ROOT/node_modules/.bin:$PATH"
 echo "node $(node --version), rally $(rally --version 2>/dev/null | tail -1)"
 
-PHASES=${TEST_PHASES:-"build runner-unit plugin assets demo cloud runner-integration e2e plugin-e2e"}
+PHASES=${TEST_PHASES:-"build lint runner-unit plugin assets demo cloud runner-integration e2e plugin-e2e"}
 failed=()
 # Each phase's output is also kept, so that the end of the run can repeat why a phase failed: a CI log is often
 # read from its tail, and later phases push the failure out of sight.
@@ -64,6 +64,7 @@ cloud_up() {
 }
 
 phase build npm run build
+phase lint npm run lint
 phase runner-unit npm test --workspace runner
 phase plugin npm test --workspace plugin
 phase assets node --test --test-concurrency=1 "test/assets/*.test.mjs"

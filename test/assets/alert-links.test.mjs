@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -29,7 +29,10 @@ for (const [what, rules, titleOf] of [
       assert.ok(found.length > 0, `${titleOf(rule)}: the description links nowhere`);
       for (const link of found) assert.match(link, /^https?:\/\/[^/\s]+\//, `${titleOf(rule)}: ${link} is relative`);
       assert.match(runbook, /^https?:\/\/[^/\s]+\/\S+\/[A-Za-z]+\.md$/, `${titleOf(rule)}: runbook_url ${runbook}`);
-      assert.ok(found.some((link) => link.includes(APP_PATH)), `${titleOf(rule)}: no link to the app`);
+      assert.ok(
+        found.some((link) => link.includes(APP_PATH)),
+        `${titleOf(rule)}: no link to the app`
+      );
     }
   });
 }
@@ -45,9 +48,15 @@ test('the runbook link of each alert names its own runbook, which exists', () =>
 test('a service alert links to the service page, which shows the latest run of the service and its evidence', () => {
   // No run id is ever a label (docs/metrics.md), so the page of the failing run is the service page: it shows the
   // service's run in the latest cycle, its failures, its Rally report and log, and links to the run itself.
-  for (const rule of prometheusRules().filter((r) => /rally_(service_status|scenario_status|sla_passed)\b/.test(r.expr))) {
+  for (const rule of prometheusRules().filter((r) =>
+    /rally_(service_status|scenario_status|sla_passed)\b/.test(r.expr)
+  )) {
     if (/count by/.test(rule.expr)) continue; // RallyOverallFailure has no service label: it links to the overview
-    assert.match(rule.annotations.description, /https?:\/\/\S+\/a\/rallymonitor-openstack-app\/service\/\{\{ \$labels\.service \}\}/, rule.alert);
+    assert.match(
+      rule.annotations.description,
+      /https?:\/\/\S+\/a\/rallymonitor-openstack-app\/service\/\{\{ \$labels\.service \}\}/,
+      rule.alert
+    );
   }
 });
 
@@ -61,7 +70,11 @@ test('the generator writes the configured bases into both rule files, and only t
     const rules = parse(files[path]).groups.flatMap((g) => g.rules);
     for (const rule of rules) {
       const name = rule.alert ?? rule.title;
-      assert.match(rule.annotations.description, /https:\/\/grafana\.example\.org\/sub\/a\/rallymonitor-openstack-app\//, name);
+      assert.match(
+        rule.annotations.description,
+        /https:\/\/grafana\.example\.org\/sub\/a\/rallymonitor-openstack-app\//,
+        name
+      );
       assert.equal(rule.annotations.runbook_url, `https://docs.example.org/rally/runbooks/${name}.md`);
     }
     assert.doesNotMatch(files[path], /localhost|@[A-Z_]+@/);
@@ -70,8 +83,16 @@ test('the generator writes the configured bases into both rule files, and only t
 
 test('the generator refuses a base that is not a plain absolute URL, and says why', async () => {
   const { linkBases } = await import('../../alerts/generate-rules.mjs');
-  for (const bad of ['grafana.example.org', 'ftp://g.example.org', 'https://u:secret@g.example.org', 'https://g.example.org/?x=1',
-    'https://g.example.org/{{ $labels.x }}', 'https://g.example.org/"', 'https://g.example.org/a b', 'https://g.example.org/@X@']) {
+  for (const bad of [
+    'grafana.example.org',
+    'ftp://g.example.org',
+    'https://u:secret@g.example.org',
+    'https://g.example.org/?x=1',
+    'https://g.example.org/{{ $labels.x }}',
+    'https://g.example.org/"',
+    'https://g.example.org/a b',
+    'https://g.example.org/@X@',
+  ]) {
     assert.throws(() => linkBases({ grafanaUrl: bad }), /Grafana URL/, bad);
     assert.throws(() => linkBases({ runbookBaseUrl: bad }), /runbook base URL/, bad);
   }
@@ -85,19 +106,37 @@ test('generate-rules --out writes both files for another Grafana and leaves the 
   const dir = mkdtempSync(join(tmpdir(), 'rally-rules-out-'));
   try {
     const before = readText('alerts', 'rally-monitor.rules.yml');
-    const run = spawnSync(process.execPath, ['alerts/generate-rules.mjs', '--out', dir, '--grafana-url', 'https://grafana.example.org'], {
-      cwd: repoPath(), encoding: 'utf8', env: { ...process.env, RALLY_MONITOR_GRAFANA_URL: '', RALLY_MONITOR_RUNBOOK_URL: '' },
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['alerts/generate-rules.mjs', '--out', dir, '--grafana-url', 'https://grafana.example.org'],
+      {
+        cwd: repoPath(),
+        encoding: 'utf8',
+        env: { ...process.env, RALLY_MONITOR_GRAFANA_URL: '', RALLY_MONITOR_RUNBOOK_URL: '' },
+      }
+    );
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(readdirSync(dir).sort(), ['rally-monitor.rules.yml', 'rally-monitor.yaml']);
-    assert.match(readFileSync(join(dir, 'rally-monitor.rules.yml'), 'utf8'), /https:\/\/grafana\.example\.org\/public\/plugins\/rallymonitor-openstack-app\/runbooks\/RallyServiceDown\.md/);
-    const check = spawnSync(process.execPath, ['alerts/generate-rules.mjs', '--check'], { cwd: repoPath(), encoding: 'utf8' });
+    assert.match(
+      readFileSync(join(dir, 'rally-monitor.rules.yml'), 'utf8'),
+      /https:\/\/grafana\.example\.org\/public\/plugins\/rallymonitor-openstack-app\/runbooks\/RallyServiceDown\.md/
+    );
+    const check = spawnSync(process.execPath, ['alerts/generate-rules.mjs', '--check'], {
+      cwd: repoPath(),
+      encoding: 'utf8',
+    });
     assert.equal(check.status, 0, check.stderr);
     assert.equal(readText('alerts', 'rally-monitor.rules.yml'), before);
-    const refused = spawnSync(process.execPath, ['alerts/generate-rules.mjs', '--grafana-url', 'https://grafana.example.org'], { cwd: repoPath(), encoding: 'utf8' });
+    const refused = spawnSync(
+      process.execPath,
+      ['alerts/generate-rules.mjs', '--grafana-url', 'https://grafana.example.org'],
+      { cwd: repoPath(), encoding: 'utf8' }
+    );
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, /--out DIR/);
-    const promtool = spawnSync('promtool', ['check', 'rules', join(dir, 'rally-monitor.rules.yml')], { encoding: 'utf8' });
+    const promtool = spawnSync('promtool', ['check', 'rules', join(dir, 'rally-monitor.rules.yml')], {
+      encoding: 'utf8',
+    });
     assert.equal(promtool.status, 0, promtool.stdout + promtool.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -106,8 +145,24 @@ test('generate-rules --out writes both files for another Grafana and leaves the 
 
 test('the plugin build ships every runbook where the default runbook links point', () => {
   // webpack's CopyWebpackPlugin runs from plugin/src: docs/runbooks/*.md -> dist/runbooks/<name>.md.
-  assert.match(readText('plugin', 'webpack.config.ts'), /\{ from: '\.\.\/\.\.\/docs\/runbooks\/\*\.md', to: 'runbooks\/\[name\]\[ext\]' \}/);
+  assert.match(
+    readText('plugin', 'webpack.config.ts'),
+    /\{ from: '\.\.\/\.\.\/docs\/runbooks\/\*\.md', to: 'runbooks\/\[name\]\[ext\]' \}/
+  );
   for (const rule of prometheusRules()) {
-    assert.ok(rule.annotations.runbook_url.endsWith(`/public/plugins/rallymonitor-openstack-app/runbooks/${rule.alert}.md`), rule.alert);
+    assert.ok(
+      rule.annotations.runbook_url.endsWith(`/public/plugins/rallymonitor-openstack-app/runbooks/${rule.alert}.md`),
+      rule.alert
+    );
+  }
+  // `npm test` builds the plugin before the asset phase; a checkout without a build has only the config to check.
+  if (existsSync(repoPath('plugin', 'dist', 'plugin.json'))) {
+    for (const rule of prometheusRules()) {
+      assert.equal(
+        readText('plugin', 'dist', 'runbooks', `${rule.alert}.md`),
+        readText('docs', 'runbooks', `${rule.alert}.md`),
+        `plugin/dist/runbooks/${rule.alert}.md`
+      );
+    }
   }
 });

@@ -1,9 +1,11 @@
 # Helpers shared by cloud.sh and the service modules: messages, timing, daemons tracked by pid file,
 # readiness waits with deadlines. Sourced, never run.
+# shellcheck disable=SC2034  # the settings below are read by cloud.sh and the service modules that source this
 
 CLOUD_PORT_MARKER=/run/rally-monitor-cloud.dir
 CLOUD_LOCK=/run/rally-monitor-cloud.lock
 SYS_PYTHON=/usr/bin/python3   # a pyenv python3 may come first on PATH and lacks the OpenStack libraries
+# shellcheck disable=SC2012  # version folders (15, 16, ...): plain names, sorted by version below
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 DB_URL_BASE=postgresql+psycopg2://os:os@127.0.0.1
 
@@ -21,6 +23,7 @@ proc_starttime() {
   local stat
   stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
   stat=${stat##*) }
+  # shellcheck disable=SC2086  # split the fields of /proc/PID/stat (after the command name) into $1...
   set -- $stat
   [[ $1 != Z ]] || return 1
   echo "${20}"
@@ -47,7 +50,8 @@ spawn() {
   local file tmp pid i
   file=$(pidfile_of "$name"); tmp=$file.new
   rm -f "$tmp"
-  # fd 9 is the machine lock: a daemon must not hold it.
+  # fd 9 is the machine lock: a daemon must not hold it. The inner shell expands $$, $0 and $@, not this one.
+  # shellcheck disable=SC2016
   setsid /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$tmp" "$@" </dev/null >>"$CLOUD_DIR/logs/$name.out" 2>&1 9>&- &
   for ((i = 0; i < 100; i++)); do
     [[ -s $tmp ]] && break

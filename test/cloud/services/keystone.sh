@@ -59,6 +59,7 @@ start_keystone() {
 }
 
 # uwsgi's master stops at once on SIGINT; on SIGTERM it may wait for its workers' graceful reload.
-STOP_SIGNAL[keystone]=INT
+# shellcheck disable=SC2034  # cloud.sh's STOP_SIGNAL (declare -A there), read when it stops the daemons
+STOP_SIGNAL["keystone"]=INT
 
 ready_keystone() { http_answers http://127.0.0.1:5000/v3; }

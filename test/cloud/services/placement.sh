@@ -32,6 +32,7 @@ start_placement() {
 }
 
 # uwsgi's master stops at once on SIGINT; on SIGTERM it may wait for its workers' graceful reload.
-STOP_SIGNAL[placement]=INT
+# shellcheck disable=SC2034  # cloud.sh's STOP_SIGNAL (declare -A there), read when it stops the daemons
+STOP_SIGNAL["placement"]=INT
 
 ready_placement() { http_answers http://127.0.0.1:8778/; }

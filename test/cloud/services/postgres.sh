@@ -24,7 +24,8 @@ start_postgres() {
 ready_postgres() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p 5432; }
 
 # SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for every client to leave.
-STOP_SIGNAL[postgres]=INT
+# shellcheck disable=SC2034  # cloud.sh's STOP_SIGNAL (declare -A there), read when it stops the daemons
+STOP_SIGNAL["postgres"]=INT
 
 # ensure_databases NAME...: creates the role the services use and the named databases, once each.
 ensure_databases() {
