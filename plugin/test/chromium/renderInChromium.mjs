@@ -63,12 +63,12 @@ async function cycleSpan(hostUrl) {
  * Opens a browser session on the host page for `role`. The caller drives it with the returned helpers and must
  * call close().
  */
-export async function openHost({ runnerUrl, runnerToken = '', role = 'Admin', grantedRoles = [], rbac = true }) {
-  if (!fs.existsSync(path.join(DIST_DIR, 'module.js'))) {
-    throw new Error(`${DIST_DIR}/module.js is missing: run \`npm run build\` in plugin/ first.`);
+export async function openHost({ runnerUrl, runnerToken = '', role = 'Admin', grantedRoles = [], rbac = true, distDir = DIST_DIR }) {
+  if (!fs.existsSync(path.join(distDir, 'module.js'))) {
+    throw new Error(`${distDir}/module.js is missing: run \`npm run build\` in plugin/ first.`);
   }
   await buildHost();
-  const server = await startHostServer({ distDir: DIST_DIR, hostDir: HOST_OUTPUT_DIR, systemjsDir: SYSTEMJS_DIR, uiPublicDir: UI_PUBLIC_DIR, runnerUrl, runnerToken, role, grantedRoles, rbac });
+  const server = await startHostServer({ distDir, hostDir: HOST_OUTPUT_DIR, systemjsDir: SYSTEMJS_DIR, uiPublicDir: UI_PUBLIC_DIR, runnerUrl, runnerToken, role, grantedRoles, rbac });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const pageErrors = [];
