@@ -48,8 +48,14 @@ describe('plugin against a live runner on the local cloud', { timeout: 900_000 }
       await started.waitFor({ timeout: 20_000 });
       const id = await started.getByRole('link').textContent();
       assert.match(id ?? '', /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/);
+      // Progress: the health is read again at once and polled while the cycle runs.
+      await host.page.getByRole('button', { name: 'Cycle running…' }).waitFor({ timeout: 20_000 });
       const cycle = await runner.waitForCycle(id, 600_000);
       assert.equal(cycle.trigger, 'api');
+      // When it ends the page says so and shows the new cycle as the latest, with no click on Refresh.
+      await started.getByText('has finished').waitFor({ timeout: 60_000 });
+      await host.page.getByRole('link', { name: id }).nth(1).waitFor({ timeout: 20_000 });
+      await host.page.getByRole('button', { name: 'Run now' }).waitFor({ timeout: 20_000 });
       await host.screenshot('chromium-live-run-now');
     } finally {
       await host.close();

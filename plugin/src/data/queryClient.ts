@@ -22,7 +22,8 @@ export function createQueryClient({ cyclePollMs = CYCLE_POLL_MS }: QueryClientOp
     },
   });
   client.setQueryDefaults(runnerKeys.health(), {
-    refetchInterval: (query) => ((query.state.data as { running?: boolean } | undefined)?.running ? cyclePollMs : false),
+    refetchInterval: (query) =>
+      (query.state.data as { running?: boolean } | undefined)?.running ? cyclePollMs : false,
   });
   // A finished cycle never changes: one cache entry per run, read once, shared by every page that shows it.
   client.setQueryDefaults(runnerKeys.runs(), { staleTime: Infinity });

@@ -56,7 +56,10 @@ export const useRun = (id: string | undefined) => useQuery({ ...runQuery(id ?? '
 
 /** Every cycle of a time range (following cursors), for timelines and uptime. */
 export const useHistoryRange = (from: number, to: number) =>
-  useQuery({ queryKey: runnerKeys.historyRange(from, to), queryFn: runner(() => runnerApi.historyRange({ from, to })) });
+  useQuery({
+    queryKey: runnerKeys.historyRange(from, to),
+    queryFn: runner(() => runnerApi.historyRange({ from, to })),
+  });
 
 /** One page of the history, for the Runs table. */
 export const useHistoryPage = (query: HistoryQuery) =>

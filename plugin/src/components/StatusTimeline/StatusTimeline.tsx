@@ -184,7 +184,8 @@ export function StatusTimeline<L extends TimelineLane = TimelineLane>({
       {hover && hovered && hoveredLane && (
         <div role="tooltip" className={styles.tooltip} style={{ left: hover.x + 12, top: hover.y + 12 }}>
           <div>
-            <strong>{hoveredLane.name}</strong>: {hoveredLane.states?.[hovered.state]?.text ?? STATE_LABELS[hovered.state]}
+            <strong>{hoveredLane.name}</strong>:{' '}
+            {hoveredLane.states?.[hovered.state]?.text ?? STATE_LABELS[hovered.state]}
           </div>
           <div>
             {format(hovered.start)} to {format(hovered.end)}

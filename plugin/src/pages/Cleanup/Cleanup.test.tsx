@@ -128,6 +128,16 @@ describe('Cleanup', () => {
     expect(backend.requests.find((q) => q.method === 'POST')!.data).toEqual({ confirm: false, services: [service] });
   });
 
+  it('scans again on "Scan now" and shows that scan', async () => {
+    const { user, backend } = renderPage(<Cleanup />, { backend: routes() });
+    await screen.findByRole('table', { name: 'Leaked resources' });
+    await user.click(screen.getByRole('button', { name: 'Scan now' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Scan now' })).toBeEnabled());
+    const scans = backend.requests.filter((q) => q.url.includes('/api/cleanup?'));
+    expect(scans.map((q) => q.url)).toEqual(['api/plugin-proxy/rallymonitor-openstack-app/runner/api/cleanup?refresh=true']);
+    expect(screen.getAllByTestId(/^leak-/)).toHaveLength(c.report.leaks.length);
+  });
+
   it('shows the audit log, newest first', async () => {
     renderPage(<Cleanup />, { backend: routes() });
     const table = await screen.findByRole('table', { name: 'Audit log' });

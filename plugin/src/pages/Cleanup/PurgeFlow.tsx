@@ -66,7 +66,12 @@ export function PurgeFlow({ scope }: { scope: PurgeScope }) {
     <Stack direction="column" gap={1}>
       {!plan && (
         <div>
-          <Button variant="destructive" icon="trash-alt" onClick={start} disabled={preview.isPending || execute.isPending}>
+          <Button
+            variant="destructive"
+            icon="trash-alt"
+            onClick={start}
+            disabled={preview.isPending || execute.isPending}
+          >
             {preview.isPending ? 'Planning…' : execute.isPending ? 'Deleting…' : 'Purge…'}
           </Button>{' '}
           <span className={styles.secondary}>Shows a dry run of {describeScope(scope)} first; nothing is deleted yet.</span>

@@ -114,17 +114,16 @@ describe('Overview', () => {
     expect(busy.running).toBe(true);
     const started = recordedAnswer('run-started.json');
     let phase: 'fresh' | 'started' | 'running' | 'done' = 'fresh';
+    let readsWhileRunning = 0;
     const { user, backend } = renderPage(<Overview />, {
       route: `overview?from=${after.span.from}&to=${after.span.to}`,
       role: OrgRole.Admin,
       backend: {
         'GET /health': () => {
-          if (phase === 'started') {
+          if (phase === 'started' || phase === 'running') {
             phase = 'running';
+            readsWhileRunning++;
             return { status: 200, data: busy };
-          }
-          if (phase === 'running') {
-            phase = 'done';
           }
           return phase === 'done' ? { status: 200, data: after.health } : recordedAnswer('fresh-health.json');
         },
@@ -138,8 +137,12 @@ describe('Overview', () => {
     });
     expect(await screen.findByText('No cycle yet')).toBeInTheDocument();
     await user.click(await screen.findByRole('button', { name: 'Run now' }));
-    // Progress: the health read again at once says a cycle runs.
+    // Progress: the health read again at once says a cycle runs, and it is read again while it does.
     expect(await screen.findByRole('button', { name: 'Cycle running…' })).toBeDisabled();
+    await waitFor(() => expect(readsWhileRunning).toBeGreaterThanOrEqual(3));
+    expect(screen.getByTestId('run-started')).toHaveTextContent('is running.');
+    // The cycle ends.
+    phase = 'done';
     // Polled until the cycle ends; then the latest cycle and the history are read again, with no click.
     for (const service of after.tested) {
       expect(await screen.findByTestId(`service-row-${service.service}`)).toBeInTheDocument();

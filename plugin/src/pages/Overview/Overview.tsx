@@ -57,7 +57,10 @@ export function Overview() {
         {startRun.error && <RunnerErrorAlert error={startRun.error} />}
         {startRun.data && (
           <div data-testid="run-started">
-            <Alert severity={running === false ? 'success' : 'info'} title={running === false ? 'Cycle finished' : 'Cycle started'}>
+            <Alert
+              severity={running === false ? 'success' : 'info'}
+              title={running === false ? 'Cycle finished' : 'Cycle started'}
+            >
               Cycle <TextLink href={runLink(startRun.data.id)}>{startRun.data.id}</TextLink>{' '}
               {running === false ? 'has finished; the results below include it.' : 'is running.'}
             </Alert>

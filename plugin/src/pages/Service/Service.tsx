@@ -45,7 +45,8 @@ function ServiceView({ service }: { service: ServiceName }) {
   const asked = { cloud: params.get('cloud') ?? undefined, region: params.get('region') ?? undefined };
   const otherRunner =
     latest.data !== undefined &&
-    ((asked.cloud !== undefined && asked.cloud !== latest.data.cloud) || (asked.region !== undefined && asked.region !== latest.data.region));
+    ((asked.cloud !== undefined && asked.cloud !== latest.data.cloud) ||
+      (asked.region !== undefined && asked.region !== latest.data.region));
   const latencies = useMemo(() => (runs.data ? actionLatencies(runs.data, service) : []), [runs.data, service]);
 
   let body: React.ReactNode;
@@ -59,8 +60,9 @@ function ServiceView({ service }: { service: ServiceName }) {
     body = (
       <div data-testid="other-runner">
         <Alert severity="warning" title="Another runner's service">
-          The link asks for {service} in cloud {asked.cloud ?? latest.data!.cloud}, region {asked.region ?? latest.data!.region}; this app
-          reads the runner of cloud {latest.data!.cloud}, region {latest.data!.region}.{' '}
+          The link asks for {service} in cloud {asked.cloud ?? latest.data!.cloud}, region{' '}
+          {asked.region ?? latest.data!.region}; this app reads the runner of cloud {latest.data!.cloud}, region{' '}
+          {latest.data!.region}.{' '}
           <TextLink href={serviceDashboardLink({ service, cloud: asked.cloud, region: asked.region, from, to })} inline>
             Open the Service dashboard for that cloud and region
           </TextLink>

@@ -84,7 +84,13 @@ function countServices(frames: DataFrame[]): Map<string, number> {
 }
 
 /** One lane per numeric field of any frame that has a time field, e.g. one per series of `rally_service_status`. */
-export function framesToLanes(frames: DataFrame[], from: number, to: number, maxGapMs: number | undefined, theme: GrafanaTheme2): FieldLane[] {
+export function framesToLanes(
+  frames: DataFrame[],
+  from: number,
+  to: number,
+  maxGapMs: number | undefined,
+  theme: GrafanaTheme2
+): FieldLane[] {
   const lanes: FieldLane[] = [];
   const serviceCounts = countServices(frames);
   for (const frame of frames) {
