@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { plainReason } from '../../src/reason.js';
 import { crashReasonFromLog } from '../../src/rally/verdict.js';
-import { readFixture } from '../helpers.js';
+import { readFixture, TEST_SOURCE_DIR } from '../helpers.js';
 
 describe('plainReason', () => {
   it('strips HTML markup and decodes entities', () => {
@@ -10,14 +12,16 @@ describe('plainReason', () => {
       'Service Unavailable: The server is currently unavailable. The Keystone service is temporarily <down>.');
   });
 
-  it('gives an OpenStack API\'s 503 for a Keystone it cannot reach as one plain line', () => {
-    // What Nova (any API behind keystonemiddleware) answers when Keystone is gone, as the clients Rally uses quote
-    // it: webob/exc.py renders WSGIHTTPException.body_template_obj, '${explanation}<br /><br />\\n${detail}\\n',
-    // with HTTPServiceUnavailable's explanation and keystonemiddleware/auth_token's ServiceError detail.
-    const reason = 'ServiceUnavailable: The server is currently unavailable. Please try again at a later time.<br /><br />\n'
-      + 'The Keystone service is temporarily unavailable.\n\n (HTTP 503) (Request-ID: req-1c44223e-f3e8-4620-9a77-e0086b6b879d)';
-    assert.equal(plainReason(reason), 'ServiceUnavailable: The server is currently unavailable. Please try again at a later time. '
-      + 'The Keystone service is temporarily unavailable. (HTTP 503) (Request-ID: req-1c44223e-f3e8-4620-9a77-e0086b6b879d)');
+  it('gives Nova\'s recorded 503 for a Keystone it cannot reach as one plain line', async () => {
+    // Recorded from nova-api with Keystone stopped: webob's 503 (`${explanation}<br /><br />\\n${detail}`) in JSON,
+    // as the clients Rally uses quote it, and as the HTML page.
+    const body = JSON.parse(await readFile(join(TEST_SOURCE_DIR, 'fixtures/openstack/nova-503-keystone-stopped.json'), 'utf8')) as { message: string };
+    assert.match(body.message, /<br \/><br \/>/);
+    assert.equal(plainReason(`ServiceUnavailable: ${body.message} (HTTP 503)`),
+      'ServiceUnavailable: The server is currently unavailable. Please try again at a later time. The Keystone service is temporarily unavailable. (HTTP 503)');
+    const page = await readFile(join(TEST_SOURCE_DIR, 'fixtures/openstack/nova-503-keystone-stopped.html'), 'utf8');
+    assert.equal(plainReason(page),
+      '503 Service Unavailable 503 Service Unavailable The server is currently unavailable. Please try again at a later time. The Keystone service is temporarily unavailable.');
   });
 
   it('keeps Python object reprs, which only look like tags', () => {
