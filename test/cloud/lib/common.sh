@@ -43,7 +43,7 @@ daemon_alive() { daemon_pid "$1" >/dev/null; }
 # Closes every descriptor above 2 of the current (sub)shell.
 close_inherited_fds() {
   local fd
-  for fd in /proc/$BASHPID/fd/*; do
+  for fd in "/proc/$BASHPID/fd"/*; do
     fd=${fd##*/}
     ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null || true
   done
