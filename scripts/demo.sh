@@ -57,7 +57,7 @@ while (($#)); do
     *) die "unknown argument '$1' (usage: npm run demo [-- --services keystone,...] | npm run demo -- stop)" ;;
   esac
 done
-SERVICES=$(tr ', ' '\n\n' <<<"$SERVICES" | grep -v '^$' | paste -sd, - || true)
+SERVICES=$(tr ', ' '\n' <<<"$SERVICES" | grep -v '^$' | paste -sd, - || true)
 [[ -n $SERVICES ]] && what="services: ${SERVICES//,/, }" || what="all seven services"
 [[ $(id -u) -eq 0 ]] || die "run the demo as root: it installs Debian packages, and the local cloud runs its services as their own users (postgres, rabbitmq)"
 started=$SECONDS
@@ -106,7 +106,9 @@ cat "$STATE/first-cycle.txt"
 [[ $code -eq 1 ]] && { say "the monitor could not run; see $STATE/run-once.log"; exit 1; }
 
 say "4/5 starting the runner (rally-monitor serve) on 127.0.0.1:$PORT, a cycle every $RALLY_SCHEDULE_INTERVAL min"
-setsid nohup node "$ROOT/runner/dist/src/cli.js" serve >>"$STATE/runner.log" 2>&1 < /dev/null &
+# The runner keeps none of the caller's open files (a `flock FILE npm run demo` would hand it the lock for good).
+(for fd in "/proc/$BASHPID/fd"/*; do fd=${fd##*/}; ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null; done
+ exec setsid nohup node "$ROOT/runner/dist/src/cli.js" serve >>"$STATE/runner.log" 2>&1 < /dev/null) &
 echo $! > "$STATE/runner.pid"
 for _ in $(seq 1 30); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 1; done
 curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null || { say "the runner did not start; see $STATE/runner.log"; tail -20 "$STATE/runner.log"; exit 1; }

@@ -60,6 +60,10 @@ fi
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 say "npm run demo in $CLONE (Keystone only, port $PORT)"
 started=$SECONDS
+# The demo runs holding a lock, as under `flock FILE npm run demo`: what it leaves running (the runner, the
+# cloud's daemons) must not keep it.
+exec {caller_lock}>"$TMP/caller.lock"
+flock "$caller_lock"
 # Each line the user sees, also kept with the second it arrived, to tell progress shown live from a replay.
 set +e
 (cd "$CLONE" && RALLY_MONITOR_DEMO_SERVICES=keystone EXPORTER_PORT=$PORT timeout 600 npm run demo --silent) 2>&1 |
@@ -70,6 +74,7 @@ set +e
   done
 code=${PIPESTATUS[0]}
 set -e
+exec {caller_lock}>&-
 ((code == 0)) || fail "npm run demo exited $code after $((SECONDS - started)) s"
 say "npm run demo took $((SECONDS - started)) s"
 
@@ -83,6 +88,9 @@ task_ended=$(awk '$2 == "[1/1]" && $3 == "keystone:" && $4 ~ /^(PASS|FAIL|ERROR)
 for path in /health /metrics /api/results /api/history; do
   grep -qF "http://127.0.0.1:$PORT$path" "$DEMO_OUT" || fail "the demo did not print the URL of $path"
 done
+if ! flock -n "$TMP/caller.lock" true; then
+  fail "processes the demo left running hold its caller's lock: $(fuser "$TMP/caller.lock" 2>/dev/null)"
+fi
 curl -fsS -m 10 "http://127.0.0.1:$PORT/health" >/dev/null || fail "/health does not answer"
 curl -fsS -m 10 "http://127.0.0.1:$PORT/api/results" >"$TMP/results.json" || fail "/api/results does not answer"
 python3 - "$TMP/results.json" <<'PY' || fail "/api/results is not the narrowed first cycle: $(head -c 600 "$TMP/results.json")"

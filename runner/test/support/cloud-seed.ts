@@ -220,9 +220,9 @@ export class CloudSeeder {
 
   /**
    * Deletes what this seeder made that is still there, dependents first, ignoring what is already gone. For test
-   * teardown: the cloud is shared, so nothing a test made may stay behind.
+   * teardown: the cloud is shared, so nothing a test made may stay behind. `onDone` hears of each resource as it
+   * is gone (or failed to go): the benchmark's thousands take minutes.
    */
-  /** Deletes everything made, in dependency order; `onDone` hears of each resource as it is gone (or failed). */
   async removeAll(onDone?: (made: Made) => void): Promise<string[]> {
     const order = ['floating_ip', 'server', 'router', 'volume_snapshot', 'port', 'subnet', 'volume', 'network', 'security_group', 'image',
       'keypair', 'flavor', 'server_group', 'volume_type', 'qos_spec', 'container', 'resource_provider', 'user', 'project'];

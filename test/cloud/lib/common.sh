@@ -43,6 +43,15 @@ daemon_pid() {
 }
 daemon_alive() { daemon_pid "$1" >/dev/null; }
 
+# Closes every descriptor above 2 of the current (sub)shell.
+close_inherited_fds() {
+  local fd
+  for fd in "/proc/$BASHPID/fd"/*; do
+    fd=${fd##*/}
+    ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null || true
+  done
+}
+
 # spawn NAME CMD... : runs CMD in its own session (so it survives the calling shell and can be stopped
 # as a process group), stdout/stderr to logs/NAME.out, pid file run/NAME.pid.
 spawn() {
@@ -50,9 +59,12 @@ spawn() {
   local file tmp pid i
   file=$(pidfile_of "$name"); tmp=$file.new
   rm -f "$tmp"
-  # fd 9 is the machine lock: a daemon must not hold it. The inner shell expands $$, $0 and $@, not this one.
+  # A daemon keeps none of its caller's open files: fd 9 is the machine lock, and a caller's other descriptors
+  # may be locks too (`flock FILE cmd` hands its lock to cmd), which a daemon would hold for its whole life.
+  # The inner shell expands $$, $0 and $@, not this one.
   # shellcheck disable=SC2016
-  setsid /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$tmp" "$@" </dev/null >>"$CLOUD_DIR/logs/$name.out" 2>&1 9>&- &
+  (close_inherited_fds
+   exec setsid /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$tmp" "$@" </dev/null >>"$CLOUD_DIR/logs/$name.out" 2>&1) &
   for ((i = 0; i < 100; i++)); do
     [[ -s $tmp ]] && break
     sleep 0.02
