@@ -219,12 +219,15 @@ describe('executePurge', () => {
       // Every DELETE sent has its intent on disk, written before it.
       const written = (await audit.read()).reverse();
       const intents = written.filter((e) => e.outcome === 'deleting').map((e) => e.id);
-      assert.deepEqual(deletes.map((d) => d.id).sort(), [...intents].sort(), 'a DELETE for every intent, and none without');
+      // No DELETE without its intent. An intent may stand without its DELETE: the purge can stop between the two
+      // (another worker's audit write failed meanwhile), and an intent with no outcome reads as "may have been deleted".
+      for (const d of deletes) assert.ok(intents.includes(d.id), `DELETE of ${d.id} without an intent written before it`);
+      assert.ok(intents.length - deletes.length <= 2, `at most one intent per worker without its DELETE (${intents.length} intents, ${deletes.length} DELETEs)`);
       for (const id of written.filter((e) => e.outcome === 'deleted').map((e) => e.id)) {
         assert.ok(written.findIndex((e) => e.id === id && e.outcome === 'deleting') < written.findIndex((e) => e.id === id && e.outcome === 'deleted'), id);
       }
       // Results only for what was attempted; what was never attempted is not reported as deleted or failed.
-      assert.deepEqual(outcome.results.map((r) => r.leak.id).sort(), [...intents].sort());
+      for (const r of outcome.results) assert.ok(intents.includes(r.leak.id), `a result for ${r.leak.id}, which was never attempted`);
     } finally {
       await session.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
