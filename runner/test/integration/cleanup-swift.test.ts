@@ -74,19 +74,23 @@ describe('Swift purge against the real Swift', { timeout: 120_000 }, () => {
     const purge = executePurge({ session, contextOf: await kindContexts(session, token), audit, trigger: 'cli', secrets: [], waitMs: DEADLINE_MS }, [leak]);
     // The old purge looped forever here; bound the wait a little beyond the purge's own deadline.
     let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([
-      purge,
+    const settled = await Promise.race([
+      purge.then((outcome) => ({ outcome, error: null })),
       new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`the purge still runs ${DEADLINE_MS + 10_000} ms after it started`)), DEADLINE_MS + 10_000))),
-    ]).finally(() => clearTimeout(timer));
-    assert.ok(Date.now() - started < DEADLINE_MS, `ended within its deadline (${Date.now() - started} ms)`);
+    ]).catch((error: Error) => ({ outcome: null, error })).finally(() => clearTimeout(timer));
+    const elapsed = Date.now() - started;
+    // The other container's object first: it must survive whatever the purge did.
+    const survivor = await session.request(swiftUrl(account, victim, 'db.dump'), { accept: (s) => s === 404 || (s >= 200 && s < 300) });
+    assert.equal(survivor.status, 200, 'the object in the other container survives');
+    assert.equal(survivor.body, JSON.stringify('production backup')); // the session sends bodies as JSON
+    if (settled.error) throw settled.error;
+    const outcome = settled.outcome!;
+    assert.ok(elapsed < DEADLINE_MS, `ended within its deadline (${elapsed} ms)`);
 
     assert.equal(outcome.stopped, null);
     assert.deepEqual(outcome.results.map((r) => [r.leak.id, r.outcome, r.error]), [[rally, 'deleted', undefined]]);
     const gone = await session.request(swiftUrl(account, rally), { method: 'HEAD', accept: (s) => s === 404 || (s >= 200 && s < 300) });
     assert.equal(gone.status, 404, 'the Rally container is gone');
-    const survivor = await session.request(swiftUrl(account, victim, 'db.dump'), { accept: (s) => s === 404 || (s >= 200 && s < 300) });
-    assert.equal(survivor.status, 200, 'the object in the other container survives');
-    assert.equal(survivor.body, 'production backup');
     assert.deepEqual((await audit.read()).map((e) => e.outcome).reverse(), ['deleting', 'deleted']);
   });
 });
