@@ -93,6 +93,8 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
       RALLY_MONITOR_DATA_DIR: dataDir,
       RALLY_MONITOR_API_TOKEN: TOKEN,
       RALLY_MONITOR_CLEANUP_MIN_AGE: `${MIN_AGE_SECONDS}s`,
+      // Every refresh=true below must scan (a stopped service shows only in a fresh scan).
+      RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL: '0',
       RALLY_MONITOR_ITERATIONS: '1',
     }, dataDir);
     const secrets = secretsOf(config);
@@ -294,6 +296,7 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     assert.equal(answer.statusCode, 200);
     const outcome = answer.json() as PurgeOutcome;
     assert.equal(outcome.dryRun, false);
+    assert.equal(outcome.stopped, null);
     const failures = outcome.results.filter((r) => r.outcome !== 'deleted');
     assert.deepEqual(failures, [], 'every deletion succeeded');
     assert.deepEqual(outcome.results.map((r) => key(r.leak)).sort(), old.map(key).sort());
@@ -309,7 +312,14 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
 
     const report = cleanup.latest()!;
     assert.deepEqual(report.leaks.filter((leak) => leak.taskPrefix === taskPrefix).map(key), [key(young)], 'only the young one is left');
-    const audit = ((await api('GET', '/api/cleanup/audit?limit=1000')).json() as { entries: AuditEntry[] }).entries;
+    const records = ((await api('GET', '/api/cleanup/audit?limit=1000')).json() as { entries: AuditEntry[] }).entries;
+    // Each deletion's intent, written before its DELETE, and its outcome after.
+    const audit = records.filter((entry) => entry.outcome !== 'deleting');
+    assert.deepEqual(records.filter((entry) => entry.outcome === 'deleting').map(key).sort(), old.map(key).sort());
+    for (const entry of audit) {
+      const intent = records.findIndex((e) => key(e) === key(entry) && e.outcome === 'deleting');
+      assert.ok(intent > records.indexOf(entry), `the intent of ${key(entry)} is older than its outcome`);
+    }
     assert.deepEqual(audit.map(key).sort(), old.map(key).sort());
     for (const entry of audit) {
       assert.equal(entry.outcome, 'deleted');
