@@ -67,7 +67,7 @@ describe('Swift purge against the real Swift', { timeout: 120_000 }, () => {
     const token = await session.currentToken();
     const leak: Leak = {
       service: 'swift', type: 'container', id: rally, name: rally, project: token.projectId ?? null, userId: null, createdAt: null,
-      firstSeenAt: new Date().toISOString(), ageSeconds: 7200, taskPrefix, taskUuid: null, runId: null,
+      firstSeenAt: new Date().toISOString(), ageSeconds: 7200, taskPrefix, taskUuid: null, runId: null, attribution: 'run',
     };
     const audit = new AuditLog(join(await tempDir('rally-monitor-swift-audit-'), 'audit.jsonl'));
     const started = Date.now();
