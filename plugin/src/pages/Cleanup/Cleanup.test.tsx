@@ -138,10 +138,25 @@ describe('Cleanup', () => {
     expect(screen.getAllByTestId(/^leak-/)).toHaveLength(c.report.leaks.length);
   });
 
-  it('shows the audit log, newest first', async () => {
+  it('shows the audit log newest first, one row per deletion (its intent and its outcome together)', async () => {
+    const outcomes = c.audit.entries.filter((e) => e.outcome !== 'deleting');
+    expect(outcomes.length).toBeGreaterThan(0);
+    // The runner records an intent before each DELETE (docs/api.md): the recording holds one per outcome.
+    expect(c.audit.entries.filter((e) => e.outcome === 'deleting')).toHaveLength(outcomes.length);
     renderPage(<Cleanup />, { backend: routes() });
     const table = await screen.findByRole('table', { name: 'Audit log' });
-    expect(within(table).getAllByRole('row')).toHaveLength(c.audit.entries.length + 1);
+    expect(within(table).getAllByRole('row')).toHaveLength(outcomes.length + 1);
+    expect(within(table).queryByText(/deleting|interrupted/)).not.toBeInTheDocument();
+  });
+
+  it('shows a deletion whose outcome was never written as interrupted', async () => {
+    // The recording with its newest outcome lost, as when the runner dies between a DELETE and its outcome record.
+    const newest = c.audit.entries.findIndex((e) => e.outcome !== 'deleting');
+    const entries = c.audit.entries.filter((_, i) => i !== newest);
+    renderPage(<Cleanup />, { backend: { ...routes(), 'GET /api/cleanup/audit': { status: 200, data: { entries } } } });
+    const table = await screen.findByRole('table', { name: 'Audit log' });
+    expect(within(table).getAllByText('interrupted (may be deleted)')).toHaveLength(1);
+    expect(within(table).getAllByRole('row')).toHaveLength(c.audit.entries.length / 2 + 1);
   });
 
   it('says the runner is unreachable and how to fix it', async () => {
