@@ -103,7 +103,9 @@ describe('serve while stopping', { timeout: 300_000 }, () => {
       await until('Rally\'s task to start', async () => (await rally.calls()).some((line) => / task start /.test(line)));
       const exited = new Promise<number | null>((resolve) => runner.child.once('exit', (code) => resolve(code)));
       runner.child.kill('SIGTERM');
-      // Rally takes 2 s to abort: POST /api/runs all along, until the runner has closed its port.
+      // From the runner's "stopping" log line on (it has handled the signal), Rally takes 2 s to abort: POST
+      // /api/runs all along, until the runner has closed its port.
+      await until('the runner to handle SIGTERM', async () => /"msg":"stopping"/.test(runner.output()), 10_000);
       const answers: number[] = [];
       let gone = false;
       void exited.then(() => (gone = true));
