@@ -2,6 +2,7 @@
 // rally-monitor: `serve` runs the scheduler and the HTTP API; `run-once` runs one cycle and exits
 // 0 when every tested service passed, 2 when any failed or could not be tested, 1 when the monitor could not run.
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import type { ProgressEvent } from './cycle.js';
@@ -49,6 +50,10 @@ async function setUp(config: Config, logToStderr: boolean) {
   const store = new HistoryStore(join(config.dataDir, 'runs'), (message, details) => logger.warn(details ?? {}, message));
   const opened = await store.open();
   logger.info({ dataDir: config.dataDir, ...opened, quarantined: store.quarantined }, 'history loaded');
+  const dataMode = (await stat(config.dataDir)).mode & 0o777;
+  if (dataMode & 0o077) {
+    logger.warn({ dataDir: config.dataDir, mode: dataMode.toString(8) }, 'the data directory is readable by other users; it holds Rally\'s credential: chmod 700 it');
+  }
   const rally = new Rally({ bin: config.rallyBin, home: join(config.dataDir, 'rally'), envName: `rally-monitor-${config.cloudLabel}-${config.regionLabel}` });
   await rally.ensureDatabase();
   const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, VERSION);

@@ -155,7 +155,12 @@ export class HistoryStore {
     if (markerText === null) return null;
     let marker: Partial<RunningMarker> = {};
     try {
-      marker = JSON.parse(markerText) as RunningMarker;
+      const parsed = JSON.parse(markerText) as Record<string, unknown> | null;
+      // Only fields of the right type are used: the recovered record must itself be a valid record.
+      const text = (key: keyof RunningMarker) => (typeof parsed?.[key] === 'string' ? { [key]: parsed[key] } : {});
+      marker = { ...text('cloud'), ...text('region') };
+      if (typeof parsed?.startedAt === 'string' && !Number.isNaN(Date.parse(parsed.startedAt))) marker.startedAt = parsed.startedAt;
+      if (['schedule', 'api', 'cli', 'recovery'].includes(parsed?.trigger as string)) marker.trigger = parsed!.trigger as CycleTrigger;
     } catch {
       this.warn('running marker unreadable; recovering the cycle from its folder name', { id });
     }

@@ -139,11 +139,12 @@ export class Rally {
    * Deletes tasks, with their results, from Rally's database; returns how many were deleted. `rally task delete
    * --uuid A B ...` stops at the first uuid it does not know (rally/cli/commands/task.py catches only DBConflict),
    * so only uuids that `rally task list` shows are passed; `--force` also deletes tasks left in a running state by
-   * a kill.
+   * a kill. `task list` wants a deployment name even with `--all-deployments` (its with_default_deployment
+   * decorator runs first), and the runner never sets a default one.
    */
   async deleteTasks(uuids: readonly string[]): Promise<number> {
     if (uuids.length === 0) return 0;
-    const listed = await this.must('rally task list', ['task', 'list', '--all-deployments', '--uuids-only']);
+    const listed = await this.must('rally task list', ['task', 'list', '--deployment', this.options.envName, '--all-deployments', '--uuids-only']);
     const known = new Set(listed.split('\n').map((line) => line.trim()));
     const present = [...new Set(uuids)].filter((uuid) => known.has(uuid));
     for (let i = 0; i < present.length; i += 100) {

@@ -36,6 +36,16 @@ async function assertNoSecretStored(dataDir: string, secret: string): Promise<vo
   }
 }
 
+/** Issue 14: the data directory is private: directories 0700, files 0600, Rally's reports and database included. */
+async function assertPrivate(dataDir: string): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  for (const entry of await readdir(dataDir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name);
+    const mode = (await stat(path)).mode & 0o777;
+    assert.equal(mode, entry.isDirectory() ? 0o700 : 0o600, `${path} is ${mode.toString(8)}`);
+  }
+}
+
 /** Waits until the cycle's Rally task is iterating; fails at once, with the cycle's own reason, if it ended first. */
 async function waitForIterations(dataDir: string, id: string, timeoutMs = 120_000): Promise<void> {
   const file = join(dataDir, 'runs', id, 'keystone.rally.log');
@@ -94,6 +104,7 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
     }
     assert.ok(!stdout.includes(cloud.password) && !stderr.includes(cloud.password), 'password printed');
     await assertNoSecretStored(dataDir, cloud.password);
+    await assertPrivate(dataDir);
     assert.ok(!existsSync(join(home, '.rally')), "Rally's shared ~/.rally of the user is never touched");
   });
 

@@ -126,6 +126,18 @@ describe('HistoryStore', () => {
     assert.equal(reopened.quarantined, 1);
   });
 
+  it('recovers an interrupted cycle into a valid record even when its running marker has fields of the wrong type', async () => {
+    const root = await tempDir();
+    const id = newRunId();
+    await mkdir(join(root, id));
+    await writeFile(join(root, id, 'running.json'), JSON.stringify({ id, startedAt: 5, trigger: 'nonsense', cloud: null, region: ['r'] }));
+    const store = new HistoryStore(root);
+    assert.deepEqual(await store.open(), { loaded: 1, corrupt: 0, recovered: 1 });
+    const reopened = new HistoryStore(root);
+    assert.deepEqual(await reopened.open(), { loaded: 1, corrupt: 0, recovered: 0 }, 'the recovered record is valid when read again');
+    assert.equal(reopened.get(id)?.trigger, 'recovery');
+  });
+
   it('accepts every record the real runner wrote (recorded API fixtures)', async () => {
     const dir = join(REPO_DIR, 'test/fixtures/runner-api');
     const files = [...(await readdir(dir)).map((f) => join(dir, f)), ...(await readdir(join(dir, 'seven-services'))).map((f) => join(dir, 'seven-services', f))]
