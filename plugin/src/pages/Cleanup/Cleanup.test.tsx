@@ -44,7 +44,7 @@ describe('Cleanup', () => {
     // The recorder's resources are named after no Rally task: unattributed.
     expect(c.report.leaks.map((l) => l.attribution)).toContain('unattributed');
     for (const leak of c.report.leaks) {
-      const text = within(screen.getByTestId(`leak-${leak.id}`)).getByTestId('leak-attribution').textContent;
+      const text = within(screen.getByTestId(`leak-${leak.id}`)).getByTestId('attribution').textContent;
       expect(text).toMatch(leak.attribution === 'unattributed' ? /^unattributed: .*not purged unless included/ : leak.attribution === 'run' ? /a task of a run/ : /Rally's database/);
     }
   });

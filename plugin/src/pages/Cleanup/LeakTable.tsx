@@ -88,7 +88,7 @@ export function LeakTable({ leaks, onFilterChange }: { leaks: Leak[]; onFilterCh
                 <td>
                   {l.runId ? <TextLink href={runLink(l.runId)}>{l.runId}</TextLink> : <span className={styles.secondary}>unknown</span>}
                   <div className={styles.secondary}>task {l.taskUuid ?? `${l.taskPrefix}…`}</div>
-                  {l.attribution && <div className={styles.secondary} data-testid="leak-attribution">{ATTRIBUTION[l.attribution]}</div>}
+                  {l.attribution && <div className={styles.secondary} data-testid="attribution">{ATTRIBUTION[l.attribution]}</div>}
                 </td>
               </tr>
             ))}
