@@ -14,7 +14,7 @@ bash scripts/ensure.sh all || exit 1
 export PATH="$ROOT/node_modules/.bin:$PATH"
 echo "node $(node --version), rally $(rally --version 2>/dev/null | tail -1)"
 
-PHASES=${TEST_PHASES:-"build lint runner-unit plugin assets demo cloud runner-integration e2e plugin-e2e"}
+PHASES=${TEST_PHASES:-"build lint runner-unit plugin assets demo cloud runner-integration e2e plugin-e2e decoys"}
 failed=()
 # Each phase's output is also kept, so that the end of the run can repeat why a phase failed: a CI log is often
 # read from its tail, and later phases push the failure out of sight.
@@ -76,13 +76,15 @@ phase demo bash test/demo/fresh-clone.sh
 phase cloud cloud_up
 if [[ " ${failed[*]} " == *" cloud "* ]]; then
   echo "the local cloud did not come up; skipping the phases that need it"
-  PHASES=$(sed 's/runner-integration//; s/plugin-e2e//; s/e2e//' <<<"$PHASES")
+  PHASES=$(sed 's/runner-integration//; s/plugin-e2e//; s/e2e//; s/decoys//' <<<"$PHASES")
 fi
 phase runner-integration npm run test:integration --workspace runner
 # End-to-end checks of the assets (every dashboard and alert query on a real Prometheus fed by a real runner,
 # alerts through a real Alertmanager); named *.e2e.mjs so the cloud-free assets phase leaves them out.
 phase e2e node --test --test-concurrency=1 test/assets/*.e2e.mjs
 phase plugin-e2e npm run test:e2e --workspace plugin --if-present
+# Last: another tenant's Rally-lookalike resources, seeded by `cloud.sh up`, must all still be there.
+phase decoys /usr/bin/python3 test/cloud/lib/decoys.py check "${RALLY_MONITOR_TEST_CLOUD_DIR:-}"
 
 if ((${#failed[@]})); then
   for name in "${failed[@]}"; do

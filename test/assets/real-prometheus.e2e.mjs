@@ -30,7 +30,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and cloud', { timeout: 40 * 60_000 }, () => {
   let dir, cloud, support, brokenService, testedServices, webhook, alertmanager, prometheus, runner, runnerAddress;
-  let session, seeder, leak;
+  let session, seeder, leak, healthyCycle;
 
   const needBreakableService = () =>
     assert.ok(brokenService, `no service to break: the test cloud (${cloud.services.join(', ')}) and runner/scenarios share none of ${BREAKABLE.join(', ')}`);
@@ -119,6 +119,7 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
 
   it('a healthy cloud passes a cycle and raises no Rally service or runner alert', async () => {
     const cycle = await runCycle('healthy cloud');
+    healthyCycle = cycle;
     for (const service of testedServices) assert.equal(stateOf(cycle, service), 'pass', describeCycle(cycle));
     await sleep(4 * SCRAPE_INTERVAL_MS); // longer than the test rules' for window
     const firing = (await prometheus.firingAlerts())
@@ -132,18 +133,22 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
   it('a Rally-named leak shows in the metrics and fires RallyCleanupFailure', async () => {
     const selector = `rally_orphaned_resources{cloud="${CLOUD_LABEL}",service="keystone",resource_type="project"}`;
     assert.notEqual(await value(selector), null, 'the runner exports the project count of its scan');
-    const { rallyName, randomTaskPrefix } = await cloudSeed();
-    leak = await seeder.project(rallyName(randomTaskPrefix(), 'c_rally_'));
+    const { rallyName } = await cloudSeed();
+    // Named after a task of the runner's own cycle, so the leak is proven Rally's (attribution `run`): a name whose
+    // task no Rally here ran only counts in rally_orphaned_unattributed_resources, which raises no alert.
+    const task = healthyCycle?.services.find((s) => s.taskUuid)?.taskUuid;
+    assert.ok(task, 'the healthy cycle ran a Rally task');
+    leak = await seeder.project(rallyName(task.replace(/-/g, '').slice(0, 8), 'c_rally_'));
     log(`# leaked project ${leak.name}`);
     const scan = await runner.request('/api/cleanup?refresh=true', { auth: true });
     assert.equal(scan.status, 200, await scan.clone().text());
     const report = await scan.json();
-    assert.ok(report.leaks.some((l) => l.name === leak.name && l.service === 'keystone' && l.type === 'project'), 'the scan finds the leak');
+    assert.ok(report.leaks.some((l) => l.name === leak.name && l.service === 'keystone' && l.type === 'project' && l.attribution === 'run'), 'the scan finds the leak, attributed to the run');
     // The cloud is shared, so other tests' leaks come and go: the count must include this one, whatever theirs.
     const scannedAt = Date.parse(report.scannedAt) / 1000;
     await waitFor('the scan to be scraped', async () =>
       (await value(`rally_cleanup_last_scan_timestamp_seconds{cloud="${CLOUD_LABEL}"} >= ${scannedAt}`)) !== null, { timeoutMs: 30_000 });
-    const ownType = report.leaks.filter((l) => l.service === 'keystone' && l.type === 'project').length;
+    const ownType = report.leaks.filter((l) => l.service === 'keystone' && l.type === 'project' && l.attribution !== 'unattributed').length;
     assert.equal(await value(selector), ownType);
     assert.ok((await value(`rally_orphaned_resource_oldest_age_seconds{cloud="${CLOUD_LABEL}",service="keystone",resource_type="project"}`)) >= 0);
     const alert = await firingAtWebhook('RallyCleanupFailure', (a) =>

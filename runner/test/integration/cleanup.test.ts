@@ -12,10 +12,10 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { CleanupMonitor } from '../../src/cleanup/monitor.js';
 import type { CleanupReport, PurgeOutcome } from '../../src/cleanup/report.js';
-import { openCleanup } from '../../src/cleanup/setup.js';
+import { openCleanup, rallyDatabaseOf } from '../../src/cleanup/setup.js';
 import { kindContexts, scanCloud } from '../../src/cleanup/scan.js';
 import { kindOf } from '../../src/cleanup/kinds/index.js';
-import { tasksOfStore } from '../../src/cleanup/tasks.js';
+import { rallyTasksIn, tasksOfStore } from '../../src/cleanup/tasks.js';
 import { taskPrefixOf } from '../../src/cleanup/names.js';
 import type { AuditEntry } from '../../src/cleanup/audit.js';
 import { loadConfig, secretsOf, type Config } from '../../src/config.js';
@@ -167,7 +167,12 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
       assert.equal(leak.service, 'keystone');
       assert.equal(leak.runId, rallyCycle.id, JSON.stringify(leak));
       assert.equal(leak.taskUuid, taskUuid, JSON.stringify(leak));
+      assert.equal(leak.attribution, 'run', JSON.stringify(leak));
     }
+    // Rally's own database knows the task too, and its workload (whose uuid the users context named them after).
+    const known = await rallyTasksIn(rallyDatabaseOf(config));
+    assert.ok(known.has(taskPrefixOf(taskUuid)), `Rally's database lacks task ${taskUuid}: ${[...known].join(', ')}`);
+    for (const leak of rallyLeaks) assert.ok(known.has(leak.taskPrefix), `Rally's database lacks the owner of ${leak.name}`);
   });
 
   it('finds exactly the Rally-named resources made in every running service, attributed to the cycle they appeared in, and no decoy', async () => {
@@ -237,6 +242,8 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     const mine = report.leaks.filter((leak) => leak.taskPrefix === taskPrefix);
     assert.deepEqual(mine.map(key).sort(), [...old, young].map(key).sort());
     for (const leak of mine) assert.equal(leak.runId, seedRunId, `${leak.type} ${leak.name} attributed to ${leak.runId}`);
+    // They appeared during the cycle, but no Rally task here has their task part: not proven to be Rally's.
+    for (const leak of mine) assert.equal(leak.attribution, 'unattributed', `${leak.type} ${leak.name}`);
     const decoyKeys = new Set(decoys.map(key));
     assert.deepEqual(report.leaks.filter((leak) => decoyKeys.has(key(leak))), [], 'a decoy was reported');
     const covered = new Set(old.map((m) => m.service));
@@ -252,7 +259,7 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     const mine = body.leaks.filter((leak) => leak.taskPrefix === taskPrefix);
     assert.equal(mine.length, old.length + 1);
     for (const leak of mine) {
-      for (const field of ['service', 'type', 'id', 'name', 'project', 'createdAt', 'ageSeconds', 'runId', 'taskPrefix'] as const) {
+      for (const field of ['service', 'type', 'id', 'name', 'project', 'createdAt', 'ageSeconds', 'runId', 'taskPrefix', 'attribution'] as const) {
         assert.ok(field in leak, `${field} in ${JSON.stringify(leak)}`);
       }
     }
@@ -276,10 +283,20 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
   it('lists in a dry run what a purge would delete, and deletes nothing', async () => {
     // The cloud is shared: what others' Rally runs made during the seeding window is attributed to it too, so the
     // scope also names this test's resources.
+    // They are unattributed (no Rally task here has their task part): left out, with the reason, unless included.
     const scope = { runId: seedRunId, ids: [...old, young].map((m) => m.id) };
-    const answer = await api('POST', '/api/cleanup/purge', scope);
+    const without = (await api('POST', '/api/cleanup/purge', scope)).json() as PurgeOutcome;
+    assert.deepEqual(without.candidates, []);
+    assert.deepEqual(without.tooYoung, []);
+    assert.deepEqual(without.leftOut.map((l) => key(l.leak)).sort(), [...old, young].map(key).sort());
+    for (const left of without.leftOut) {
+      assert.equal(left.reason, 'unattributed');
+      assert.match(left.detail, new RegExp(`${taskPrefix}.*includeUnattributed`));
+    }
+    const answer = await api('POST', '/api/cleanup/purge', { ...scope, includeUnattributed: true });
     assert.equal(answer.statusCode, 200);
     const outcome = answer.json() as PurgeOutcome;
+    assert.deepEqual(outcome.leftOut, []);
     assert.equal(outcome.dryRun, true);
     assert.deepEqual(outcome.candidates.map(key).sort(), old.map(key).sort());
     assert.deepEqual(outcome.tooYoung.map(key), [key(young)]);
@@ -292,7 +309,7 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
 
   it('with confirm deletes exactly the leaks older than the minimum age, in an order the cloud accepts, and audits each', async () => {
     // Confirms exactly what the dry run listed (and nothing another developer's run made meanwhile).
-    const answer = await api('POST', '/api/cleanup/purge', { confirm: true, runId: seedRunId, ids: dryRunIds });
+    const answer = await api('POST', '/api/cleanup/purge', { confirm: true, runId: seedRunId, ids: dryRunIds, includeUnattributed: true });
     assert.equal(answer.statusCode, 200);
     const outcome = answer.json() as PurgeOutcome;
     assert.equal(outcome.dryRun, false);
@@ -336,7 +353,7 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
   });
 
   it('finds nothing more to purge the second time', async () => {
-    const outcome = (await api('POST', '/api/cleanup/purge', { confirm: true, runId: seedRunId, ids: [...dryRunIds, young.id] })).json() as PurgeOutcome;
+    const outcome = (await api('POST', '/api/cleanup/purge', { confirm: true, runId: seedRunId, ids: [...dryRunIds, young.id], includeUnattributed: true })).json() as PurgeOutcome;
     assert.deepEqual(outcome.candidates, []);
     assert.deepEqual(outcome.results, []);
     assert.deepEqual(outcome.tooYoung.map(key), [key(young)]);
@@ -378,13 +395,21 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     const victim = (['swift', 'glance', 'placement'] as const).find((s) => running.includes(s));
     assert.ok(victim, `this test stops a service other than Keystone; the test cloud runs only ${running.join(', ')}`);
     const stopped = victim;
+    // A project is used by every service: while one could not be listed, it may still hold resources there.
+    const project = await seeder.project(rallyName(taskPrefix));
     await cloudCtl(cloud, 'stop-service', stopped);
     let report: CleanupReport;
+    let purge: PurgeOutcome;
     try {
       report = (await api('GET', '/api/cleanup?refresh=true')).json() as CleanupReport;
+      purge = (await api('POST', '/api/cleanup/purge', { ids: [project.id], includeUnattributed: true })).json() as PurgeOutcome;
     } finally {
       await cloudCtl(cloud, 'start-service', stopped);
     }
+    assert.deepEqual(purge.candidates, []);
+    assert.deepEqual(purge.leftOut.map((l) => [key(l.leak), l.reason]), [[key(project), 'dependents-unknown']]);
+    assert.match(purge.leftOut[0]!.detail, new RegExp(stopped));
+    assert.ok(purge.failedServices.includes(stopped));
     const failed = report.services.find((s) => s.service === stopped)!;
     assert.equal(failed.state, 'failed');
     assert.ok(failed.error && failed.error.length > 0);
@@ -416,13 +441,18 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     });
     const scan = await run([]);
     assert.equal(scan.code, 2, scan.stderr);
-    assert.match(scan.stdout, /^SERVICE\s+TYPE\s+NAME\s+ID\s+PROJECT\s+AGE\s+RUN/m);
+    assert.match(scan.stdout, /^SERVICE\s+TYPE\s+NAME\s+ID\s+PROJECT\s+AGE\s+RUN\s+ATTRIBUTION/m);
     assert.ok(scan.stdout.includes(young.name), scan.stdout);
     assert.match(scan.stdout, new RegExp(`${young.name}.*${seedRunId}`));
     assert.match(scan.stdout, /^keystone: scanned/m);
     assert.ok(!scan.stdout.includes(cloud.password) && !scan.stderr.includes(cloud.password));
 
-    const purge = await run(['--purge', '--run', seedRunId]);
+    const guarded = await run(['--purge', '--run', seedRunId, '--id', young.id]);
+    assert.equal(guarded.code, 0, guarded.stderr);
+    assert.match(guarded.stdout, /nothing to purge/);
+    assert.match(guarded.stderr, new RegExp(`left out \\(unattributed\\): ${young.service} ${young.type} ${young.name}.*--include-unattributed`));
+
+    const purge = await run(['--purge', '--run', seedRunId, '--include-unattributed']);
     assert.equal(purge.code, 2, purge.stderr);
     assert.match(purge.stdout, /would delete, in this order:/);
     assert.ok(purge.stdout.includes(young.name));
@@ -434,7 +464,7 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /types\.0 must be one of/);
 
-    const confirmed = await run(['--purge', '--yes', '--run', seedRunId, '--id', young.id]);
+    const confirmed = await run(['--purge', '--yes', '--run', seedRunId, '--id', young.id, '--include-unattributed']);
     assert.equal(confirmed.code, 0, confirmed.stderr);
     assert.match(confirmed.stderr, new RegExp(`\\[1\\] deleted ${young.service} ${young.type} ${young.name}`));
     assert.match(confirmed.stdout, /deleted 1, failed 0/);

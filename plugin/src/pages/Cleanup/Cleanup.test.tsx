@@ -38,6 +38,17 @@ describe('Cleanup', () => {
     }
   });
 
+  it('says whose each leak is proven to be, and that an unattributed one is not purged unless included', async () => {
+    renderPage(<Cleanup />, { backend: routes() });
+    await screen.findByRole('table', { name: 'Leaked resources' });
+    // The recorder's resources are named after no Rally task: unattributed.
+    expect(c.report.leaks.map((l) => l.attribution)).toContain('unattributed');
+    for (const leak of c.report.leaks) {
+      const text = within(screen.getByTestId(`leak-${leak.id}`)).getByTestId('attribution').textContent;
+      expect(text).toMatch(leak.attribution === 'unattributed' ? /^unattributed: .*not purged unless included/ : leak.attribution === 'run' ? /a task of a run/ : /Rally's database/);
+    }
+  });
+
   it('filters by type and by text, and sorts by a column', async () => {
     const { user } = renderPage(<Cleanup />, { backend: routes() });
     await screen.findByRole('table', { name: 'Leaked resources' });

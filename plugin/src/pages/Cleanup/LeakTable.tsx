@@ -17,6 +17,13 @@ const COLUMNS: Array<{ key: LeakSortKey; label: string }> = [
   { key: 'run', label: 'Attributed run' },
 ];
 
+/** What the runner proved about whose a leak is (docs/api.md, Attribution); a purge leaves unattributed ones alone. */
+const ATTRIBUTION: Record<Leak['attribution'], string> = {
+  run: 'a task of a run',
+  'rally-task': "a task in Rally's database",
+  unattributed: 'unattributed: no Rally task here; not purged unless included',
+};
+
 const options = (values: string[], all: string): Array<SelectableValue<string>> => [
   { label: all, value: '' },
   ...values.map((v) => ({ label: v, value: v })),
@@ -81,6 +88,7 @@ export function LeakTable({ leaks, onFilterChange }: { leaks: Leak[]; onFilterCh
                 <td>
                   {l.runId ? <TextLink href={runLink(l.runId)}>{l.runId}</TextLink> : <span className={styles.secondary}>unknown</span>}
                   <div className={styles.secondary}>task {l.taskUuid ?? `${l.taskPrefix}…`}</div>
+                  {l.attribution && <div className={styles.secondary} data-testid="attribution">{ATTRIBUTION[l.attribution]}</div>}
                 </td>
               </tr>
             ))}
