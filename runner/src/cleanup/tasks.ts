@@ -121,7 +121,8 @@ export async function rallyTasksIn(dbPath: string, warn: (message: string) => vo
   let db: import('node:sqlite').DatabaseSync | undefined;
   try {
     const { DatabaseSync } = await import('node:sqlite');
-    db = new DatabaseSync(dbPath, { readOnly: true, timeout: 5000 });
+    // node:sqlite is synchronous: a short busy timeout, so a write Rally holds never stalls the runner's event loop.
+    db = new DatabaseSync(dbPath, { readOnly: true, timeout: 250 });
     const tables = new Set(
       (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name),
     );
