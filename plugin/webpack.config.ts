@@ -9,14 +9,17 @@ const config = async (env: Env): Promise<Configuration> => {
   const base = await grafanaConfig(env);
   return {
     ...base,
-    plugins: [...(base.plugins ?? []), new CopyWebpackPlugin({
+    plugins: [
+      ...(base.plugins ?? []),
+      new CopyWebpackPlugin({
         patterns: [
           { from: 'panels/*/img/*', to: '.' },
           { from: '../../dashboards/*.json', to: 'dashboards/[name][ext]' },
           // The alerts' runbook_url points here by default (alerts/generate-rules.mjs): Grafana serves plugin files.
           { from: '../../docs/runbooks/*.md', to: 'runbooks/[name][ext]' },
         ],
-      }),],
+      }),
+    ],
   };
 };
 

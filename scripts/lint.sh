@@ -10,7 +10,7 @@ cd "$ROOT" || exit 1
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
 CODE='**/*.{ts,tsx,js,mjs,cjs}'
-mapfile -t SHELL_SCRIPTS < <(git ls-files 'scripts/*.sh' 'test/cloud/*.sh' 'test/cloud/**/*.sh' | sort -u)
+mapfile -t SHELL_SCRIPTS < <(git ls-files 'scripts/*.sh' 'test/*.sh' 'test/**/*.sh' | sort -u)
 
 if [[ ${1:-} == --fix ]]; then
   # Prettier first: wrapping a long one-line `if (x) y;` makes a multi-line body, which `curly` then braces; the

@@ -7,7 +7,7 @@
 # set RALLY_MONITOR_TEST_CLOUD_DIR to its CLOUD_DIR. TEST_PHASES="build runner-unit ..." runs only those phases.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 bash scripts/ensure.sh all || exit 1
 # Node 24 from the `node` devDependency, whatever the system Node is.

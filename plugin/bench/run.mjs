@@ -27,7 +27,10 @@ function percentile(sorted, p) {
 // (scripts/bench.sh builds it from BENCH_BASELINE_REV), so a before/after ratio comes from one run on one machine.
 const builds = [{ name: 'this build', distDir: DIST_DIR }];
 if (process.env.BENCH_PLUGIN_BASELINE_DIST) {
-  builds.push({ name: `baseline (${process.env.BENCH_BASELINE_REV ?? process.env.BENCH_PLUGIN_BASELINE_DIST})`, distDir: process.env.BENCH_PLUGIN_BASELINE_DIST });
+  builds.push({
+    name: `baseline (${process.env.BENCH_BASELINE_REV ?? process.env.BENCH_PLUGIN_BASELINE_DIST})`,
+    distDir: process.env.BENCH_PLUGIN_BASELINE_DIST,
+  });
 }
 const ROUNDS = 3;
 
@@ -49,7 +52,9 @@ try {
       results[i].lanesRendered = lanesRendered;
     }
   }
-  console.log(`timeline panel, ${LANES} lanes x ${POINTS} points, Chromium, ${ROUNDS} rounds of ${ITERATIONS} renders after ${WARMUP} warm-up each:`);
+  console.log(
+    `timeline panel, ${LANES} lanes x ${POINTS} points, Chromium, ${ROUNDS} rounds of ${ITERATIONS} renders after ${WARMUP} warm-up each:`
+  );
   const means = [];
   for (const [i, build] of builds.entries()) {
     const measured = [...results[i].times].sort((a, b) => a - b);
@@ -79,6 +84,10 @@ function jsSize(distDir) {
 const sizes = builds.map((build) => jsSize(build.distDir));
 for (const [i, build] of builds.entries()) {
   const { files, raw, gzip } = sizes[i];
-  console.log(`built plugin JS, ${build.name}: ${files} files, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzip`);
+  console.log(
+    `built plugin JS, ${build.name}: ${files} files, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzip`
+  );
 }
-if (sizes.length === 2) console.log(`  this build / baseline: ${(sizes[0].gzip / sizes[1].gzip).toFixed(2)}x the gzip size`);
+if (sizes.length === 2) {
+  console.log(`  this build / baseline: ${(sizes[0].gzip / sizes[1].gzip).toFixed(2)}x the gzip size`);
+}

@@ -29,7 +29,8 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
   before(async () => {
     if (process.env.RUNNER_URL) {
       runner = { url: process.env.RUNNER_URL, token: process.env.RUNNER_TOKEN ?? '', close: async () => {} };
-      const get = async (p) => (await fetch(`${runner.url}${p}`, { headers: { authorization: `Bearer ${runner.token}` } })).json();
+      const get = async (p) =>
+        (await fetch(`${runner.url}${p}`, { headers: { authorization: `Bearer ${runner.token}` } })).json();
       expected = await get('/api/results');
       health = await get('/health');
     } else {
@@ -43,18 +44,31 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
   after(async () => runner?.close());
 
   it("renders the Overview page and the timeline panel from the runner's cycles", async () => {
-    const result = await renderPluginInChromium({ runnerUrl: runner.url, runnerToken: runner.token, prefix: 'chromium' });
-    assert.deepEqual(result.pageErrors.filter((e) => !knownMissing(e)), []);
+    const result = await renderPluginInChromium({
+      runnerUrl: runner.url,
+      runnerToken: runner.token,
+      prefix: 'chromium',
+    });
+    assert.deepEqual(
+      result.pageErrors.filter((e) => !knownMissing(e)),
+      []
+    );
     assert.deepEqual(result.overview.alerts, [], 'no error or warning on the Overview');
 
     const tested = expected.services.filter((s) => s.state !== 'absent');
     assert.ok(tested.length > 0, 'the recorded cycle tested at least one service');
-    assert.deepEqual(result.overview.rows.map((r) => r.service), tested.map((s) => s.service));
+    assert.deepEqual(
+      result.overview.rows.map((r) => r.service),
+      tested.map((s) => s.service)
+    );
     for (const service of tested) {
       const row = result.overview.rows.find((r) => r.service === service.service);
       assert.match(row.text, new RegExp(STATE_WORD[service.state]), `${service.service} shows ${service.state}`);
     }
-    assert.deepEqual(result.overview.lanes.map((l) => l.name), tested.map((s) => s.service));
+    assert.deepEqual(
+      result.overview.lanes.map((l) => l.name),
+      tested.map((s) => s.service)
+    );
     for (const lane of result.overview.lanes) {
       const state = tested.find((s) => s.service === lane.name).state;
       assert.ok(lane.states.includes(state), `${lane.name}'s timeline shows its latest state ${state}`);
@@ -64,13 +78,19 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
 
     const shownService = tested.find((s) => s.service === result.service.name);
     assert.deepEqual(result.service.alerts, [], 'no error on the Service page');
-    assert.deepEqual(result.service.workloads, shownService.workloads.map((w) => w.key));
+    assert.deepEqual(
+      result.service.workloads,
+      shownService.workloads.map((w) => w.key)
+    );
     assert.ok(result.service.latencies > 0, 'atomic action latencies from the runs');
 
     assert.ok(result.panel.frames > 0, 'the panel got one frame per tested service');
     assert.deepEqual(result.panel.lanes.map((l) => l.name).sort(), tested.map((s) => s.service).sort());
     for (const lane of result.panel.lanes) {
-      assert.ok(lane.states.some((s) => s !== 'nodata'), `${lane.name} has data cells`);
+      assert.ok(
+        lane.states.some((s) => s !== 'nodata'),
+        `${lane.name} has data cells`
+      );
     }
     assert.equal(result.panel.uptimes.length, result.panel.lanes.length, 'uptime per lane');
     for (const file of result.screenshots) {
@@ -89,7 +109,9 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
     try {
       await host.renderApp('cleanup');
       await host.page.waitForSelector('table[aria-label="Leaked resources"], [role="alert"]', { timeout: 20_000 });
-      const report = await (await fetch(`${runner.url}/api/cleanup`, { headers: { authorization: `Bearer ${runner.token}` } })).json();
+      const report = await (
+        await fetch(`${runner.url}/api/cleanup`, { headers: { authorization: `Bearer ${runner.token}` } })
+      ).json();
       const rows = await host.page.locator('[data-testid^="leak-"]').count();
       assert.equal(rows, report.leaks.length);
       assert.ok(await host.page.getByRole('button', { name: 'Purge…' }).isVisible());
@@ -100,7 +122,10 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
   });
 
   it('says the runner is unreachable and how to fix it, and the panel shows no series', async () => {
-    const result = await renderPluginInChromium({ runnerUrl: `http://127.0.0.1:${await closedPort()}`, prefix: 'chromium-unreachable' });
+    const result = await renderPluginInChromium({
+      runnerUrl: `http://127.0.0.1:${await closedPort()}`,
+      prefix: 'chromium-unreachable',
+    });
     assert.equal(result.overview.alerts.length, 1);
     assert.match(result.overview.alerts[0], /Runner unreachable/);
     assert.match(result.overview.alerts[0], /check the Runner URL/);
@@ -108,7 +133,8 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
   });
 
   /** The first service of the latest run that kept every artifact. */
-  const withArtifacts = () => expected.services.find((s) => s.artifacts?.html && s.artifacts?.junit && s.artifacts?.log);
+  const withArtifacts = () =>
+    expected.services.find((s) => s.artifacts?.html && s.artifacts?.junit && s.artifacts?.log);
 
   it("shows Rally's HTML report inside the app with its tables, where the proxy's own URL shows it without scripts", async () => {
     const host = await openHost({ runnerUrl: runner.url, runnerToken: runner.token, role: 'Viewer' });
@@ -152,11 +178,17 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
       const section = host.page.locator(`[data-testid="run-service-${service.service}"]`);
       await section.waitFor({ timeout: 20_000 });
 
-      const [download] = await Promise.all([host.page.waitForEvent('download', { timeout: 10_000 }), section.getByRole('link', { name: 'JUnit XML' }).click()]);
+      const [download] = await Promise.all([
+        host.page.waitForEvent('download', { timeout: 10_000 }),
+        section.getByRole('link', { name: 'JUnit XML' }).click(),
+      ]);
       const junit = fs.readFileSync(await download.path(), 'utf8');
       assert.match(junit, /<testsuite/);
 
-      const [popup] = await Promise.all([host.page.context().waitForEvent('page', { timeout: 10_000 }), section.getByRole('link', { name: 'Rally log' }).click()]);
+      const [popup] = await Promise.all([
+        host.page.context().waitForEvent('page', { timeout: 10_000 }),
+        section.getByRole('link', { name: 'Rally log' }).click(),
+      ]);
       await popup.waitForLoadState();
       assert.match(popup.url(), /\/runner\/api\/runs\/.*\/rally\.log/);
       assert.ok((await popup.locator('body').innerText()).length > 0, 'the log shows');
@@ -170,23 +202,40 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
   });
 
   it('lets a Viewer granted "Cycle runner" run a cycle but not purge; the proxy agrees', async () => {
-    const host = await openHost({ runnerUrl: runner.url, runnerToken: runner.token, role: 'Viewer', grantedRoles: ['Cycle runner'] });
+    const host = await openHost({
+      runnerUrl: runner.url,
+      runnerToken: runner.token,
+      role: 'Viewer',
+      grantedRoles: ['Cycle runner'],
+    });
     try {
       await host.renderApp(`overview?from=${host.span.from}&to=${host.span.to}`);
       await host.page.waitForSelector('[data-testid^="service-row-"]', { timeout: 20_000 });
       const runButton = health.running ? 'Cycle running…' : 'Run now';
-      assert.ok(await host.page.getByRole('button', { name: runButton }).isVisible(), 'the granted Viewer gets the run button');
+      assert.ok(
+        await host.page.getByRole('button', { name: runButton }).isVisible(),
+        'the granted Viewer gets the run button'
+      );
 
       await host.renderApp('cleanup');
       await host.page.waitForSelector('table[aria-label="Leaked resources"], [role="alert"]', { timeout: 20_000 });
       assert.equal(await host.page.getByRole('button', { name: 'Purge…' }).count(), 0, 'but not the purge');
 
-      const post = (p) => host.page.evaluate(async (url) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, `/api/plugin-proxy/rallymonitor-openstack-app/runner/api/${p}`);
+      const post = (p) =>
+        host.page.evaluate(
+          async (url) =>
+            (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
+          `/api/plugin-proxy/rallymonitor-openstack-app/runner/api/${p}`
+        );
       assert.equal(await post('cleanup/purge'), 403);
       if (runner.requests) {
         const before = runner.requests.length;
         assert.notEqual(await post('runs'), 403);
-        assert.deepEqual(runner.requests.slice(before).map((r) => `${r.method} ${r.path}`), ['POST /api/runs'], 'the POST reached the runner');
+        assert.deepEqual(
+          runner.requests.slice(before).map((r) => `${r.method} ${r.path}`),
+          ['POST /api/runs'],
+          'the POST reached the runner'
+        );
       }
     } finally {
       await host.close();
@@ -194,12 +243,17 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
   });
 
   it('falls back to the Admin role where Grafana gives the UI no permissions', async () => {
-    for (const [role, shown] of [['Admin', true], ['Editor', false]]) {
+    for (const [role, shown] of [
+      ['Admin', true],
+      ['Editor', false],
+    ]) {
       const host = await openHost({ runnerUrl: runner.url, runnerToken: runner.token, role, rbac: false });
       try {
         await host.renderApp(`overview?from=${host.span.from}&to=${host.span.to}`);
         await host.page.waitForSelector('[data-testid^="service-row-"]', { timeout: 20_000 });
-        const buttons = await host.page.evaluate(() => Array.from(document.querySelectorAll('button')).map((b) => b.textContent.trim()));
+        const buttons = await host.page.evaluate(() =>
+          Array.from(document.querySelectorAll('button')).map((b) => b.textContent.trim())
+        );
         assert.equal(buttons.includes('Run now') || buttons.includes('Cycle running…'), shown, `${role}: ${buttons}`);
       } finally {
         await host.close();
@@ -212,9 +266,14 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
     try {
       await host.renderApp(`overview?from=${host.span.from}&to=${host.span.to}`);
       await host.page.waitForSelector('[data-testid^="service-row-"]', { timeout: 20_000 });
-      const buttons = await host.page.evaluate(() => Array.from(document.querySelectorAll('button')).map((b) => b.textContent.trim()));
+      const buttons = await host.page.evaluate(() =>
+        Array.from(document.querySelectorAll('button')).map((b) => b.textContent.trim())
+      );
       assert.ok(!buttons.includes('Run now') && !buttons.includes('Cycle running…'), `buttons: ${buttons}`);
-      const status = await host.page.evaluate(async () => (await fetch('/api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs', { method: 'POST' })).status);
+      const status = await host.page.evaluate(
+        async () =>
+          (await fetch('/api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs', { method: 'POST' })).status
+      );
       assert.equal(status, 403);
     } finally {
       await host.close();

@@ -52,15 +52,23 @@ describe('e2e specs', () => {
     }
   });
 
-  it('check each page against what the runner answers through the proxy: service rows, a timeline, a run\'s workloads', () => {
+  it("check each page against what the runner answers through the proxy: service rows, a timeline, a run's workloads", () => {
     const pages = specs.find((s) => s.file === 'pages.spec.ts').text;
     for (const testId of ['service-row-', 'timeline-lane-', 'run-service-', 'workload-', 'run-row-', 'leak-']) {
       assert.ok(pages.includes(testId), `pages.spec.ts looks for ${testId}…`);
     }
-    assert.match(pages, /runner\.latest/, 'the pages are compared with the runner\'s latest cycle');
-    assert.match(fixtures, /\/api\/plugin-proxy\/\$\{pluginJson\.id\}\/runner/, 'the fixture reads the runner through Grafana\'s proxy');
+    assert.match(pages, /runner\.latest/, "the pages are compared with the runner's latest cycle");
+    assert.match(
+      fixtures,
+      /\/api\/plugin-proxy\/\$\{pluginJson\.id\}\/runner/,
+      "the fixture reads the runner through Grafana's proxy"
+    );
     const panel = specs.find((s) => s.file === 'panel.spec.ts').text;
-    assert.match(panel, /timeline-lane-\$\{service\.service\} \(\$\{cycle\.cloud\}\/\$\{cycle\.region\}\)/, 'lanes named by the legend format');
+    assert.match(
+      panel,
+      /timeline-lane-\$\{service\.service\} \(\$\{cycle\.cloud\}\/\$\{cycle\.region\}\)/,
+      'lanes named by the legend format'
+    );
   });
 
   it('look only for test ids, texts and tables that the plugin renders', () => {

@@ -62,17 +62,26 @@ describe("HandleRequest's route choice", () => {
     assert.equal(resolveRoute({ routes, method: 'GET', proxyPath: 'a/b', user: viewer }).route.url, 'http://up/first');
   });
   it('filters on the method before the path, and answers 403 for the matching route the user may not use', () => {
-    assert.deepEqual(resolveRoute({ routes, method: 'POST', proxyPath: 'a/b', user: viewer }), { status: 403, message: 'plugin proxy route access denied' });
+    assert.deepEqual(resolveRoute({ routes, method: 'POST', proxyPath: 'a/b', user: viewer }), {
+      status: 403,
+      message: 'plugin proxy route access denied',
+    });
   });
   it('does not understand method lists: "GET,POST" matches neither', () => {
     assert.equal(resolveRoute({ routes, method: 'GET', proxyPath: 'c', user: viewer }).status, 404);
   });
   it('checks reqAction instead of reqRole when both are set', () => {
     assert.equal(resolveRoute({ routes, method: 'GET', proxyPath: 'd', user: viewer }).status, 403);
-    assert.ok(resolveRoute({ routes, method: 'GET', proxyPath: 'd', user: { role: 'None', permissions: { 'x.y:z': true } } }).route);
+    assert.ok(
+      resolveRoute({ routes, method: 'GET', proxyPath: 'd', user: { role: 'None', permissions: { 'x.y:z': true } } })
+        .route
+    );
   });
   it('answers 404 "plugin route match not found" when nothing matches', () => {
-    assert.deepEqual(resolveRoute({ routes, method: 'GET', proxyPath: 'zzz', user: viewer }), { status: 404, message: 'plugin route match not found' });
+    assert.deepEqual(resolveRoute({ routes, method: 'GET', proxyPath: 'zzz', user: viewer }), {
+      status: 404,
+      message: 'plugin route match not found',
+    });
   });
 });
 
@@ -99,24 +108,62 @@ describe("the built plugin.json's routes under Grafana's rules", () => {
   ];
   for (const [proxyPath, runnerPath] of reads) {
     it(`lets a Viewer GET ${proxyPath} -> ${runnerPath}`, () => {
-      const r = resolveRoute({ routes: pluginJson.routes, method: 'GET', proxyPath, user: as('Viewer'), pluginId: APP_ID });
+      const r = resolveRoute({
+        routes: pluginJson.routes,
+        method: 'GET',
+        proxyPath,
+        user: as('Viewer'),
+        pluginId: APP_ID,
+      });
       assert.ok(r.route, `${proxyPath}: ${r.status} ${r.message}`);
       assert.equal(upstream(r), runnerPath);
-      assert.deepEqual(r.route.headers, [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.runnerToken }}' }]);
+      assert.deepEqual(r.route.headers, [
+        { name: 'Authorization', content: 'Bearer {{ .SecureJsonData.runnerToken }}' },
+      ]);
     });
   }
 
-  for (const proxyPath of ['runner', 'runner/metrics', 'runner/', 'runner/healthz', 'runner/api', 'runner/other/api/results']) {
+  for (const proxyPath of [
+    'runner',
+    'runner/metrics',
+    'runner/',
+    'runner/healthz',
+    'runner/api',
+    'runner/other/api/results',
+  ]) {
     it(`reaches no other runner path: GET ${proxyPath} is 404`, () => {
-      assert.equal(resolveRoute({ routes: pluginJson.routes, method: 'GET', proxyPath, user: as('Admin'), pluginId: APP_ID }).status, 404);
+      assert.equal(
+        resolveRoute({ routes: pluginJson.routes, method: 'GET', proxyPath, user: as('Admin'), pluginId: APP_ID })
+          .status,
+        404
+      );
     });
   }
 
   it('routes no method but GET and the two POSTs', () => {
     for (const method of ['PUT', 'DELETE', 'PATCH']) {
-      assert.equal(resolveRoute({ routes: pluginJson.routes, method, proxyPath: 'runner/api/runs', user: as('Admin'), pluginId: APP_ID }).status, 404, method);
+      assert.equal(
+        resolveRoute({
+          routes: pluginJson.routes,
+          method,
+          proxyPath: 'runner/api/runs',
+          user: as('Admin'),
+          pluginId: APP_ID,
+        }).status,
+        404,
+        method
+      );
     }
-    assert.equal(resolveRoute({ routes: pluginJson.routes, method: 'POST', proxyPath: 'runner/api/history', user: as('Admin'), pluginId: APP_ID }).status, 404);
+    assert.equal(
+      resolveRoute({
+        routes: pluginJson.routes,
+        method: 'POST',
+        proxyPath: 'runner/api/history',
+        user: as('Admin'),
+        pluginId: APP_ID,
+      }).status,
+      404
+    );
   });
 
   const posts = [
@@ -125,19 +172,58 @@ describe("the built plugin.json's routes under Grafana's rules", () => {
   ];
   for (const [proxyPath, runnerPath, action, roleName] of posts) {
     it(`POST ${proxyPath} needs ${action}: Admins by default, a Viewer once granted "${roleName}"`, () => {
-      const admin = resolveRoute({ routes: pluginJson.routes, method: 'POST', proxyPath, user: as('Admin'), pluginId: APP_ID });
+      const admin = resolveRoute({
+        routes: pluginJson.routes,
+        method: 'POST',
+        proxyPath,
+        user: as('Admin'),
+        pluginId: APP_ID,
+      });
       assert.equal(admin.route?.reqAction, action);
       assert.equal(upstream(admin), runnerPath);
-      assert.equal(resolveRoute({ routes: pluginJson.routes, method: 'POST', proxyPath, user: as('Viewer'), pluginId: APP_ID }).status, 403);
-      assert.equal(resolveRoute({ routes: pluginJson.routes, method: 'POST', proxyPath, user: as('Editor'), pluginId: APP_ID }).status, 403);
-      assert.ok(resolveRoute({ routes: pluginJson.routes, method: 'POST', proxyPath, user: as('Viewer', [roleName]), pluginId: APP_ID }).route);
+      assert.equal(
+        resolveRoute({ routes: pluginJson.routes, method: 'POST', proxyPath, user: as('Viewer'), pluginId: APP_ID })
+          .status,
+        403
+      );
+      assert.equal(
+        resolveRoute({ routes: pluginJson.routes, method: 'POST', proxyPath, user: as('Editor'), pluginId: APP_ID })
+          .status,
+        403
+      );
+      assert.ok(
+        resolveRoute({
+          routes: pluginJson.routes,
+          method: 'POST',
+          proxyPath,
+          user: as('Viewer', [roleName]),
+          pluginId: APP_ID,
+        }).route
+      );
     });
   }
 
   it('grants "run" and "purge" separately', () => {
     const runner = as('Viewer', ['Cycle runner']);
-    assert.ok(resolveRoute({ routes: pluginJson.routes, method: 'POST', proxyPath: 'runner/api/runs', user: runner, pluginId: APP_ID }).route);
-    assert.equal(resolveRoute({ routes: pluginJson.routes, method: 'POST', proxyPath: 'runner/api/cleanup/purge', user: runner, pluginId: APP_ID }).status, 403);
+    assert.ok(
+      resolveRoute({
+        routes: pluginJson.routes,
+        method: 'POST',
+        proxyPath: 'runner/api/runs',
+        user: runner,
+        pluginId: APP_ID,
+      }).route
+    );
+    assert.equal(
+      resolveRoute({
+        routes: pluginJson.routes,
+        method: 'POST',
+        proxyPath: 'runner/api/cleanup/purge',
+        user: runner,
+        pluginId: APP_ID,
+      }).status,
+      403
+    );
   });
 });
 
@@ -159,11 +245,28 @@ describe("the stand-in's reverse proxy", () => {
       res.end('<p>report</p>');
     });
     await new Promise((r) => upstreamServer.listen(0, '127.0.0.1', r));
-    const routes = [{ path: 'runner/api/*', method: 'GET', url: `http://127.0.0.1:${upstreamServer.address().port}/api`, headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.runnerToken }}' }] }];
+    const routes = [
+      {
+        path: 'runner/api/*',
+        method: 'GET',
+        url: `http://127.0.0.1:${upstreamServer.address().port}/api`,
+        headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.runnerToken }}' }],
+      },
+    ];
     proxyServer = http.createServer((req, res) => {
       const rawPath = req.url.split('?')[0];
       const search = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
-      proxyRequest({ req, res, proxyPath: rawPath.slice(1), search, routes, jsonData: {}, secureJsonData: { runnerToken: 't0k' }, user: { role: 'Viewer', permissions: {} }, pluginId: APP_ID });
+      proxyRequest({
+        req,
+        res,
+        proxyPath: rawPath.slice(1),
+        search,
+        routes,
+        jsonData: {},
+        secureJsonData: { runnerToken: 't0k' },
+        user: { role: 'Viewer', permissions: {} },
+        pluginId: APP_ID,
+      });
     });
     await new Promise((r) => proxyServer.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${proxyServer.address().port}`;
@@ -174,7 +277,9 @@ describe("the stand-in's reverse proxy", () => {
   });
 
   it("replaces the upstream's Content-Security-Policy with sandbox, drops Set-Cookie, passes the rest", async () => {
-    const response = await fetch(`${base}/runner/api/runs/x/report.html?service=keystone`, { headers: { cookie: 'grafana_session=mine', referer: 'http://grafana/a/x' } });
+    const response = await fetch(`${base}/runner/api/runs/x/report.html?service=keystone`, {
+      headers: { cookie: 'grafana_session=mine', referer: 'http://grafana/a/x' },
+    });
     assert.equal(response.headers.get('content-security-policy'), 'sandbox');
     assert.equal(response.headers.get('set-cookie'), null);
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
@@ -189,9 +294,15 @@ describe("the stand-in's reverse proxy", () => {
     // fetch() and URL strings resolve the dot segments in the client; a raw request line need not.
     const { port } = new URL(base);
     const status = await new Promise((resolve, reject) =>
-      http.get({ host: '127.0.0.1', port, path: '/runner/api/%2e%2e/metrics' }, (res) => resolve(res.resume().statusCode)).on('error', reject)
+      http
+        .get({ host: '127.0.0.1', port, path: '/runner/api/%2e%2e/metrics' }, (res) => resolve(res.resume().statusCode))
+        .on('error', reject)
     );
     assert.equal(status, 200);
-    assert.equal(seen.url, '/api/../metrics', 'the runner, not the proxy, decides what `..` means (its router does not resolve it)');
+    assert.equal(
+      seen.url,
+      '/api/../metrics',
+      'the runner, not the proxy, decides what `..` means (its router does not resolve it)'
+    );
   });
 });

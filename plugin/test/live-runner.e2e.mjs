@@ -26,7 +26,11 @@ describe('plugin against a live runner on the local cloud', { timeout: 900_000 }
   after(async () => runner?.stop());
 
   it('renders the Overview and the timeline panel from the real cycle', async () => {
-    const result = await renderPluginInChromium({ runnerUrl: runner.url, runnerToken: runner.token, prefix: 'chromium-live' });
+    const result = await renderPluginInChromium({
+      runnerUrl: runner.url,
+      runnerToken: runner.token,
+      prefix: 'chromium-live',
+    });
     assert.deepEqual(result.overview.alerts, []);
     const keystone = firstCycle.services.find((s) => s.service === 'keystone');
     const row = result.overview.rows.find((r) => r.service === 'keystone');

@@ -7,17 +7,68 @@ import semver from 'semver';
 const ID_PATTERN = /^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource|secretsmanager|transformer)$/;
 const TYPES = ['app', 'datasource', 'panel', 'renderer', 'secretsmanager', 'transformer'];
 const TOP_LEVEL_KEYS = new Set([
-  'id', 'type', 'info', 'name', 'dependencies', '$schema', 'alerting', 'annotations', 'autoEnabled', 'backend',
-  'builtIn', 'category', 'enterpriseFeatures', 'executable', 'hideFromList', 'includes', 'logs', 'metrics',
-  'pascalName', 'preload', 'queryOptions', 'routes', 'skipDataQuery', 'state', 'streaming', 'tracing', 'roles',
-  'extensions', 'iam', 'buildMode', 'aliasIDs', 'languages',
+  'id',
+  'type',
+  'info',
+  'name',
+  'dependencies',
+  '$schema',
+  'alerting',
+  'annotations',
+  'autoEnabled',
+  'backend',
+  'builtIn',
+  'category',
+  'enterpriseFeatures',
+  'executable',
+  'hideFromList',
+  'includes',
+  'logs',
+  'metrics',
+  'pascalName',
+  'preload',
+  'queryOptions',
+  'routes',
+  'skipDataQuery',
+  'state',
+  'streaming',
+  'tracing',
+  'roles',
+  'extensions',
+  'iam',
+  'buildMode',
+  'aliasIDs',
+  'languages',
 ]);
-const INFO_KEYS = new Set(['author', 'build', 'description', 'keywords', 'links', 'logos', 'screenshots', 'updated', 'version']);
+const INFO_KEYS = new Set([
+  'author',
+  'build',
+  'description',
+  'keywords',
+  'links',
+  'logos',
+  'screenshots',
+  'updated',
+  'version',
+]);
 const INCLUDE_TYPES = ['dashboard', 'page', 'panel', 'datasource', 'secretsmanager'];
 const ROLES = ['Admin', 'Editor', 'Viewer'];
-const ROUTE_KEYS = new Set(['path', 'method', 'url', 'reqSignedIn', 'reqRole', 'reqAction', 'headers', 'body', 'tokenAuth', 'jwtTokenAuth', 'urlParams']);
+const ROUTE_KEYS = new Set([
+  'path',
+  'method',
+  'url',
+  'reqSignedIn',
+  'reqRole',
+  'reqAction',
+  'headers',
+  'body',
+  'tokenAuth',
+  'jwtTokenAuth',
+  'urlParams',
+]);
 // The schema's own pattern for grafanaDependency, on top of being a valid npm semver range.
-const GRAFANA_DEPENDENCY = /^(<=|>=|<|>|=|~|\^)?([0-9]+)(\.[0-9x*]+)(\.[0-9x*]+)?(\s(<=|>=|<|=>)?([0-9]+)(\.[0-9x]+)(\.[0-9x]+))?$/;
+const GRAFANA_DEPENDENCY =
+  /^(<=|>=|<|>|=|~|\^)?([0-9]+)(\.[0-9x*]+)(\.[0-9x*]+)?(\s(<=|>=|<|=>)?([0-9]+)(\.[0-9x]+)(\.[0-9x]+))?$/;
 const MUTATING = /\b(POST|PUT|PATCH|DELETE)\b/i;
 const METHODS = ['', '*', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -45,7 +96,9 @@ export function checkPluginJson(distDir, file = 'plugin.json', expectedType) {
   if (typeof json.id !== 'string' || !ID_PATTERN.test(json.id)) at(`id "${json.id}" does not match ${ID_PATTERN}`);
   if (!TYPES.includes(json.type)) at(`type "${json.type}" is not one of ${TYPES.join(', ')}`);
   if (expectedType && json.type !== expectedType) at(`type "${json.type}", expected "${expectedType}"`);
-  if (typeof json.id === 'string' && json.type && !json.id.endsWith(`-${json.type}`)) at(`id "${json.id}" does not end with "-${json.type}"`);
+  if (typeof json.id === 'string' && json.type && !json.id.endsWith(`-${json.type}`)) {
+    at(`id "${json.id}" does not end with "-${json.type}"`);
+  }
   if (!fs.existsSync(path.join(dir, 'module.js'))) at('no module.js next to plugin.json');
 
   const info = json.info ?? {};
@@ -76,7 +129,11 @@ export function checkPluginJson(distDir, file = 'plugin.json', expectedType) {
   for (const include of json.includes ?? []) {
     if (!INCLUDE_TYPES.includes(include.type)) at(`include type "${include.type}" is invalid`);
     if (include.role !== undefined && !ROLES.includes(include.role)) at(`include role "${include.role}" is invalid`);
-    if (include.type === 'page' && !(include.path?.startsWith(`/a/${json.id}/`) || include.path === `/plugins/${json.id}`) && !include.component) {
+    if (
+      include.type === 'page' &&
+      !(include.path?.startsWith(`/a/${json.id}/`) || include.path === `/plugins/${json.id}`) &&
+      !include.component
+    ) {
       at(`page include "${include.name}" path "${include.path}" is not under /a/${json.id}/`);
     }
     if (include.type === 'panel' || include.type === 'datasource' || include.type === 'dashboard') {
@@ -105,7 +162,9 @@ export function checkPluginJson(distDir, file = 'plugin.json', expectedType) {
       const action = permission.action ?? '';
       declaredActions.add(action);
       if (action === 'plugins.app:access') {
-        if (permission.scope !== `plugins:id:${json.id}`) at(`role "${role.name}": plugins.app:access must be scoped to plugins:id:${json.id}`);
+        if (permission.scope !== `plugins:id:${json.id}`) {
+          at(`role "${role.name}": plugins.app:access must be scoped to plugins:id:${json.id}`);
+        }
       } else if (!action.startsWith(`${json.id}:`) && !action.startsWith(`${json.id}.`)) {
         at(`role "${role.name}": action "${action}" is not prefixed with "${json.id}:" or "${json.id}."`);
       }
@@ -117,17 +176,25 @@ export function checkPluginJson(distDir, file = 'plugin.json', expectedType) {
       if (!ROUTE_KEYS.has(key)) at(`route "${route.path}" has unknown field "${key}"`);
     }
     if (!route.path || !route.url) at(`route "${route.path}" needs path and url`);
-    if (route.reqRole !== undefined && !ROLES.includes(route.reqRole)) at(`route "${route.path}" reqRole "${route.reqRole}" is invalid`);
+    if (route.reqRole !== undefined && !ROLES.includes(route.reqRole)) {
+      at(`route "${route.path}" reqRole "${route.reqRole}" is invalid`);
+    }
     // pluginproxy.go compares route.Method with the request's method as one string: "GET,POST" matches nothing.
-    if (route.method !== undefined && !METHODS.includes(route.method)) at(`route "${route.path}" method "${route.method}" is not one HTTP method`);
+    if (route.method !== undefined && !METHODS.includes(route.method)) {
+      at(`route "${route.path}" method "${route.method}" is not one HTTP method`);
+    }
     // The route tree (pkg/web/tree.go) only knows `*` as a whole final segment; "runner*" is a literal.
-    if (/\*/.test(route.path ?? '') && !/(^|\/)\*$/.test(route.path)) at(`route "${route.path}": "*" only works as the last whole segment`);
+    if (/\*/.test(route.path ?? '') && !/(^|\/)\*$/.test(route.path)) {
+      at(`route "${route.path}": "*" only works as the last whole segment`);
+    }
     if (route.reqAction !== undefined && !declaredActions.has(route.reqAction)) {
       at(`route "${route.path}" reqAction "${route.reqAction}" is not granted by any of the plugin's roles`);
     }
     if (!route.method || route.method === '*' || MUTATING.test(route.method)) {
       // Grafana checks reqAction instead of reqRole when a route has one.
-      if (route.reqAction === undefined && route.reqRole !== 'Admin') at(`route "${route.path}" allows ${route.method ?? 'every method'} to non-Admins`);
+      if (route.reqAction === undefined && route.reqRole !== 'Admin') {
+        at(`route "${route.path}" allows ${route.method ?? 'every method'} to non-Admins`);
+      }
     }
   }
   const text = JSON.stringify(json);

@@ -33,7 +33,9 @@ async function expectOk(response, what) {
 
 const cloud = testCloud();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-cleanup-record-'));
-const session = new OpenStackSession(loadConfig({ ...cloudEnv(cloud), RALLY_MONITOR_DATA_DIR: scratch }, scratch).openstack);
+const session = new OpenStackSession(
+  loadConfig({ ...cloudEnv(cloud), RALLY_MONITOR_DATA_DIR: scratch }, scratch).openstack
+);
 const seeder = new CloudSeeder(session);
 const taskPrefix = randomTaskPrefix();
 let runner;
@@ -44,7 +46,9 @@ try {
     await seeder.user(rallyName(taskPrefix, 'c_rally_')),
   ];
   // Refreshes not rate-limited: the second scan must see the project made after the first.
-  runner = await startRunner({ env: { RALLY_MONITOR_CLEANUP_MIN_AGE: `${MIN_AGE_SECONDS}s`, RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL: '0' } });
+  runner = await startRunner({
+    env: { RALLY_MONITOR_CLEANUP_MIN_AGE: `${MIN_AGE_SECONDS}s`, RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL: '0' },
+  });
   // Keystone gives no creation time: a leak's age counts from the runner's first sight of it.
   await expectOk(await runner.request('/api/cleanup?refresh=true'), 'first scan');
   console.log(`made ${old.length} old leaks with task part ${taskPrefix}; waiting past the minimum age`);
@@ -60,12 +64,20 @@ try {
   save('cleanup.json', report);
 
   const post = (body) =>
-    runner.request('/api/cleanup/purge', { method: 'POST', auth: true, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    runner.request('/api/cleanup/purge', {
+      method: 'POST',
+      auth: true,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   // Scoped to the ids made here: the cloud is shared and others' leaks are theirs to purge.
   // Made here, not by a Rally task, so unattributed: a purge leaves them out unless it includes them.
   const dryRun = await expectOk(await post({ ids: mine, includeUnattributed: true }), 'dry run');
   save('cleanup-purge-dry-run.json', dryRun);
-  const purge = await expectOk(await post({ confirm: true, includeUnattributed: true, ids: dryRun.candidates.map((l) => l.id) }), 'purge');
+  const purge = await expectOk(
+    await post({ confirm: true, includeUnattributed: true, ids: dryRun.candidates.map((l) => l.id) }),
+    'purge'
+  );
   save('cleanup-purge.json', purge);
   save('cleanup-audit.json', await expectOk(await runner.request('/api/cleanup/audit'), 'GET /api/cleanup/audit'));
 } finally {

@@ -14,7 +14,10 @@ const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/ru
 async function record(name, response) {
   const text = await response.text();
   fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, name), `${JSON.stringify({ status: response.status, body: JSON.parse(text) }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(OUT, name),
+    `${JSON.stringify({ status: response.status, body: JSON.parse(text) }, null, 2)}\n`
+  );
   console.log(`recorded ${name}: HTTP ${response.status}`);
 }
 

@@ -2,7 +2,11 @@ import { expect, SKIP_REASON, test } from './fixtures';
 
 test.skip(!process.env.GRAFANA_URL, SKIP_REASON);
 
-test('settings page shows the runner URL and token, and connects to the configured runner', async ({ appConfigPage, page, runner }) => {
+test('settings page shows the runner URL and token, and connects to the configured runner', async ({
+  appConfigPage,
+  page,
+  runner,
+}) => {
   await expect(page.getByLabel('Runner URL')).toBeVisible();
   await expect(page.getByText('Runner token')).toBeVisible();
   test.skip(!runner.configured, 'no runner URL in the app settings: nothing to connect to');

@@ -31,12 +31,15 @@ export interface RunnerState {
 export const STATE_WORD = { pass: 'Pass', fail: 'Fail', error: 'Error' } as const;
 
 /** Any of these on a page means the runner did not answer as it should: never an acceptable outcome. */
-export const RUNNER_FAILURE = /Runner unreachable|Runner error|Runner token rejected|Runner unhealthy|Runner not configured/;
+export const RUNNER_FAILURE =
+  /Runner unreachable|Runner error|Runner token rejected|Runner unhealthy|Runner not configured/;
 
 async function readRunner(request: APIRequestContext): Promise<RunnerState> {
   const settings = await request.get(`/api/plugins/${pluginJson.id}/settings`);
   if (!settings.ok()) {
-    throw new Error(`Grafana does not know the app: GET /api/plugins/${pluginJson.id}/settings answered ${settings.status()}`);
+    throw new Error(
+      `Grafana does not know the app: GET /api/plugins/${pluginJson.id}/settings answered ${settings.status()}`
+    );
   }
   const jsonData = ((await settings.json()) as { jsonData?: { runnerUrl?: string } }).jsonData ?? {};
   if (!jsonData.runnerUrl) {
@@ -45,7 +48,9 @@ async function readRunner(request: APIRequestContext): Promise<RunnerState> {
   const get = async (path: string, allowed: number[] = [200]) => {
     const response = await request.get(`${PROXY}${path}`);
     if (!allowed.includes(response.status())) {
-      throw new Error(`The runner at ${jsonData.runnerUrl} is configured but GET ${PROXY}${path} answered ${response.status()}: ${await response.text()}`);
+      throw new Error(
+        `The runner at ${jsonData.runnerUrl} is configured but GET ${PROXY}${path} answered ${response.status()}: ${await response.text()}`
+      );
     }
     return response;
   };

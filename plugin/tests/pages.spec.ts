@@ -12,7 +12,11 @@ test.describe('app pages', () => {
     await expect(page.getByText(/set the Runner URL, save/)).toBeVisible();
   });
 
-  test('Overview lists every service the latest cycle tested, with its state and a timeline lane', async ({ gotoPage, page, runner }) => {
+  test('Overview lists every service the latest cycle tested, with its state and a timeline lane', async ({
+    gotoPage,
+    page,
+    runner,
+  }) => {
     test.skip(!runner.configured, 'no runner URL in the app settings');
     await gotoPage('/overview');
     if (!runner.latest) {

@@ -21,7 +21,12 @@ test("the Overview dashboard's timeline draws a lane per tested service of the r
   const cycle = runner.latest!;
   await gotoDashboardPage({
     uid: 'rally-overview',
-    queryParams: new URLSearchParams({ 'var-cloud': cycle.cloud, 'var-region': cycle.region, from: 'now-24h', to: 'now' }),
+    queryParams: new URLSearchParams({
+      'var-cloud': cycle.cloud,
+      'var-region': cycle.region,
+      from: 'now-24h',
+      to: 'now',
+    }),
   });
   const timeline = page.getByTestId('status-timeline').first();
   await expect(timeline).toBeVisible({ timeout: 30_000 });

@@ -21,7 +21,7 @@ const SCAN_RUNS = 5;
 const CREATE_CONCURRENCY = 6;
 
 /** The CLI command that lists each resource type the monitor scans, and the JSON field holding the name. */
-const CLI_LISTINGS: { type: string; service: ServiceName; args: string[]; nameField: string }[] = [
+const CLI_LISTINGS: Array<{ type: string; service: ServiceName; args: string[]; nameField: string }> = [
   { type: 'project', service: 'keystone', args: ['project', 'list'], nameField: 'Name' },
   { type: 'user', service: 'keystone', args: ['user', 'list'], nameField: 'Name' },
   { type: 'server', service: 'nova', args: ['server', 'list', '--all-projects'], nameField: 'Name' },
@@ -32,11 +32,21 @@ const CLI_LISTINGS: { type: string; service: ServiceName; args: string[]; nameFi
   { type: 'subnet', service: 'neutron', args: ['subnet', 'list'], nameField: 'Name' },
   { type: 'port', service: 'neutron', args: ['port', 'list'], nameField: 'Name' },
   { type: 'router', service: 'neutron', args: ['router', 'list'], nameField: 'Name' },
-  { type: 'security_group', service: 'neutron', args: ['security', 'group', 'list', '--all-projects'], nameField: 'Name' },
+  {
+    type: 'security_group',
+    service: 'neutron',
+    args: ['security', 'group', 'list', '--all-projects'],
+    nameField: 'Name',
+  },
   { type: 'floating_ip', service: 'neutron', args: ['floating', 'ip', 'list', '--long'], nameField: 'Description' },
   { type: 'image', service: 'glance', args: ['image', 'list'], nameField: 'Name' },
   { type: 'volume', service: 'cinder', args: ['volume', 'list', '--all-projects'], nameField: 'Name' },
-  { type: 'volume_snapshot', service: 'cinder', args: ['volume', 'snapshot', 'list', '--all-projects'], nameField: 'Name' },
+  {
+    type: 'volume_snapshot',
+    service: 'cinder',
+    args: ['volume', 'snapshot', 'list', '--all-projects'],
+    nameField: 'Name',
+  },
   { type: 'volume_backup', service: 'cinder', args: ['volume', 'backup', 'list', '--all-projects'], nameField: 'Name' },
   { type: 'volume_type', service: 'cinder', args: ['volume', 'type', 'list'], nameField: 'Name' },
   { type: 'qos_spec', service: 'cinder', args: ['volume', 'qos', 'list'], nameField: 'Name' },
@@ -44,10 +54,38 @@ const CLI_LISTINGS: { type: string; service: ServiceName; args: string[]; nameFi
   { type: 'resource_provider', service: 'placement', args: ['resource', 'provider', 'list'], nameField: 'name' },
 ];
 
-const QUOTAS: { service: ServiceName; path: (project: string) => string; key: string; values: Record<string, number> }[] = [
-  { service: 'nova', path: (p) => `/os-quota-sets/${p}`, key: 'quota_set', values: { instances: -1, cores: -1, ram: -1, key_pairs: -1, server_groups: -1 } },
-  { service: 'neutron', path: (p) => `/quotas/${p}`, key: 'quota', values: { network: -1, subnet: -1, port: -1, router: -1, security_group: -1, security_group_rule: -1, floatingip: -1 } },
-  { service: 'cinder', path: (p) => `/os-quota-sets/${p}`, key: 'quota_set', values: { volumes: -1, snapshots: -1, gigabytes: -1 } },
+const QUOTAS: Array<{
+  service: ServiceName;
+  path: (project: string) => string;
+  key: string;
+  values: Record<string, number>;
+}> = [
+  {
+    service: 'nova',
+    path: (p) => `/os-quota-sets/${p}`,
+    key: 'quota_set',
+    values: { instances: -1, cores: -1, ram: -1, key_pairs: -1, server_groups: -1 },
+  },
+  {
+    service: 'neutron',
+    path: (p) => `/quotas/${p}`,
+    key: 'quota',
+    values: {
+      network: -1,
+      subnet: -1,
+      port: -1,
+      router: -1,
+      security_group: -1,
+      security_group_rule: -1,
+      floatingip: -1,
+    },
+  },
+  {
+    service: 'cinder',
+    path: (p) => `/os-quota-sets/${p}`,
+    key: 'quota_set',
+    values: { volumes: -1, snapshots: -1, gigabytes: -1 },
+  },
 ];
 
 function median(values: number[]): number {
@@ -64,14 +102,21 @@ function progress(label: string, total: number) {
     done += 1;
     if (done === total || Date.now() - last > 5000) {
       last = Date.now();
-      process.stdout.write(`  ${label}: ${done}/${total}${detail} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+      process.stdout.write(
+        `  ${label}: ${done}/${total}${detail} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`
+      );
     }
   };
 }
 
 /** Lifts the quotas the seeding would hit, returning how to put the old ones back. */
-async function liftQuotas(seeder: CloudSeeder, session: OpenStackSession, projectId: string, running: ServiceName[]): Promise<() => Promise<void>> {
-  const restores: (() => Promise<void>)[] = [];
+async function liftQuotas(
+  seeder: CloudSeeder,
+  session: OpenStackSession,
+  projectId: string,
+  running: ServiceName[]
+): Promise<() => Promise<void>> {
+  const restores: Array<() => Promise<void>> = [];
   for (const quota of QUOTAS.filter((q) => running.includes(q.service))) {
     const url = `${await seeder.base(quota.service)}${quota.path(projectId)}`;
     const { body } = await session.request(url);
@@ -91,17 +136,29 @@ async function liftQuotas(seeder: CloudSeeder, session: OpenStackSession, projec
   };
 }
 
-async function seed(seeder: CloudSeeder, running: ServiceName[], taskPrefix: string, image: string, flavor: string): Promise<void> {
+async function seed(
+  seeder: CloudSeeder,
+  running: ServiceName[],
+  taskPrefix: string,
+  image: string,
+  flavor: string
+): Promise<void> {
   const name = () => rallyName(taskPrefix);
   // A type that cannot be made in full (a quota, a slow service) is reported with what it got, not fatal.
   const many = async (label: string, work: (index: number) => Promise<Made>) => {
     const tick = progress(label, N);
     const problems: string[] = [];
-    await mapLimited(Array.from({ length: N }, (_, i) => i), CREATE_CONCURRENCY, async (index) => {
-      await work(index).catch((error: Error) => problems.push(error.message));
-      tick();
-    });
-    if (problems.length > 0) console.log(`  ${label}: ${problems.length} of ${N} could not be made; first: ${problems[0]!.slice(0, 300)}`);
+    await mapLimited(
+      Array.from({ length: N }, (_, i) => i),
+      CREATE_CONCURRENCY,
+      async (index) => {
+        await work(index).catch((error: Error) => problems.push(error.message));
+        tick();
+      }
+    );
+    if (problems.length > 0) {
+      console.log(`  ${label}: ${problems.length} of ${N} could not be made; first: ${problems[0]!.slice(0, 300)}`);
+    }
   };
   const has = (service: ServiceName) => running.includes(service);
   await many('projects', () => seeder.project(name()));
@@ -138,11 +195,20 @@ async function seed(seeder: CloudSeeder, running: ServiceName[], taskPrefix: str
   if (has('placement')) await many('resource providers', () => seeder.resourceProvider(name()));
 }
 
-async function cliListing(env: Record<string, string>, args: string[], nameField: string, taskPrefix: string): Promise<{ seconds: number; count: number | null; error?: string }> {
+async function cliListing(
+  env: Record<string, string>,
+  args: string[],
+  nameField: string,
+  taskPrefix: string
+): Promise<{ seconds: number; count: number | null; error?: string }> {
   const started = performance.now();
   try {
-    const { stdout } = await promisify(execFile)('openstack', [...args, '-f', 'json'], { env, maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
-    const rows = JSON.parse(stdout) as Record<string, unknown>[];
+    const { stdout } = await promisify(execFile)('openstack', [...args, '-f', 'json'], {
+      env,
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: 300_000,
+    });
+    const rows = JSON.parse(stdout) as Array<Record<string, unknown>>;
     const count = rows.filter((row) => parseRallyName(String(row[nameField] ?? ''))?.taskPrefix === taskPrefix).length;
     return { seconds: (performance.now() - started) / 1000, count };
   } catch (error) {
@@ -161,9 +227,15 @@ async function main(): Promise<void> {
   const probe = await scanCloud(session);
   const running = probe.services.filter((s) => s.state === 'ok').map((s) => s.service);
   const failing = probe.services.filter((s) => s.state === 'failed');
-  if (failing.length > 0) throw new Error(`services failing before the benchmark: ${failing.map((s) => `${s.service} (${s.error})`).join('; ')}`);
+  if (failing.length > 0) {
+    throw new Error(
+      `services failing before the benchmark: ${failing.map((s) => `${s.service} (${s.error})`).join('; ')}`
+    );
+  }
   const taskPrefix = randomTaskPrefix();
-  console.log(`cleanup scan benchmark: ${N} Rally-named resources per type in ${running.join(', ')} (task part ${taskPrefix})`);
+  console.log(
+    `cleanup scan benchmark: ${N} Rally-named resources per type in ${running.join(', ')} (task part ${taskPrefix})`
+  );
 
   const restoreQuotas = await liftQuotas(seeder, session, token.projectId!, running);
   try {
@@ -199,12 +271,26 @@ async function main(): Promise<void> {
     const aloneTotal = [...alone.values()].reduce((sum, s) => sum + s, 0);
     const nativeCount = new Map<string, number>();
     for (const found of lastScan.found) {
-      if (found.taskPrefix === taskPrefix) nativeCount.set(found.kind.type, (nativeCount.get(found.kind.type) ?? 0) + 1);
+      if (found.taskPrefix === taskPrefix) {
+        nativeCount.set(found.kind.type, (nativeCount.get(found.kind.type) ?? 0) + 1);
+      }
     }
 
     // The CLI, one listing per type, as an operator's script would run them.
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...cloudEnv(cloud), OS_IDENTITY_API_VERSION: '3' };
-    const rows: { type: string; cliSeconds: number; cliCount: number | null; nativeCount: number; made: number; error?: string }[] = [];
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/root',
+      ...cloudEnv(cloud),
+      OS_IDENTITY_API_VERSION: '3',
+    };
+    const rows: Array<{
+      type: string;
+      cliSeconds: number;
+      cliCount: number | null;
+      nativeCount: number;
+      made: number;
+      error?: string;
+    }> = [];
     for (const listing of CLI_LISTINGS.filter((l) => running.includes(l.service))) {
       const result = await cliListing(env, listing.args, listing.nameField, taskPrefix);
       rows.push({
@@ -224,24 +310,45 @@ async function main(): Promise<void> {
     console.log('type                made  native  cli   cli s  native s (alone)');
     for (const row of rows) {
       const nativeAlone = alone.get(row.type);
-      console.log(`${row.type.padEnd(18)} ${String(row.made).padStart(5)} ${String(row.nativeCount).padStart(7)} ${String(row.cliCount ?? '-').padStart(5)} ${row.cliSeconds.toFixed(2).padStart(7)} ${(nativeAlone === undefined ? '-' : nativeAlone.toFixed(2)).padStart(9)}${row.error ? `  (${row.error})` : ''}`);
+      console.log(
+        `${row.type.padEnd(18)} ${String(row.made).padStart(5)} ${String(row.nativeCount).padStart(7)} ${String(row.cliCount ?? '-').padStart(5)} ${row.cliSeconds.toFixed(2).padStart(7)} ${(nativeAlone === undefined ? '-' : nativeAlone.toFixed(2)).padStart(9)}${row.error ? `  (${row.error})` : ''}`
+      );
     }
     const mismatches = rows.filter((row) => row.cliCount !== null && row.cliCount !== row.nativeCount);
     console.log('');
-    console.log(`native scan, all ${running.length} services, ${lastScan.found.length} Rally-named resources: cold ${coldSeconds.toFixed(2)} s, warm median ${warmMedian.toFixed(2)} s (min ${Math.min(...warm).toFixed(2)}, ${SCAN_RUNS} runs)`);
-    console.log(`native listings one after another (each type alone): ${aloneTotal.toFixed(2)} s in all; the scan runs them side by side`);
+    console.log(
+      `native scan, all ${running.length} services, ${lastScan.found.length} Rally-named resources: cold ${coldSeconds.toFixed(2)} s, warm median ${warmMedian.toFixed(2)} s (min ${Math.min(...warm).toFixed(2)}, ${SCAN_RUNS} runs)`
+    );
+    console.log(
+      `native listings one after another (each type alone): ${aloneTotal.toFixed(2)} s in all; the scan runs them side by side`
+    );
     console.log(`openstack CLI, the same ${rows.length} listings one after another: ${cliTotal.toFixed(1)} s`);
-    console.log(`ratio: ${(cliTotal / coldSeconds).toFixed(1)}x (against the cold scan), ${(cliTotal / warmMedian).toFixed(1)}x (warm); target >= 20x and under 2 s`);
-    if (mismatches.length > 0) console.log(`COUNT MISMATCH between the scan and the CLI: ${mismatches.map((m) => `${m.type} ${m.nativeCount} vs ${m.cliCount}`).join(', ')}`);
+    console.log(
+      `ratio: ${(cliTotal / coldSeconds).toFixed(1)}x (against the cold scan), ${(cliTotal / warmMedian).toFixed(1)}x (warm); target >= 20x and under 2 s`
+    );
+    if (mismatches.length > 0) {
+      console.log(
+        `COUNT MISMATCH between the scan and the CLI: ${mismatches.map((m) => `${m.type} ${m.nativeCount} vs ${m.cliCount}`).join(', ')}`
+      );
+    }
     const benchDir = join(REPO_ROOT, '.bench');
     await mkdir(benchDir, { recursive: true });
-    await writeFile(join(benchDir, 'cleanup-scan.json'), JSON.stringify({ n: N, services: running, coldSeconds, warm, alone: Object.fromEntries(alone), cliTotal, rows }, null, 1));
+    await writeFile(
+      join(benchDir, 'cleanup-scan.json'),
+      JSON.stringify(
+        { n: N, services: running, coldSeconds, warm, alone: Object.fromEntries(alone), cliTotal, rows },
+        null,
+        1
+      )
+    );
   } finally {
     const removeStarted = performance.now();
     console.log(`deleting the ${seeder.made.length} resources...`);
     const tick = progress('deleted', seeder.made.length);
     const problems = await seeder.removeAll((made) => tick(`, now ${made.type}s`));
-    console.log(`deleted in ${((performance.now() - removeStarted) / 1000).toFixed(0)} s${problems.length ? `; ${problems.length} problems, first: ${problems[0]}` : ''}`);
+    console.log(
+      `deleted in ${((performance.now() - removeStarted) / 1000).toFixed(0)} s${problems.length ? `; ${problems.length} problems, first: ${problems[0]}` : ''}`
+    );
     await restoreQuotas();
     await session.close();
   }

@@ -36,20 +36,35 @@ function quantile(values: number[], q: number): number {
 }
 
 function config(dataDir: string, extra: Record<string, string> = {}) {
-  return loadConfig({ ...cloudEnv(testCloud()), RALLY_MONITOR_DATA_DIR: dataDir, RALLY_MONITOR_ITERATIONS: '1', ...extra });
+  return loadConfig({
+    ...cloudEnv(testCloud()),
+    RALLY_MONITOR_DATA_DIR: dataDir,
+    RALLY_MONITOR_ITERATIONS: '1',
+    ...extra,
+  });
 }
 
 async function bigReport(): Promise<string> {
   const path = join(BENCH_DIR, `rally-${ITERATIONS}.report.json`);
   if (existsSync(path)) return path;
   await mkdir(BENCH_DIR, { recursive: true });
-  console.log(`generating a real ${ITERATIONS}-iteration report with Rally against the local Keystone (once; cached in .bench/)...`);
+  console.log(
+    `generating a real ${ITERATIONS}-iteration report with Rally against the local Keystone (once; cached in .bench/)...`
+  );
   const rally = new Rally({ bin: 'rally', home: join(BENCH_DIR, 'rally'), envName: 'bench' });
   await rally.ensureDatabase();
   await rally.ensureEnvironment(config(BENCH_DIR).openstack);
-  const run = await rally.startTask(BIG_TASK, { iterations: ITERATIONS, concurrency: 4 }, { tag: 'bench', logFile: join(BENCH_DIR, 'big-task.log') });
+  const run = await rally.startTask(
+    BIG_TASK,
+    { iterations: ITERATIONS, concurrency: 4 },
+    { tag: 'bench', logFile: join(BENCH_DIR, 'big-task.log') }
+  );
   if (!run.taskUuid) throw new Error(`Rally did not start the task: ${run.output.slice(-2000)}`);
-  const exported = await rally.exportTask(run.taskUuid, { json: path, html: join(BENCH_DIR, 'big.html'), junit: join(BENCH_DIR, 'big.xml') });
+  const exported = await rally.exportTask(run.taskUuid, {
+    json: path,
+    html: join(BENCH_DIR, 'big.html'),
+    junit: join(BENCH_DIR, 'big.xml'),
+  });
   if (!exported.json) throw new Error(exported.problems.join('; '));
   return path;
 }
@@ -66,7 +81,10 @@ function ingestChild(path: string, mode: 'parse' | 'ingest'): { ms: number; extr
     const ms = performance.now() - t;
     if (!result) throw new Error('empty');
     console.log(JSON.stringify({ ms, extraRssMb: (process.resourceUsage().maxRSS - before) / 1024 }));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as { ms: number; extraRssMb: number };
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as {
+    ms: number;
+    extraRssMb: number;
+  };
 }
 
 async function benchIngest(): Promise<void> {
@@ -84,9 +102,11 @@ async function benchIngest(): Promise<void> {
     rss.push(run.extraRssMb);
   }
   const ingestMs = median(full);
-  console.log(`ingest: ${iterations} iterations, ${sizeMb.toFixed(1)} MB report: read+parse+statistics ${ingestMs.toFixed(0)} ms `
-    + `(target < 1000), JSON.parse alone ${median(parseOnly).toFixed(0)} ms, ratio ${(ingestMs / median(parseOnly)).toFixed(2)}x; `
-    + `extra RSS ${median(rss).toFixed(0)} MB (target < 200)`);
+  console.log(
+    `ingest: ${iterations} iterations, ${sizeMb.toFixed(1)} MB report: read+parse+statistics ${ingestMs.toFixed(0)} ms ` +
+      `(target < 1000), JSON.parse alone ${median(parseOnly).toFixed(0)} ms, ratio ${(ingestMs / median(parseOnly)).toFixed(2)}x; ` +
+      `extra RSS ${median(rss).toFixed(0)} MB (target < 200)`
+  );
 }
 
 async function timeMetrics(url: string, requests: number): Promise<number[]> {
@@ -110,7 +130,14 @@ async function serveHistory(cycles: Cycle[]): Promise<{ url: string; close: () =
   const cfg = config(dataDir);
   const logger = pino({ level: 'silent' });
   const metrics = new RunnerMetrics({ cloud: 'bench', region: 'r' }, 'bench');
-  const monitor = new Monitor({ config: cfg, rally: new Rally({ bin: 'rally', home: join(dataDir, 'rally'), envName: 'b' }), store: reopened, logger, secrets: [], metrics });
+  const monitor = new Monitor({
+    config: cfg,
+    rally: new Rally({ bin: 'rally', home: join(dataDir, 'rally'), envName: 'b' }),
+    store: reopened,
+    logger,
+    secrets: [],
+    metrics,
+  });
   monitor.restoreMetrics();
   const app = buildServer({ monitor, metrics, logger, apiToken: null, protectReads: false });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -137,13 +164,18 @@ async function benchMetrics(sample: Cycle): Promise<void> {
   await small.close();
   const p99Many = quantile(withMany, 0.99);
   const p99One = quantile(withOne, 0.99);
-  console.log(`/metrics: 2,000 cycles of history p50 ${quantile(withMany, 0.5).toFixed(2)} ms, p99 ${p99Many.toFixed(2)} ms (target < 50); `
-    + `1 cycle p99 ${p99One.toFixed(2)} ms; ratio ${(p99Many / p99One).toFixed(2)}x`);
+  console.log(
+    `/metrics: 2,000 cycles of history p50 ${quantile(withMany, 0.5).toFixed(2)} ms, p99 ${p99Many.toFixed(2)} ms (target < 50); ` +
+      `1 cycle p99 ${p99One.toFixed(2)} ms; ratio ${(p99Many / p99One).toFixed(2)}x`
+  );
 }
 
 async function benchOverhead(): Promise<Cycle> {
   const dataDir = await tempDir('rally-monitor-bench-');
-  const cfg = config(dataDir, { RALLY_NOVA_IMAGE: testCloud().image, RALLY_MONITOR_SERVICES: process.env.BENCH_SERVICES ?? '' });
+  const cfg = config(dataDir, {
+    RALLY_NOVA_IMAGE: testCloud().image,
+    RALLY_MONITOR_SERVICES: process.env.BENCH_SERVICES ?? '',
+  });
   const logger = pino({ level: 'silent' });
   const store = new HistoryStore(join(dataDir, 'runs'));
   await store.open();
@@ -154,16 +186,24 @@ async function benchOverhead(): Promise<Cycle> {
   const rallySeconds = rally.busySeconds() - busyBefore;
   const overhead = cycle.durationSeconds - rallySeconds;
   for (const s of cycle.services.filter((x) => x.state !== 'absent')) {
-    console.log(`  ${s.service.padEnd(10)} ${s.state.padEnd(5)} task wall time ${s.durationSeconds?.toFixed(1).padStart(6)} s, `
-      + `${s.workloads.length} workloads${s.skipped ? `, ${s.skipped.length} skipped` : ''}${s.state === 'pass' ? '' : ` (${s.reason})`}`);
+    console.log(
+      `  ${s.service.padEnd(10)} ${s.state.padEnd(5)} task wall time ${s.durationSeconds?.toFixed(1).padStart(6)} s, ` +
+        `${s.workloads.length} workloads${s.skipped ? `, ${s.skipped.length} skipped` : ''}${s.state === 'pass' ? '' : ` (${s.reason})`}`
+    );
   }
-  console.log(`overhead: cycle ${cycle.durationSeconds.toFixed(1)} s, Rally processes ${rallySeconds.toFixed(1)} s, runner's own `
-    + `${overhead.toFixed(2)} s = ${((100 * overhead) / cycle.durationSeconds).toFixed(2)}% of the cycle (target < 5%)`);
+  console.log(
+    `overhead: cycle ${cycle.durationSeconds.toFixed(1)} s, Rally processes ${rallySeconds.toFixed(1)} s, runner's own ` +
+      `${overhead.toFixed(2)} s = ${((100 * overhead) / cycle.durationSeconds).toFixed(2)}% of the cycle (target < 5%)`
+  );
   return cycle;
 }
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 const cycle = want('overhead') ? await benchOverhead() : null;
-if (want('metrics')) await benchMetrics(cycle ?? JSON.parse(await readFile(join(REPO_ROOT, 'test/fixtures/runner-api/results.json'), 'utf8')) as Cycle);
+if (want('metrics')) {
+  await benchMetrics(
+    cycle ?? (JSON.parse(await readFile(join(REPO_ROOT, 'test/fixtures/runner-api/results.json'), 'utf8')) as Cycle)
+  );
+}
 if (want('ingest')) await benchIngest();

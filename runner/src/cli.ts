@@ -17,7 +17,9 @@ import { CLEANUP_USAGE, cleanupCommand } from './cleanup/command.js';
 import { openCleanup } from './cleanup/setup.js';
 import { tasksOfStore } from './cleanup/tasks.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const USAGE = `rally-monitor ${VERSION}: Rally-based synthetic monitoring of an OpenStack cloud
 
@@ -32,14 +34,18 @@ Configuration comes from the environment; see README.md ("Configuration").`;
 function progressPrinter(write: (line: string) => void) {
   return (event: ProgressEvent) => {
     if (event.kind === 'detected') {
-      write(`detected: testing ${event.tested.join(', ') || 'nothing'}${event.absent.length ? `; absent: ${event.absent.join(', ')}` : ''}`);
+      write(
+        `detected: testing ${event.tested.join(', ') || 'nothing'}${event.absent.length ? `; absent: ${event.absent.join(', ')}` : ''}`
+      );
     } else if (event.kind === 'service-start') {
       write(`[${event.index + 1}/${event.total}] ${event.service}: running Rally task...`);
     } else if (event.kind === 'workload-done') {
       write(`      ${event.service}: workload ${event.completed} of ${event.total} done`);
     } else {
       const r = event.result;
-      write(`[${event.index + 1}/${event.total}] ${event.service}: ${r.state.toUpperCase()} in ${r.durationSeconds?.toFixed(1)} s${r.reason ? ` - ${r.reason}` : ''}`);
+      write(
+        `[${event.index + 1}/${event.total}] ${event.service}: ${r.state.toUpperCase()} in ${r.durationSeconds?.toFixed(1)} s${r.reason ? ` - ${r.reason}` : ''}`
+      );
     }
   };
 }
@@ -47,14 +53,23 @@ function progressPrinter(write: (line: string) => void) {
 async function setUp(config: Config, logToStderr: boolean) {
   const secrets = secretsOf(config);
   const logger = createLogger(config.logLevel, secrets, logToStderr ? process.stderr : process.stdout);
-  const store = new HistoryStore(join(config.dataDir, 'runs'), (message, details) => logger.warn(details ?? {}, message));
+  const store = new HistoryStore(join(config.dataDir, 'runs'), (message, details) =>
+    logger.warn(details ?? {}, message)
+  );
   const opened = await store.open();
   logger.info({ dataDir: config.dataDir, ...opened, quarantined: store.quarantined }, 'history loaded');
   const dataMode = (await stat(config.dataDir)).mode & 0o777;
   if (dataMode & 0o077) {
-    logger.warn({ dataDir: config.dataDir, mode: dataMode.toString(8) }, 'the data directory is readable by other users; it holds Rally\'s credential: chmod 700 it');
+    logger.warn(
+      { dataDir: config.dataDir, mode: dataMode.toString(8) },
+      "the data directory is readable by other users; it holds Rally's credential: chmod 700 it"
+    );
   }
-  const rally = new Rally({ bin: config.rallyBin, home: join(config.dataDir, 'rally'), envName: `rally-monitor-${config.cloudLabel}-${config.regionLabel}` });
+  const rally = new Rally({
+    bin: config.rallyBin,
+    home: join(config.dataDir, 'rally'),
+    envName: `rally-monitor-${config.cloudLabel}-${config.regionLabel}`,
+  });
   await rally.ensureDatabase();
   const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, VERSION);
   return { secrets, logger, store, rally, metrics };
@@ -64,7 +79,10 @@ async function runOnce(config: Config): Promise<number> {
   const parts = await setUp(config, true);
   // The same leak scans before and after the cycle as `serve`, so a one-off run also says what it left behind.
   const cleanup = await openCleanup(config, { ...parts, tasks: () => tasksOfStore(parts.store) });
-  const monitor = new Monitor({ config, ...parts, hooks: cleanup.hooks }, progressPrinter((line) => process.stderr.write(`${line}\n`)));
+  const monitor = new Monitor(
+    { config, ...parts, hooks: cleanup.hooks },
+    progressPrinter((line) => process.stderr.write(`${line}\n`))
+  );
   const started = monitor.start('cli');
   if (!started.started) return 1;
   const stop = () => {
@@ -92,14 +110,36 @@ async function runOnce(config: Config): Promise<number> {
 
 async function serve(config: Config): Promise<number> {
   const parts = await setUp(config, false);
-  const cleanup = await openCleanup(config, { ...parts, registry: parts.metrics.registry, tasks: () => tasksOfStore(parts.store) });
-  const monitor = new Monitor({ config, ...parts, hooks: cleanup.hooks }, progressPrinter((line) => parts.logger.info(line)));
+  const cleanup = await openCleanup(config, {
+    ...parts,
+    registry: parts.metrics.registry,
+    tasks: () => tasksOfStore(parts.store),
+  });
+  const monitor = new Monitor(
+    { config, ...parts, hooks: cleanup.hooks },
+    progressPrinter((line) => parts.logger.info(line))
+  );
   monitor.restoreMetrics();
-  const server = buildServer({ monitor, metrics: parts.metrics, logger: parts.logger, apiToken: config.apiToken, protectReads: config.protectReads, cleanup });
+  const server = buildServer({
+    monitor,
+    metrics: parts.metrics,
+    logger: parts.logger,
+    apiToken: config.apiToken,
+    protectReads: config.protectReads,
+    cleanup,
+  });
   const address = await server.listen({ port: config.exporterPort, host: config.listenAddress });
   monitor.schedule();
   cleanup.schedule();
-  parts.logger.info({ address, schedule: config.schedule.cron, staleAfterSeconds: monitor.staleAfterSeconds, mutatingApi: Boolean(config.apiToken) }, 'rally-monitor serving');
+  parts.logger.info(
+    {
+      address,
+      schedule: config.schedule.cron,
+      staleAfterSeconds: monitor.staleAfterSeconds,
+      mutatingApi: Boolean(config.apiToken),
+    },
+    'rally-monitor serving'
+  );
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       // At once, before anything is awaited: from here POST routes answer 503 and no cycle starts.
@@ -152,5 +192,5 @@ main(process.argv.slice(2)).then(
   (error: Error) => {
     process.stderr.write(`rally-monitor: ${error.message}\n`);
     process.exit(1);
-  },
+  }
 );

@@ -9,7 +9,10 @@ import cron from 'node-cron';
 import { SERVICE_NAMES, isServiceName, type ServiceName } from './services.js';
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string
+  ) {
     super(`${variable}: ${message}`);
   }
 }
@@ -77,7 +80,14 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
-const BOOLEAN_WORDS: Record<string, boolean> = { true: true, '1': true, yes: true, false: false, '0': false, no: false };
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true,
+  '1': true,
+  yes: true,
+  false: false,
+  '0': false,
+  no: false,
+};
 
 function parseBoolean(variable: string, value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
@@ -88,7 +98,12 @@ function parseBoolean(variable: string, value: string | undefined, fallback: boo
 
 function wholeNumber(variable: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || value === '') return fallback;
-  const result = z.coerce.number().int().min(min).max(max).safeParse(value.trim() === '' ? NaN : value);
+  const result = z.coerce
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .safeParse(value.trim() === '' ? NaN : value);
   if (!result.success) throw new ConfigError(variable, `must be a whole number from ${min} to ${max} (got "${value}")`);
   return result.data;
 }
@@ -106,14 +121,16 @@ export function intervalToCron(minutes: number): string {
   if (minutes % 60 === 0 && 1440 % minutes === 0) return `0 */${minutes / 60} * * *`;
   throw new ConfigError(
     'RALLY_SCHEDULE_INTERVAL',
-    `${minutes} minutes does not divide an hour or a day evenly; use a divisor of 60 or 1440, or set RALLY_SCHEDULE to a cron expression`,
+    `${minutes} minutes does not divide an hour or a day evenly; use a divisor of 60 or 1440, or set RALLY_SCHEDULE to a cron expression`
   );
 }
 
 function schedule(env: Env): Schedule {
   const expression = env.RALLY_SCHEDULE?.trim();
   if (expression) {
-    if (!cron.validate(expression)) throw new ConfigError('RALLY_SCHEDULE', `is not a valid cron expression (got "${expression}")`);
+    if (!cron.validate(expression)) {
+      throw new ConfigError('RALLY_SCHEDULE', `is not a valid cron expression (got "${expression}")`);
+    }
     return { cron: expression, source: 'RALLY_SCHEDULE' };
   }
   const minutes = wholeNumber('RALLY_SCHEDULE_INTERVAL', env.RALLY_SCHEDULE_INTERVAL, 60, 1, 1440);
@@ -122,7 +139,11 @@ function schedule(env: Env): Schedule {
 
 function cloudsYamlPaths(env: Env, cwd: string): string[] {
   if (env.OS_CLIENT_CONFIG_FILE) return [env.OS_CLIENT_CONFIG_FILE];
-  return [join(cwd, 'clouds.yaml'), join(env.HOME ?? homedir(), '.config/openstack/clouds.yaml'), '/etc/openstack/clouds.yaml'];
+  return [
+    join(cwd, 'clouds.yaml'),
+    join(env.HOME ?? homedir(), '.config/openstack/clouds.yaml'),
+    '/etc/openstack/clouds.yaml',
+  ];
 }
 
 /**
@@ -134,7 +155,12 @@ export function cloudsYamlEnv(env: Env, cwd = process.cwd()): Env {
   if (!cloudName) return {};
   const candidates = cloudsYamlPaths(env, cwd);
   const path = candidates.find((p) => existsSync(p));
-  if (!path) throw new ConfigError('OS_CLOUD', `is "${cloudName}" but no clouds.yaml was found (looked in ${candidates.join(', ')})`);
+  if (!path) {
+    throw new ConfigError(
+      'OS_CLOUD',
+      `is "${cloudName}" but no clouds.yaml was found (looked in ${candidates.join(', ')})`
+    );
+  }
   let document: unknown;
   try {
     document = parseYaml(readFileSync(path, 'utf8'));
@@ -143,7 +169,12 @@ export function cloudsYamlEnv(env: Env, cwd = process.cwd()): Env {
   }
   const clouds = (document as { clouds?: Record<string, Record<string, unknown>> } | null)?.clouds;
   const entry = clouds?.[cloudName];
-  if (!entry) throw new ConfigError('OS_CLOUD', `cloud "${cloudName}" is not in ${path} (it has: ${Object.keys(clouds ?? {}).join(', ') || 'none'})`);
+  if (!entry) {
+    throw new ConfigError(
+      'OS_CLOUD',
+      `cloud "${cloudName}" is not in ${path} (it has: ${Object.keys(clouds ?? {}).join(', ') || 'none'})`
+    );
+  }
   const auth = (entry.auth ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
   const verify = entry.verify;
@@ -168,10 +199,16 @@ function required(variable: string, value: string | undefined): string {
 
 function services(value: string | undefined): ServiceName[] | null {
   if (!value || value.trim() === '' || value.trim() === 'auto') return null;
-  const names = value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = names.filter((name) => !isServiceName(name));
   if (unknown.length > 0) {
-    throw new ConfigError('RALLY_MONITOR_SERVICES', `unknown service "${unknown.join('", "')}" (known: ${SERVICE_NAMES.join(', ')})`);
+    throw new ConfigError(
+      'RALLY_MONITOR_SERVICES',
+      `unknown service "${unknown.join('", "')}" (known: ${SERVICE_NAMES.join(', ')})`
+    );
   }
   return SERVICE_NAMES.filter((name) => names.includes(name));
 }
@@ -186,12 +223,20 @@ function label(variable: string, value: string): string {
 const DURATION_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
 
 /** A duration such as `3600`, `90s`, `30m`, `1h` or `2d`, in whole seconds. */
-export function durationSeconds(variable: string, value: string | undefined, fallback: number, maxSeconds: number): number {
+export function durationSeconds(
+  variable: string,
+  value: string | undefined,
+  fallback: number,
+  maxSeconds: number
+): number {
   if (value === undefined || value.trim() === '') return fallback;
   const match = /^(\d{1,9})\s*([smhd]?)$/.exec(value.trim());
   const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : NaN;
   if (!match || seconds > maxSeconds) {
-    throw new ConfigError(variable, `must be a duration such as 3600, 90s, 30m, 1h or 2d, at most ${maxSeconds / 86400} days (got "${value}")`);
+    throw new ConfigError(
+      variable,
+      `must be a duration such as 3600, 90s, 30m, 1h or 2d, at most ${maxSeconds / 86400} days (got "${value}")`
+    );
   }
   return seconds;
 }
@@ -199,7 +244,9 @@ export function durationSeconds(variable: string, value: string | undefined, fal
 function cronExpression(variable: string, value: string | undefined, fallback: string): string {
   const expression = value?.trim();
   if (!expression) return fallback;
-  if (!cron.validate(expression)) throw new ConfigError(variable, `is not a valid cron expression (got "${expression}")`);
+  if (!cron.validate(expression)) {
+    throw new ConfigError(variable, `is not a valid cron expression (got "${expression}")`);
+  }
   return expression;
 }
 
@@ -207,22 +254,30 @@ function applicationCredential(pick: (name: string) => string | undefined): { id
   const id = pick('OS_APPLICATION_CREDENTIAL_ID');
   const secret = pick('OS_APPLICATION_CREDENTIAL_SECRET');
   if (!id && !secret) return undefined;
-  if (!id) throw new ConfigError('OS_APPLICATION_CREDENTIAL_ID', 'is required when OS_APPLICATION_CREDENTIAL_SECRET is set');
-  if (!secret) throw new ConfigError('OS_APPLICATION_CREDENTIAL_SECRET', 'is required when OS_APPLICATION_CREDENTIAL_ID is set');
+  if (!id) {
+    throw new ConfigError('OS_APPLICATION_CREDENTIAL_ID', 'is required when OS_APPLICATION_CREDENTIAL_SECRET is set');
+  }
+  if (!secret) {
+    throw new ConfigError('OS_APPLICATION_CREDENTIAL_SECRET', 'is required when OS_APPLICATION_CREDENTIAL_ID is set');
+  }
   return { id, secret };
 }
 
 function profile(variable: string, value: string | undefined, fallback: Profile): Profile {
   if (value === undefined || value.trim() === '') return fallback;
   const name = value.trim().toLowerCase();
-  if (!(PROFILES as readonly string[]).includes(name)) throw new ConfigError(variable, `must be one of ${PROFILES.join(', ')} (got "${value}")`);
+  if (!(PROFILES as readonly string[]).includes(name)) {
+    throw new ConfigError(variable, `must be one of ${PROFILES.join(', ')} (got "${value}")`);
+  }
   return name as Profile;
 }
 
 function profiles(env: Env): Record<ServiceName, Profile> {
   const fallback = profile('RALLY_MONITOR_PROFILE', env.RALLY_MONITOR_PROFILE, 'light');
   const variable = (service: ServiceName) => `RALLY_MONITOR_PROFILE_${service.toUpperCase()}`;
-  return Object.fromEntries(SERVICE_NAMES.map((service) => [service, profile(variable(service), env[variable(service)], fallback)])) as Record<ServiceName, Profile>;
+  return Object.fromEntries(
+    SERVICE_NAMES.map((service) => [service, profile(variable(service), env[variable(service)], fallback)])
+  ) as Record<ServiceName, Profile>;
 }
 
 const RESOURCE_NAME = /^[^\u0000-\u001f"{}]{1,255}$/;
@@ -230,7 +285,12 @@ const RESOURCE_NAME = /^[^\u0000-\u001f"{}]{1,255}$/;
 /** An image, flavor or network name as it goes into a scenario file: one line, no quotes or braces that could break the template. */
 function resourceName(variable: string, value: string | undefined): string | null {
   if (value === undefined || value.trim() === '') return null;
-  if (!RESOURCE_NAME.test(value)) throw new ConfigError(variable, `must be a name of 1-255 characters without quotes, braces or control characters (got ${JSON.stringify(value)})`);
+  if (!RESOURCE_NAME.test(value)) {
+    throw new ConfigError(
+      variable,
+      `must be a name of 1-255 characters without quotes, braces or control characters (got ${JSON.stringify(value)})`
+    );
+  }
   return value;
 }
 
@@ -238,7 +298,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 function logLevel(value: string | undefined): string {
   if (value === undefined || value === '') return 'info';
-  if (!LOG_LEVELS.includes(value)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  if (!LOG_LEVELS.includes(value)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  }
   return value;
 }
 
@@ -260,7 +322,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const appCredential = applicationCredential(pick);
   const protectReads = parseBoolean('RALLY_MONITOR_PROTECT_READS', env.RALLY_MONITOR_PROTECT_READS, false);
-  if (protectReads && !token) throw new ConfigError('RALLY_MONITOR_PROTECT_READS', 'is true but RALLY_MONITOR_API_TOKEN is not set');
+  if (protectReads && !token) {
+    throw new ConfigError('RALLY_MONITOR_PROTECT_READS', 'is true but RALLY_MONITOR_API_TOKEN is not set');
+  }
 
   return {
     openstack: {
@@ -296,14 +360,26 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     rallyBin: env.RALLY_BIN || 'rally',
     logLevel: logLevel(env.LOG_LEVEL),
     cleanup: {
-      minAgeSeconds: durationSeconds('RALLY_MONITOR_CLEANUP_MIN_AGE', env.RALLY_MONITOR_CLEANUP_MIN_AGE, 3600, 30 * 86400),
+      minAgeSeconds: durationSeconds(
+        'RALLY_MONITOR_CLEANUP_MIN_AGE',
+        env.RALLY_MONITOR_CLEANUP_MIN_AGE,
+        3600,
+        30 * 86400
+      ),
       scheduleCron: cronExpression('RALLY_MONITOR_CLEANUP_SCHEDULE', env.RALLY_MONITOR_CLEANUP_SCHEDULE, '30 * * * *'),
-      refreshIntervalSeconds: durationSeconds('RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL', env.RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL, 60, 86400),
+      refreshIntervalSeconds: durationSeconds(
+        'RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL',
+        env.RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL,
+        60,
+        86400
+      ),
     },
   };
 }
 
 /** The secrets this configuration holds, for scrubbing anything the runner stores or prints. */
 export function secretsOf(config: Config): string[] {
-  return [config.openstack.password, config.apiToken, config.openstack.applicationCredential?.secret].filter((s): s is string => Boolean(s) && s!.length >= 4);
+  return [config.openstack.password, config.apiToken, config.openstack.applicationCredential?.secret].filter(
+    (s): s is string => Boolean(s) && s!.length >= 4
+  );
 }

@@ -61,13 +61,22 @@ export interface CycleRequest {
 }
 
 function seconds(fromMs: number, toMs: number): number {
-  return Math.round((toMs - fromMs)) / 1000;
+  return Math.round(toMs - fromMs) / 1000;
 }
 
 function absent(service: ServiceName, reason: string): ServiceResult {
   return {
-    service, state: 'absent', reason, taskUuid: null, taskStatus: null, rallyExitCode: null,
-    startedAt: null, finishedAt: null, durationSeconds: null, artifacts: { ...NO_ARTIFACTS }, workloads: [],
+    service,
+    state: 'absent',
+    reason,
+    taskUuid: null,
+    taskStatus: null,
+    rallyExitCode: null,
+    startedAt: null,
+    finishedAt: null,
+    durationSeconds: null,
+    artifacts: { ...NO_ARTIFACTS },
+    workloads: [],
   };
 }
 
@@ -134,21 +143,37 @@ async function plan(deps: CycleDeps, scenariosDir: string, at: string): Promise<
   } catch (error) {
     const reason = redact((error as Error).message, deps.secrets);
     // Without a catalog the services of the last cycle stand in, so a Keystone outage is not mistaken for them vanishing.
-    const previous = deps.store.latest()?.services.filter((s) => s.state !== 'absent').map((s) => s.service) ?? [];
+    const previous =
+      deps.store
+        .latest()
+        ?.services.filter((s) => s.state !== 'absent')
+        .map((s) => s.service) ?? [];
     for (const service of SERVICE_NAMES) {
       if (service === 'keystone') results.set(service, untested(service, 'fail', reason, at));
-      else if (previous.includes(service)) results.set(service, untested(service, 'error', `not tested: ${reason}`, at));
-      else results.set(service, absent(service, 'unknown: the catalog could not be read'));
+      else if (previous.includes(service)) {
+        results.set(service, untested(service, 'error', `not tested: ${reason}`, at));
+      } else results.set(service, absent(service, 'unknown: the catalog could not be read'));
     }
     return { tested: [], inCatalog: [], results, token: null };
   }
   const tested: ServiceName[] = [];
   const inCatalog: ServiceName[] = [];
   for (const service of SERVICE_NAMES) {
-    const urls = endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName);
+    const urls = endpointsOf(
+      token.catalog,
+      CATALOG_TYPES[service],
+      config.openstack.interface,
+      config.openstack.regionName
+    );
     if (urls.length > 0) inCatalog.push(service);
     if (urls.length === 0) {
-      results.set(service, absent(service, `not in the catalog (no ${config.openstack.interface} endpoint in ${config.openstack.regionName})`));
+      results.set(
+        service,
+        absent(
+          service,
+          `not in the catalog (no ${config.openstack.interface} endpoint in ${config.openstack.regionName})`
+        )
+      );
     } else if (config.services && !config.services.includes(service)) {
       results.set(service, absent(service, 'not selected by RALLY_MONITOR_SERVICES'));
     } else if (!existsSync(join(scenariosDir, `${service}.yaml`))) {
@@ -166,13 +191,23 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const log = logger.child({ cycle: request.id });
-  await store.beginCycle({ id: request.id, startedAt, trigger: request.trigger, cloud: config.cloudLabel, region: config.regionLabel });
+  await store.beginCycle({
+    id: request.id,
+    startedAt,
+    trigger: request.trigger,
+    cloud: config.cloudLabel,
+    region: config.regionLabel,
+  });
 
   const timeout = AbortSignal.timeout(config.runTimeoutSeconds * 1000);
   const stop = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
 
   const { tested, results, token, inCatalog } = await plan(deps, scenariosDir, startedAt);
-  request.onProgress?.({ kind: 'detected', tested, absent: SERVICE_NAMES.filter((s) => results.get(s)?.state === 'absent') });
+  request.onProgress?.({
+    kind: 'detected',
+    tested,
+    absent: SERVICE_NAMES.filter((s) => results.get(s)?.state === 'absent'),
+  });
   if (tested.length > 0) await runHook(log, 'beforeCycle', () => deps.hooks?.beforeCycle?.(request.id));
 
   let setupProblem: string | null = null;
@@ -188,33 +223,62 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
   let keystoneGone = false;
   for (const [index, service] of tested.entries()) {
     if (stop.aborted || setupProblem || keystoneGone) {
-      const why = setupProblem
-        ?? (keystoneGone ? KEYSTONE_UNREACHABLE : timeout.aborted ? 'not tested: the cycle timed out before this service' : 'not tested: the runner was stopping');
+      const why =
+        setupProblem ??
+        (keystoneGone
+          ? KEYSTONE_UNREACHABLE
+          : timeout.aborted
+            ? 'not tested: the cycle timed out before this service'
+            : 'not tested: the runner was stopping');
       const result = cleanResult(untested(service, 'error', why, new Date().toISOString()), deps.secrets);
       results.set(service, result);
       await store.saveServiceResult(request.id, result);
       continue;
     }
     request.onProgress?.({ kind: 'service-start', service, index, total: tested.length });
-    const endpointUrls = token ? endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName) : [];
+    const endpointUrls = token
+      ? endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName)
+      : [];
     const { args, skipped } = taskPlan(config, service, inCatalog, scenariosDir);
     const problem = await preflightProblem(config, service, args);
     const ran = problem
       ? untested(service, 'error', problem, new Date().toISOString())
-      : await runServiceTask(deps, request.id, service, join(scenariosDir, `${service}.yaml`), args, endpointUrls, stop, timeout, request.onProgress);
+      : await runServiceTask(
+          deps,
+          request.id,
+          service,
+          join(scenariosDir, `${service}.yaml`),
+          args,
+          endpointUrls,
+          stop,
+          timeout,
+          request.onProgress
+        );
     let result: ServiceResult = { ...ran, ...(skipped.length > 0 ? { skipped } : {}) };
     const silence = result.state !== 'pass' && !stop.aborted ? await keystoneSilence(deps) : null;
     if (silence !== null) {
       keystoneGone = true;
-      log.warn({ service, keystone: silence }, 'Keystone stopped answering during the cycle; the services after this one are not tested');
+      log.warn(
+        { service, keystone: silence },
+        'Keystone stopped answering during the cycle; the services after this one are not tested'
+      );
       if (service === 'keystone' || result.state === 'error' || ranNothing(result)) {
-        result = service === 'keystone'
-          ? { ...result, state: 'fail', reason: result.state === 'fail' ? result.reason : `Keystone stopped answering during the cycle: ${silence}` }
-          : { ...result, state: 'error', reason: KEYSTONE_UNREACHABLE };
+        result =
+          service === 'keystone'
+            ? {
+                ...result,
+                state: 'fail',
+                reason:
+                  result.state === 'fail' ? result.reason : `Keystone stopped answering during the cycle: ${silence}`,
+              }
+            : { ...result, state: 'error', reason: KEYSTONE_UNREACHABLE };
       }
       const keystone = results.get('keystone');
       if (service !== 'keystone' && keystone && keystone.state !== 'absent' && keystone.state !== 'fail') {
-        const failed = cleanResult({ ...keystone, state: 'fail', reason: `Keystone stopped answering during the cycle: ${silence}` }, deps.secrets);
+        const failed = cleanResult(
+          { ...keystone, state: 'fail', reason: `Keystone stopped answering during the cycle: ${silence}` },
+          deps.secrets
+        );
         results.set('keystone', failed);
         await store.saveServiceResult(request.id, failed);
       }
@@ -222,7 +286,16 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     result = cleanResult(result, deps.secrets);
     results.set(service, result);
     await store.saveServiceResult(request.id, result);
-    log.info({ service, state: result.state, reason: result.reason, durationSeconds: result.durationSeconds, task: result.taskUuid }, 'service task finished');
+    log.info(
+      {
+        service,
+        state: result.state,
+        reason: result.reason,
+        durationSeconds: result.durationSeconds,
+        task: result.taskUuid,
+      },
+      'service task finished'
+    );
     request.onProgress?.({ kind: 'service-done', service, index, total: tested.length, result });
   }
 
@@ -234,7 +307,7 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     ? 'the runner was stopped during this cycle'
     : timeout.aborted
       ? `the cycle exceeded RALLY_MONITOR_RUN_TIMEOUT (${config.runTimeoutSeconds} s)`
-      : setupProblem ?? undefined;
+      : (setupProblem ?? undefined);
   const cycle: Cycle = {
     id: request.id,
     cloud: config.cloudLabel,
@@ -263,7 +336,7 @@ async function runServiceTask(
   endpointUrls: string[],
   stop: AbortSignal,
   timeout: AbortSignal,
-  onProgress?: (event: ProgressEvent) => void,
+  onProgress?: (event: ProgressEvent) => void
 ): Promise<ServiceResult> {
   const { store, rally, secrets } = deps;
   const started = Date.now();

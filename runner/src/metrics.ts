@@ -35,24 +35,78 @@ export class RunnerMetrics {
     this.registry.setDefaultLabels(labels);
     collectDefaultMetrics({ register: this.registry });
     // prom-client names these gauges with a counter's _total suffix, which `promtool check metrics` rejects.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    for (const name of [
+      'nodejs_active_handles_total',
+      'nodejs_active_requests_total',
+      'nodejs_active_resources_total',
+    ]) {
       this.registry.removeSingleMetric(name);
     }
     const registers = [this.registry];
-    const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers });
-    this.serviceStatus = gauge('rally_service_status', 'State of the service in the last cycle: 1 pass, 0 fail, -1 error.', ['service']);
-    this.serviceDetected = gauge('rally_service_detected', 'Whether the service is in the Keystone catalog and selected (1) or absent (0).', ['service']);
-    this.serviceLastRun = gauge('rally_service_last_run_timestamp_seconds', 'When the service task of the last cycle finished, in seconds since epoch.', ['service']);
-    this.serviceDuration = gauge('rally_service_run_duration_seconds', 'Wall time of the service task in the last cycle, in seconds.', ['service']);
-    this.scenarioStatus = gauge('rally_scenario_status', 'State of the workload in the last cycle: 1 pass, 0 fail, -1 error.', ['service', 'scenario']);
-    this.slaPassed = gauge('rally_sla_passed', 'Whether every SLA criterion of the workload held (1) or not (0).', ['service', 'scenario']);
-    this.scenarioIterations = gauge('rally_scenario_iterations', 'Iterations the workload ran in the last cycle.', ['service', 'scenario']);
-    this.scenarioFailed = gauge('rally_scenario_failed_iterations', 'Iterations of the workload that failed in the last cycle.', ['service', 'scenario']);
-    this.scenarioDuration = gauge('rally_scenario_duration_seconds', 'Iteration duration statistics of the workload, in seconds.', ['service', 'scenario', 'stat']);
-    this.atomicDuration = gauge('rally_atomic_action_duration_seconds', 'Duration statistics of each top-level atomic action, in seconds.', ['service', 'scenario', 'action', 'stat']);
-    this.lastRunTimestamp = gauge('rally_last_run_timestamp_seconds', 'When the last completed cycle finished, in seconds since epoch.');
-    this.lastRunDuration = gauge('rally_last_run_duration_seconds', 'Wall time of the last completed cycle, in seconds.');
-    this.runs = new Counter({ name: 'rally_runs_total', help: 'Cycles by outcome since the runner started.', labelNames: ['result'], registers });
+    const gauge = (name: string, help: string, labelNames: string[] = []) =>
+      new Gauge({ name, help, labelNames, registers });
+    this.serviceStatus = gauge(
+      'rally_service_status',
+      'State of the service in the last cycle: 1 pass, 0 fail, -1 error.',
+      ['service']
+    );
+    this.serviceDetected = gauge(
+      'rally_service_detected',
+      'Whether the service is in the Keystone catalog and selected (1) or absent (0).',
+      ['service']
+    );
+    this.serviceLastRun = gauge(
+      'rally_service_last_run_timestamp_seconds',
+      'When the service task of the last cycle finished, in seconds since epoch.',
+      ['service']
+    );
+    this.serviceDuration = gauge(
+      'rally_service_run_duration_seconds',
+      'Wall time of the service task in the last cycle, in seconds.',
+      ['service']
+    );
+    this.scenarioStatus = gauge(
+      'rally_scenario_status',
+      'State of the workload in the last cycle: 1 pass, 0 fail, -1 error.',
+      ['service', 'scenario']
+    );
+    this.slaPassed = gauge('rally_sla_passed', 'Whether every SLA criterion of the workload held (1) or not (0).', [
+      'service',
+      'scenario',
+    ]);
+    this.scenarioIterations = gauge('rally_scenario_iterations', 'Iterations the workload ran in the last cycle.', [
+      'service',
+      'scenario',
+    ]);
+    this.scenarioFailed = gauge(
+      'rally_scenario_failed_iterations',
+      'Iterations of the workload that failed in the last cycle.',
+      ['service', 'scenario']
+    );
+    this.scenarioDuration = gauge(
+      'rally_scenario_duration_seconds',
+      'Iteration duration statistics of the workload, in seconds.',
+      ['service', 'scenario', 'stat']
+    );
+    this.atomicDuration = gauge(
+      'rally_atomic_action_duration_seconds',
+      'Duration statistics of each top-level atomic action, in seconds.',
+      ['service', 'scenario', 'action', 'stat']
+    );
+    this.lastRunTimestamp = gauge(
+      'rally_last_run_timestamp_seconds',
+      'When the last completed cycle finished, in seconds since epoch.'
+    );
+    this.lastRunDuration = gauge(
+      'rally_last_run_duration_seconds',
+      'Wall time of the last completed cycle, in seconds.'
+    );
+    this.runs = new Counter({
+      name: 'rally_runs_total',
+      help: 'Cycles by outcome since the runner started.',
+      labelNames: ['result'],
+      registers,
+    });
     this.cycleRunning = gauge('rally_cycle_running', 'Whether a cycle is running now (1) or not (0).');
     this.historyCycles = gauge('rally_history_cycles', 'Cycles kept in the history store.');
     this.quarantinedRecords = new Counter({
@@ -60,9 +114,14 @@ export class RunnerMetrics {
       help: 'Stored records that were not valid and were moved to runs/.quarantine/, since the runner started.',
       registers,
     });
-    this.rallyDatabaseBytes = gauge('rally_database_size_bytes', 'Size of the runner\'s private Rally database file, in bytes.');
+    this.rallyDatabaseBytes = gauge(
+      'rally_database_size_bytes',
+      "Size of the runner's private Rally database file, in bytes."
+    );
     gauge('rally_monitor_info', 'The runner version; always 1.', ['version']).set({ version }, 1);
-    for (const result of ['pass', 'fail', 'error', 'aborted', 'timeout', 'skipped'] satisfies CycleStatus[]) this.runs.inc({ result }, 0);
+    for (const result of ['pass', 'fail', 'error', 'aborted', 'timeout', 'skipped'] satisfies CycleStatus[]) {
+      this.runs.inc({ result }, 0);
+    }
     this.cycleRunning.set(0);
   }
 
@@ -89,8 +148,20 @@ export class RunnerMetrics {
 
   /** Publishes one completed cycle. Absent services keep only `rally_service_detected 0`. */
   showCycle(cycle: Cycle): void {
-    for (const gauge of [this.serviceStatus, this.serviceDetected, this.serviceLastRun, this.serviceDuration, this.scenarioStatus,
-      this.slaPassed, this.scenarioIterations, this.scenarioFailed, this.scenarioDuration, this.atomicDuration]) gauge.reset();
+    for (const gauge of [
+      this.serviceStatus,
+      this.serviceDetected,
+      this.serviceLastRun,
+      this.serviceDuration,
+      this.scenarioStatus,
+      this.slaPassed,
+      this.scenarioIterations,
+      this.scenarioFailed,
+      this.scenarioDuration,
+      this.atomicDuration,
+    ]) {
+      gauge.reset();
+    }
     const byService = new Map(cycle.services.map((s) => [s.service, s]));
     for (const service of SERVICE_NAMES) {
       const result = byService.get(service);
@@ -118,7 +189,9 @@ export class RunnerMetrics {
     }
     for (const action of workload.atomicActions) {
       if (!action.durationSeconds) continue;
-      for (const stat of STATS) this.atomicDuration.set({ ...labels, action: action.name, stat }, action.durationSeconds[stat]);
+      for (const stat of STATS) {
+        this.atomicDuration.set({ ...labels, action: action.name, stat }, action.durationSeconds[stat]);
+      }
     }
   }
 

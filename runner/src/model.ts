@@ -100,7 +100,7 @@ export interface Cycle {
 
 /** A cycle without its workloads' details, as the history lists it. */
 export type CycleSummary = Omit<Cycle, 'cloud' | 'region' | 'services'> & {
-  services: (Pick<ServiceResult, 'service' | 'state' | 'reason' | 'durationSeconds'>)[];
+  services: Array<Pick<ServiceResult, 'service' | 'state' | 'reason' | 'durationSeconds'>>;
 };
 
 export interface HistoryPage {

@@ -17,9 +17,10 @@ export type StartResult =
 /** Errors of the filesystem (full disk, read-only mount, permissions) rather than of the monitor's own logic. */
 function isFilesystemError(error: unknown): error is NodeJS.ErrnoException {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+  return (
+    typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof (error as NodeJS.ErrnoException).syscall === 'string'
+  );
 }
-
 
 /** Twice the longest gap between the schedule's next firings: a cycle older than that means results went stale. */
 export function staleAfterSeconds(cronExpression: string, now = new Date()): number {
@@ -47,7 +48,7 @@ export class Monitor {
 
   constructor(
     private readonly deps: CycleDeps & { metrics: RunnerMetrics },
-    private readonly onProgress?: (event: ProgressEvent) => void,
+    private readonly onProgress?: (event: ProgressEvent) => void
   ) {
     this.staleAfterSeconds = staleAfterSeconds(deps.config.schedule.cron);
   }
@@ -103,7 +104,10 @@ export class Monitor {
       if (cycle.status !== 'aborted') this.deps.metrics.showCycle(cycle);
       this.deps.metrics.countRun(cycle.status);
     };
-    const done = runCycle({ ...this.deps, onRecorded }, { id, trigger, signal: controller.signal, ...(this.onProgress ? { onProgress: this.onProgress } : {}) })
+    const done = runCycle(
+      { ...this.deps, onRecorded },
+      { id, trigger, signal: controller.signal, ...(this.onProgress ? { onProgress: this.onProgress } : {}) }
+    )
       .catch((error: unknown) => this.unrecordable(id, trigger, startedAt, error))
       .then(async (cycle) => {
         await this.prune();
@@ -156,7 +160,10 @@ export class Monitor {
       // Rally's own database keeps every task's results: without this it grows with every cycle, for ever.
       if (taskUuids.length > 0) {
         const deleted = await this.deps.rally.deleteTasks(taskUuids);
-        this.logger.info({ tasks: deleted, of: taskUuids.length }, 'deleted the pruned cycles\' tasks from Rally\'s database');
+        this.logger.info(
+          { tasks: deleted, of: taskUuids.length },
+          "deleted the pruned cycles' tasks from Rally's database"
+        );
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'pruning failed; will retry after the next cycle');
@@ -184,13 +191,21 @@ export class Monitor {
     };
     await this.store.finishCycle(skipped);
     this.deps.metrics.countRun('skipped');
-    this.logger.warn({ cycle: skipped.id, running: result.runningId }, 'scheduled cycle skipped: previous cycle still running');
+    this.logger.warn(
+      { cycle: skipped.id, running: result.runningId },
+      'scheduled cycle skipped: previous cycle still running'
+    );
   }
 
   schedule(): void {
-    this.scheduled = cron.schedule(this.config.schedule.cron, () => this.tick().catch((error: Error) => {
-      this.logger.error({ err: error }, 'could not record a skipped cycle');
-    }), { name: 'rally-monitor-cycle' });
+    this.scheduled = cron.schedule(
+      this.config.schedule.cron,
+      () =>
+        this.tick().catch((error: Error) => {
+          this.logger.error({ err: error }, 'could not record a skipped cycle');
+        }),
+      { name: 'rally-monitor-cycle' }
+    );
   }
 
   /** From now on nothing starts: the schedule's firings and POST routes are refused (503). Called on SIGTERM. */
@@ -220,13 +235,23 @@ export class Monitor {
     try {
       await this.store.checkWritable();
     } catch (error) {
-      return { status: 'unhealthy', reason: `data directory ${this.config.dataDir} is not writable: ${(error as Error).message}`, ...base };
+      return {
+        status: 'unhealthy',
+        reason: `data directory ${this.config.dataDir} is not writable: ${(error as Error).message}`,
+        ...base,
+      };
     }
     const reference = latest ? Date.parse(latest.finishedAt) : this.startedAt;
     const ageSeconds = (Date.now() - reference) / 1000;
     if (ageSeconds > this.staleAfterSeconds) {
-      const what = latest ? `the last cycle finished ${Math.round(ageSeconds)} s ago` : `no cycle has finished in the ${Math.round(ageSeconds)} s since start`;
-      return { status: 'unhealthy', reason: `${what}; more than ${this.staleAfterSeconds} s (twice the schedule interval)`, ...base };
+      const what = latest
+        ? `the last cycle finished ${Math.round(ageSeconds)} s ago`
+        : `no cycle has finished in the ${Math.round(ageSeconds)} s since start`;
+      return {
+        status: 'unhealthy',
+        reason: `${what}; more than ${this.staleAfterSeconds} s (twice the schedule interval)`,
+        ...base,
+      };
     }
     return { status: 'ok', ...base };
   }

@@ -15,7 +15,15 @@ function escapeRegExp(text: string): string {
 }
 
 const UNRESERVED = /^[A-Za-z0-9\-_.~]$/;
-const JSON_SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+const JSON_SHORT: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
 
 function unicodeEscape(c: string): string {
   return [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
@@ -29,7 +37,7 @@ function json(c: string): string {
  * How each writer encodes one character. Every one of these works character by character, so a string's encoded
  * form is its characters' forms side by side. Hexadecimal digits are matched in either case (see anyCaseHex).
  */
-const ENCODERS: ((c: string) => string)[] = [
+const ENCODERS: Array<(c: string) => string> = [
   json, // JSON.stringify, pino's log lines
   (c) => (c === '/' ? '\\/' : json(c)), // JSON writers that escape '/'
   (c) => (c > '~' ? unicodeEscape(c) : json(c)), // Python's json.dumps (ensure_ascii)
@@ -39,7 +47,10 @@ const ENCODERS: ((c: string) => string)[] = [
   (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\n': '&#10;' })[c] ?? c, // XML attributes
   (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? (c > '~' ? `&#${c.codePointAt(0)};` : c), // XML text, ASCII output
   (c) => (c > '~' || `"'<>&`.includes(c) ? `&#x${c.codePointAt(0)!.toString(16)};` : c), // hexadecimal references
-  (c) => (UNRESERVED.test(c) ? c : [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')), // URL
+  (c) =>
+    UNRESERVED.test(c)
+      ? c
+      : [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''), // URL
   (c) => (c === ' ' ? '+' : c), // form encoding
 ];
 
@@ -59,7 +70,9 @@ function characterPattern(c: string): string {
   for (const form of once) for (const encoder of ENCODERS) forms.add(encodeWith(encoder, form));
   if (forms.size === 1) return escapeRegExp(c);
   // Longest first: the whole escape is taken before its first character alone.
-  const sources = [...forms].sort((a, b) => b.length - a.length).map((form) => (form === c ? escapeRegExp(c) : anyCaseHex(form)));
+  const sources = [...forms]
+    .sort((a, b) => b.length - a.length)
+    .map((form) => (form === c ? escapeRegExp(c) : anyCaseHex(form)));
   return `(?:${sources.join('|')})`;
 }
 
@@ -69,9 +82,10 @@ function patternFor(secrets: readonly string[]): RegExp | null {
   const usable = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
   const key = JSON.stringify(usable);
   if (patternCache.has(key)) return patternCache.get(key)!;
-  const pattern = usable.length === 0
-    ? null
-    : new RegExp(usable.map((secret) => [...secret].map(characterPattern).join('')).join('|'), 'g');
+  const pattern =
+    usable.length === 0
+      ? null
+      : new RegExp(usable.map((secret) => [...secret].map(characterPattern).join('')).join('|'), 'g');
   if (patternCache.size > 32) patternCache.clear();
   patternCache.set(key, pattern);
   return pattern;
@@ -89,7 +103,9 @@ export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redact(v, secrets);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, item]) => [redact(k, secrets), walk(item)]));
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, item]) => [redact(k, secrets), walk(item)]));
+    }
     return v;
   };
   return walk(value) as T;

@@ -2,9 +2,13 @@ import type { CleanupReport } from './cleanup/report.js';
 import type { Cycle } from './model.js';
 
 /** Lines of a plain-text table with padded columns, header first. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -17,7 +21,9 @@ export function summaryTable(cycle: Cycle): string {
     s.workloads.length === 0 ? '-' : `${s.workloads.filter((w) => w.state === 'pass').length}/${s.workloads.length}`,
     (s.reason ?? '').slice(0, 100),
   ]);
-  const skipped = cycle.services.flatMap((s) => (s.skipped ?? []).map((w) => `skipped: ${s.service} ${w.scenario}: ${w.reason}`));
+  const skipped = cycle.services.flatMap((s) =>
+    (s.skipped ?? []).map((w) => `skipped: ${s.service} ${w.scenario}: ${w.reason}`)
+  );
   return [
     ...formatTable(['SERVICE', 'STATE', 'DURATION', 'WORKLOADS OK', 'REASON'], rows),
     ...(skipped.length > 0 ? ['', ...skipped] : []),
@@ -36,9 +42,15 @@ export function leakSummary(runId: string, report: CleanupReport | null): string
   const older = report.leaks.length - left.length;
   const unlisted = report.services.filter((s) => s.state === 'failed').map((s) => s.service);
   return [
-    left.length === 0 ? 'leaks: none left by this cycle' : `leaks: ${left.length} Rally-named resource${left.length === 1 ? '' : 's'} left by this cycle:`,
+    left.length === 0
+      ? 'leaks: none left by this cycle'
+      : `leaks: ${left.length} Rally-named resource${left.length === 1 ? '' : 's'} left by this cycle:`,
     ...left.map((leak) => `  ${leak.service} ${leak.type} ${leak.name} (${leak.id})`),
-    ...(older > 0 ? [`leaks: ${older} older Rally-named resource${older === 1 ? '' : 's'} in the cloud; \`rally-monitor cleanup\` lists them`] : []),
+    ...(older > 0
+      ? [
+          `leaks: ${older} older Rally-named resource${older === 1 ? '' : 's'} in the cloud; \`rally-monitor cleanup\` lists them`,
+        ]
+      : []),
     ...(unlisted.length > 0 ? [`leaks: could not list ${unlisted.join(', ')}; their leaks are unknown`] : []),
   ];
 }

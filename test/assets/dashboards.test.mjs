@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dashboards, readJson, readText, readYaml, repoPath } from './lib/repo.mjs';
-import { dashboardExpressions, dashboardPanels, grafanaVariablesIn, metricNamesInPromQL, variableQuery } from './lib/promql.mjs';
+import {
+  dashboardExpressions,
+  dashboardPanels,
+  grafanaVariablesIn,
+  metricNamesInPromQL,
+  variableQuery,
+} from './lib/promql.mjs';
 
 const TIMELINE_PANEL_ID = 'rallymonitor-statustimeline-panel';
 const APP_PATH = '/a/rallymonitor-openstack-app/';
@@ -19,14 +25,29 @@ const all = dashboards();
  * A dashboard declaring less is migrated on every load, and saved back different from the file.
  */
 function latestSchemaVersion() {
-  const schema = readText('node_modules', '@grafana', 'schema', 'dist', 'esm', 'raw', 'dashboard', 'x', 'types.gen.mjs');
+  const schema = readText(
+    'node_modules',
+    '@grafana',
+    'schema',
+    'dist',
+    'esm',
+    'raw',
+    'dashboard',
+    'x',
+    'types.gen.mjs'
+  );
   const match = /defaultDashboard\b[\s\S]*?schemaVersion: (\d+)/.exec(schema);
   assert.ok(match, 'the default dashboard of @grafana/schema declares a schemaVersion');
   return Number(match[1]);
 }
 
 test('there are the overview, service, cleanup and runner dashboards', () => {
-  assert.deepEqual(all.map((d) => d.json.uid).sort(), ['rally-cleanup', 'rally-overview', 'rally-runner', 'rally-service']);
+  assert.deepEqual(all.map((d) => d.json.uid).sort(), [
+    'rally-cleanup',
+    'rally-overview',
+    'rally-runner',
+    'rally-service',
+  ]);
 });
 
 test('dashboards are importable: id null, unique valid uids and titles, a schema version', () => {
@@ -45,13 +66,19 @@ test("dashboards are in Grafana 12's schema version, with what its migrations up
   const latest = latestSchemaVersion();
   assert.ok(latest >= 42, `@grafana/schema's latest dashboard schema is ${latest}`);
   for (const { file, json } of all) {
-    assert.equal(json.schemaVersion, latest, `${file}: Grafana 12 would migrate schemaVersion ${json.schemaVersion} on load`);
+    assert.equal(
+      json.schemaVersion,
+      latest,
+      `${file}: Grafana 12 would migrate schemaVersion ${json.schemaVersion} on load`
+    );
     // schemaversion/v40.go: refresh is a string; v41.go: no timepicker.time_options; v42.go: hidden from viz, hidden from tooltip.
     assert.equal(typeof (json.refresh ?? ''), 'string', `${file}: refresh`);
     assert.equal(json.timepicker?.time_options, undefined, `${file}: timepicker.time_options`);
     for (const panel of dashboardPanels(json)) {
       for (const property of (panel.fieldConfig?.overrides ?? []).flatMap((o) => o.properties ?? [])) {
-        if (property.id === 'custom.hideFrom' && property.value?.viz) assert.equal(property.value.tooltip, true, `${file} "${panel.title}"`);
+        if (property.id === 'custom.hideFrom' && property.value?.viz) {
+          assert.equal(property.value.tooltip, true, `${file} "${panel.title}"`);
+        }
       }
     }
   }
@@ -65,7 +92,10 @@ test('panels have unique ids, known types and fit the 24-column grid', () => {
     for (const panel of panels) {
       assert.ok(PANEL_TYPES.has(panel.type), `${file} "${panel.title}": unknown panel type ${panel.type}`);
       const { x, y, w, h } = panel.gridPos;
-      assert.ok(Number.isInteger(x) && Number.isInteger(y) && w > 0 && h > 0 && x + w <= 24, `${file} "${panel.title}": gridPos`);
+      assert.ok(
+        Number.isInteger(x) && Number.isInteger(y) && w > 0 && h > 0 && x + w <= 24,
+        `${file} "${panel.title}": gridPos`
+      );
       if (panel.type !== 'row') assert.ok(panel.targets?.length > 0, `${file} "${panel.title}": no query`);
     }
   }
@@ -77,9 +107,14 @@ test('every query goes through the datasource variable, which defaults to the pr
     const dsVar = json.templating.list.find((v) => v.name === 'datasource');
     assert.equal(dsVar?.type, 'datasource', file);
     assert.equal(dsVar.query, 'prometheus', file);
-    assert.ok(provisioned.includes(dsVar.current.value), `${file}: default data source ${dsVar.current.value} is not provisioned`);
+    assert.ok(
+      provisioned.includes(dsVar.current.value),
+      `${file}: default data source ${dsVar.current.value} is not provisioned`
+    );
     const refs = [
-      ...dashboardPanels(json).filter((p) => p.type !== 'row').flatMap((p) => [p.datasource, ...p.targets.map((t) => t.datasource)]),
+      ...dashboardPanels(json)
+        .filter((p) => p.type !== 'row')
+        .flatMap((p) => [p.datasource, ...p.targets.map((t) => t.datasource)]),
       ...json.templating.list.filter((v) => v.type === 'query').map((v) => v.datasource),
     ];
     for (const ref of refs) assert.deepEqual(ref, { type: 'prometheus', uid: '${datasource}' }, file);
@@ -89,7 +124,8 @@ test('every query goes through the datasource variable, which defaults to the pr
 test('cloud, region and service variables let one Grafana serve many runners', () => {
   for (const { file, json } of all) {
     const names = json.templating.list.map((v) => v.name);
-    const expected = json.uid === 'rally-runner' ? ['datasource', 'cloud', 'region'] : ['datasource', 'cloud', 'region', 'service'];
+    const expected =
+      json.uid === 'rally-runner' ? ['datasource', 'cloud', 'region'] : ['datasource', 'cloud', 'region', 'service'];
     assert.deepEqual(names, expected, file);
     for (const v of json.templating.list.filter((v) => v.type === 'query')) {
       assert.match(variableQuery(v), new RegExp(`^label_values\\(.*, ${v.name}\\)$`), `${file} ${v.name}`);
@@ -100,7 +136,11 @@ test('cloud, region and service variables let one Grafana serve many runners', (
 test('every variable used is defined, and multi-value variables are only matched with =~', () => {
   for (const { file, json } of all) {
     const defined = new Set(json.templating.list.map((v) => v.name));
-    const texts = [JSON.stringify(json.panels), JSON.stringify(json.links), ...json.templating.list.map((v) => variableQuery(v) ?? '')];
+    const texts = [
+      JSON.stringify(json.panels),
+      JSON.stringify(json.links),
+      ...json.templating.list.map((v) => variableQuery(v) ?? ''),
+    ];
     for (const name of texts.flatMap(grafanaVariablesIn)) {
       assert.ok(name.startsWith('__') || defined.has(name), `${file}: $${name} is used but not defined`);
     }
@@ -110,12 +150,15 @@ test('every variable used is defined, and multi-value variables are only matched
   }
 });
 
-test('status over time is drawn by the app\'s status timeline panel, whose id is the plugin\'s real one', () => {
+test("status over time is drawn by the app's status timeline panel, whose id is the plugin's real one", () => {
   const panelPluginJson = repoPath('plugin', 'src', 'panels', 'statustimeline', 'plugin.json');
   assert.ok(existsSync(panelPluginJson), 'the nested panel plugin.json exists');
   assert.equal(readJson('plugin', 'src', 'panels', 'statustimeline', 'plugin.json').id, TIMELINE_PANEL_ID);
   const timelineMetrics = all.flatMap(({ json }) =>
-    dashboardPanels(json).filter((p) => p.type === TIMELINE_PANEL_ID).flatMap((p) => p.targets.flatMap((t) => metricNamesInPromQL(t.expr))));
+    dashboardPanels(json)
+      .filter((p) => p.type === TIMELINE_PANEL_ID)
+      .flatMap((p) => p.targets.flatMap((t) => metricNamesInPromQL(t.expr)))
+  );
   for (const metric of STATUS_METRICS) assert.ok(timelineMetrics.includes(metric), `no timeline panel shows ${metric}`);
   const overview = all.find((d) => d.json.uid === 'rally-overview').json;
   const serviceTimeline = dashboardPanels(overview).find((p) => p.type === TIMELINE_PANEL_ID);
@@ -126,10 +169,14 @@ test('links lead to real app pages and real dashboards', () => {
   const uids = new Set(all.map((d) => d.json.uid));
   for (const { file, json } of all) {
     const urls = [...JSON.stringify(json).matchAll(/"url":\s*"([^"]*)"/g)].map((m) => m[1]);
-    assert.ok(urls.some((u) => u.startsWith(APP_PATH)), `${file}: no link to the app`);
+    assert.ok(
+      urls.some((u) => u.startsWith(APP_PATH)),
+      `${file}: no link to the app`
+    );
     for (const url of urls) {
-      if (url.startsWith(APP_PATH)) assert.match(url.replace(/\$\{[^}]*\}/g, 'x').replace(/&from=x&to=x$/, ''), APP_PAGES, `${file}: ${url}`);
-      else if (url.startsWith('/d/')) assert.ok(uids.has(url.split('/')[2]), `${file}: ${url} names no dashboard`);
+      if (url.startsWith(APP_PATH)) {
+        assert.match(url.replace(/\$\{[^}]*\}/g, 'x').replace(/&from=x&to=x$/, ''), APP_PAGES, `${file}: ${url}`);
+      } else if (url.startsWith('/d/')) assert.ok(uids.has(url.split('/')[2]), `${file}: ${url} names no dashboard`);
       else assert.fail(`${file}: unexpected link ${url}`);
     }
   }
@@ -154,15 +201,19 @@ test("the Service dashboard's link to the app keeps its service, and timeline li
 });
 
 test('dashboards/ is the only source: no other committed dashboard JSON, and the app includes only these files', () => {
-  const tracked = execFileSync('git', ['ls-files', '*.json'], { cwd: repoPath(), encoding: 'utf8' }).split('\n').filter(Boolean);
-  const copies = tracked.filter((path) => !path.startsWith('dashboards/') && !path.includes('node_modules/')).filter((path) => {
-    try {
-      const json = JSON.parse(readFileSync(repoPath(path), 'utf8'));
-      return Array.isArray(json.panels) && 'schemaVersion' in json;
-    } catch {
-      return false;
-    }
-  });
+  const tracked = execFileSync('git', ['ls-files', '*.json'], { cwd: repoPath(), encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+  const copies = tracked
+    .filter((path) => !path.startsWith('dashboards/') && !path.includes('node_modules/'))
+    .filter((path) => {
+      try {
+        const json = JSON.parse(readFileSync(repoPath(path), 'utf8'));
+        return Array.isArray(json.panels) && 'schemaVersion' in json;
+      } catch {
+        return false;
+      }
+    });
   assert.deepEqual(copies, [], 'dashboards are copied at build time, never committed twice');
   const plugin = readJson('plugin', 'src', 'plugin.json');
   const files = new Set(all.map((d) => d.file));

@@ -1,16 +1,31 @@
 // Dashboards and alert rules use only metric names that docs/metrics.md lists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alertRules, dashboardExpressions, dashboardPanels, labelNamesInPromQL, metricNamesInPromQL } from './lib/promql.mjs';
+import {
+  alertRules,
+  dashboardExpressions,
+  dashboardPanels,
+  labelNamesInPromQL,
+  metricNamesInPromQL,
+} from './lib/promql.mjs';
 import { dashboards } from './lib/repo.mjs';
-import { documentedLabelNames, documentedMetricNames, isDocumentedDefaultMetric, PROMETHEUS_TARGET_SERIES } from './lib/metrics-doc.mjs';
+import {
+  documentedLabelNames,
+  documentedMetricNames,
+  isDocumentedDefaultMetric,
+  PROMETHEUS_TARGET_SERIES,
+} from './lib/metrics-doc.mjs';
 
 test('metric names are found in PromQL, and functions, keywords, labels and variables are not', () => {
   assert.deepEqual(
-    metricNamesInPromQL('sum by (service) (increase(rally_runs_total{result="fail",cloud=~"$cloud"}[$__rate_interval])) / on (job) group_left (cloud) up offset 5m'),
-    ['rally_runs_total', 'up'],
+    metricNamesInPromQL(
+      'sum by (service) (increase(rally_runs_total{result="fail",cloud=~"$cloud"}[$__rate_interval])) / on (job) group_left (cloud) up offset 5m'
+    ),
+    ['rally_runs_total', 'up']
   );
-  assert.deepEqual(metricNamesInPromQL('time() - rally_last_run_timestamp_seconds > 7.2e3 and bool 1'), ['rally_last_run_timestamp_seconds']);
+  assert.deepEqual(metricNamesInPromQL('time() - rally_last_run_timestamp_seconds > 7.2e3 and bool 1'), [
+    'rally_last_run_timestamp_seconds',
+  ]);
   assert.deepEqual(metricNamesInPromQL('avg_over_time(((x_status{a="b"} >= 0) == bool 1)[$__range:5m])'), ['x_status']);
   assert.deepEqual(metricNamesInPromQL('absent(up{job="rally-monitor"})'), ['up']);
 });
@@ -27,7 +42,8 @@ function undocumented(expressions) {
   return expressions.flatMap(({ where, expr }) =>
     metricNamesInPromQL(expr)
       .filter((name) => !documented.has(name) && !isDocumentedDefaultMetric(name))
-      .map((name) => `${where}: ${name}`));
+      .map((name) => `${where}: ${name}`)
+  );
 }
 
 test('alert rules use only metrics documented in docs/metrics.md', () => {
@@ -41,8 +57,10 @@ test('dashboards use only metrics documented in docs/metrics.md', () => {
 
 test('label names are found in matchers, groupings and joins', () => {
   assert.deepEqual(
-    labelNamesInPromQL('sum by (cloud, region) (x{service=~"$s",stat="p95"}) / on (job) group_left (version) y{a!="b"}').sort(),
-    ['a', 'cloud', 'job', 'region', 'service', 'stat', 'version'],
+    labelNamesInPromQL(
+      'sum by (cloud, region) (x{service=~"$s",stat="p95"}) / on (job) group_left (version) y{a!="b"}'
+    ).sort(),
+    ['a', 'cloud', 'job', 'region', 'service', 'stat', 'version']
   );
 });
 
@@ -52,15 +70,26 @@ test('alert rules and dashboards use only documented labels, in queries, legends
   const used = [];
   for (const rule of alertRules()) {
     for (const name of labelNamesInPromQL(rule.expr)) used.push([`alert ${rule.alert}`, name]);
-    for (const [, name] of JSON.stringify(rule.annotations).matchAll(/\$labels\.([a-z_]+)/g)) used.push([`alert ${rule.alert} annotations`, name]);
+    for (const [, name] of JSON.stringify(rule.annotations).matchAll(/\$labels\.([a-z_]+)/g)) {
+      used.push([`alert ${rule.alert} annotations`, name]);
+    }
   }
   for (const e of dashboardExpressions()) for (const name of labelNamesInPromQL(e.expr)) used.push([e.where, name]);
   for (const { file, json } of dashboards()) {
     for (const panel of dashboardPanels(json)) {
-      for (const t of panel.targets ?? []) for (const [, name] of (t.legendFormat ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)) used.push([`${file} "${panel.title}" legend`, name]);
-      for (const [, name] of JSON.stringify(panel.fieldConfig ?? {}).matchAll(/__field\.labels\.(\w+)/g)) used.push([`${file} "${panel.title}" link`, name]);
+      for (const t of panel.targets ?? []) {
+        for (const [, name] of (t.legendFormat ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)) {
+          used.push([`${file} "${panel.title}" legend`, name]);
+        }
+      }
+      for (const [, name] of JSON.stringify(panel.fieldConfig ?? {}).matchAll(/__field\.labels\.(\w+)/g)) {
+        used.push([`${file} "${panel.title}" link`, name]);
+      }
     }
   }
   assert.ok(used.length > 50);
-  assert.deepEqual(used.filter(([, name]) => !documented.has(name)).map(([where, name]) => `${where}: ${name}`), []);
+  assert.deepEqual(
+    used.filter(([, name]) => !documented.has(name)).map(([where, name]) => `${where}: ${name}`),
+    []
+  );
 });

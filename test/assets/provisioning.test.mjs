@@ -38,30 +38,52 @@ test('the Prometheus data source has the uid the alert rules and dashboards use'
   const doc = readYaml('provisioning', 'datasources', 'prometheus.yaml');
   assert.equal(doc.apiVersion, 1);
   const [ds] = doc.datasources;
-  assert.deepEqual({ type: ds.type, uid: ds.uid, access: ds.access }, { type: 'prometheus', uid: 'rally-prometheus', access: 'proxy' });
+  assert.deepEqual(
+    { type: ds.type, uid: ds.uid, access: ds.access },
+    { type: 'prometheus', uid: 'rally-prometheus', access: 'proxy' }
+  );
   assert.match(ds.url, /^\$\{[A-Z_]+\}$|^https?:\/\//);
-  const ruleDatasources = new Set(readYaml('provisioning', 'alerting', 'rally-monitor.yaml').groups
-    .flatMap((g) => g.rules.flatMap((r) => r.data.map((d) => d.datasourceUid))));
+  const ruleDatasources = new Set(
+    readYaml('provisioning', 'alerting', 'rally-monitor.yaml').groups.flatMap((g) =>
+      g.rules.flatMap((r) => r.data.map((d) => d.datasourceUid))
+    )
+  );
   assert.deepEqual([...ruleDatasources].sort(), ['__expr__', 'rally-prometheus']);
 });
 
 test('the dashboards ship one way, with the app: every dashboard is an app include, and no file provider loads them', () => {
   // docs/provisioning.md says why: the app's dashboard updater overwrites and deletes dashboards of the same uid
   // (grafana/grafana pkg/services/plugindashboards/service/dashboard_updater.go).
-  assert.ok(!existsSync(repoPath('provisioning', 'dashboards')), 'provisioning/dashboards/ would load the app\'s dashboards a second time');
-  const included = JSON.parse(readText('plugin', 'src', 'plugin.json')).includes.filter((i) => i.type === 'dashboard').map((i) => i.path).sort();
-  const files = readdirSync(repoPath('dashboards')).filter((f) => f.endsWith('.json')).map((f) => `dashboards/${f}`).sort();
+  assert.ok(
+    !existsSync(repoPath('provisioning', 'dashboards')),
+    "provisioning/dashboards/ would load the app's dashboards a second time"
+  );
+  const included = JSON.parse(readText('plugin', 'src', 'plugin.json'))
+    .includes.filter((i) => i.type === 'dashboard')
+    .map((i) => i.path)
+    .sort();
+  const files = readdirSync(repoPath('dashboards'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => `dashboards/${f}`)
+    .sort();
   assert.deepEqual(included, files);
 });
 
 test('the optional alerting examples are not in a folder Grafana loads, and the policy example routes to the example contact point', () => {
-  assert.deepEqual(readdirSync(repoPath('provisioning', 'alerting')), ['rally-monitor.yaml'], 'only the generated rules are loaded by default');
+  assert.deepEqual(
+    readdirSync(repoPath('provisioning', 'alerting')),
+    ['rally-monitor.yaml'],
+    'only the generated rules are loaded by default'
+  );
   const contact = readYaml('provisioning', 'examples', 'alerting', 'contact-point.yaml');
   assert.equal(contact.policies, undefined, 'the contact point example must not touch the policy tree');
   const names = contact.contactPoints.map((c) => c.name);
   const policy = readYaml('provisioning', 'examples', 'alerting', 'notification-policy.yaml');
   const receivers = [];
-  const walk = (route) => { receivers.push(route.receiver); (route.routes ?? []).forEach(walk); };
+  const walk = (route) => {
+    receivers.push(route.receiver);
+    (route.routes ?? []).forEach(walk);
+  };
   policy.policies.forEach(walk);
   assert.ok(receivers.includes(names[0]));
   assert.match(readText('provisioning', 'examples', 'alerting', 'notification-policy.yaml'), /REPLACES/);
@@ -116,7 +138,7 @@ test('the bearer-token example reads the token from a file and never inlines it'
   }
 });
 
-test('the federation example keeps the runners\' labels and pulls every series the rules and dashboards need', () => {
+test("the federation example keeps the runners' labels and pulls every series the rules and dashboards need", () => {
   const [job] = readYaml('provisioning', 'prometheus', 'federation.yml').scrape_configs;
   assert.equal(job.honor_labels, true);
   assert.equal(job.metrics_path, '/federate');
@@ -126,15 +148,26 @@ test('the federation example keeps the runners\' labels and pulls every series t
     return new RegExp(`^(?:${match[1]})$`);
   });
   const used = new Set([...alertRules(), ...dashboardExpressions()].flatMap((e) => metricNamesInPromQL(e.expr)));
-  for (const name of used) assert.ok(nameRegexes.some((re) => re.test(name)), `federation does not pull ${name}`);
+  for (const name of used) {
+    assert.ok(
+      nameRegexes.some((re) => re.test(name)),
+      `federation does not pull ${name}`
+    );
+  }
 });
 
 test('amtool check-config accepts the Alertmanager configuration, whose inhibitions name real alerts', () => {
-  const result = spawnSync('amtool', ['check-config', 'provisioning/alertmanager/alertmanager.yml'], { cwd: repoPath(), encoding: 'utf8' });
+  const result = spawnSync('amtool', ['check-config', 'provisioning/alertmanager/alertmanager.yml'], {
+    cwd: repoPath(),
+    encoding: 'utf8',
+  });
   assert.equal(result.status, 0, result.stdout + result.stderr);
-  const alerts = new Set(readYaml('alerts', 'rally-monitor.rules.yml').groups.flatMap((g) => g.rules.map((r) => r.alert)));
-  const named = [...readText('provisioning', 'alertmanager', 'alertmanager.yml').matchAll(/alertname=~?"([^"]+)"/g)]
-    .flatMap((m) => m[1].split('|'));
+  const alerts = new Set(
+    readYaml('alerts', 'rally-monitor.rules.yml').groups.flatMap((g) => g.rules.map((r) => r.alert))
+  );
+  const named = [
+    ...readText('provisioning', 'alertmanager', 'alertmanager.yml').matchAll(/alertname=~?"([^"]+)"/g),
+  ].flatMap((m) => m[1].split('|'));
   assert.ok(named.length >= 3);
   for (const name of named) assert.ok(alerts.has(name), `inhibit rule names unknown alert ${name}`);
 });

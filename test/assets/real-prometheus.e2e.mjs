@@ -14,7 +14,12 @@ import { readText, readYaml, repoPath } from './lib/repo.mjs';
 import { alertRules, dashboardExpressions, expandGrafanaVariables, metricNamesInPromQL } from './lib/promql.mjs';
 import { documentedMetricNames } from './lib/metrics-doc.mjs';
 import { getJson, waitFor } from './lib/processes.mjs';
-import { alertmanagerConfigForTests, bearerScrapeJobForTests, startAlertmanager, startPrometheus } from './lib/prometheus-stack.mjs';
+import {
+  alertmanagerConfigForTests,
+  bearerScrapeJobForTests,
+  startAlertmanager,
+  startPrometheus,
+} from './lib/prometheus-stack.mjs';
 import { rulesForTests } from './lib/test-rules.mjs';
 import { startWebhookReceiver } from './lib/webhook.mjs';
 import { cloudSeed, openstackSession, runnerConfig, runnerProcess } from './lib/runner-support.mjs';
@@ -33,13 +38,23 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
   let session, seeder, leak, healthyCycle;
 
   const needBreakableService = () =>
-    assert.ok(brokenService, `no service to break: the test cloud (${cloud.services.join(', ')}) and runner/scenarios share none of ${BREAKABLE.join(', ')}`);
+    assert.ok(
+      brokenService,
+      `no service to break: the test cloud (${cloud.services.join(', ')}) and runner/scenarios share none of ${BREAKABLE.join(', ')}`
+    );
   const notified = (predicate) => webhook.alerts().filter(predicate);
   const firingAtWebhook = (what, predicate) =>
-    waitFor(`${what} to reach the webhook`, async () => notified((a) => a.status === 'firing' && predicate(a))[0], { timeoutMs: NOTIFY_TIMEOUT_MS, log });
+    waitFor(`${what} to reach the webhook`, async () => notified((a) => a.status === 'firing' && predicate(a))[0], {
+      timeoutMs: NOTIFY_TIMEOUT_MS,
+      log,
+    });
   const stateOf = (cycle, service) => cycle.services.find((s) => s.service === service)?.state;
   const describeCycle = (cycle) =>
-    JSON.stringify(cycle.services.filter((s) => s.state !== 'absent').map(({ service, state, reason, durationSeconds }) => ({ service, state, reason, durationSeconds })));
+    JSON.stringify(
+      cycle.services
+        .filter((s) => s.state !== 'absent')
+        .map(({ service, state, reason, durationSeconds }) => ({ service, state, reason, durationSeconds }))
+    );
   const value = async (expr) => {
     const result = await prometheus.query(expr);
     assert.equal(result.status, 'success', `${expr}: ${result.error}`);
@@ -51,16 +66,29 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     log(`# cycle: ${why}`);
     const id = await runner.startCycle();
     // Reads need the token (RALLY_MONITOR_PROTECT_READS), so the cycle is polled with it.
-    const cycle = await waitFor(`cycle ${id} (${why})`, async () => {
-      const response = await runner.request(`/api/runs/${id}`, { auth: true });
-      return response.status === 200 ? response.json() : (await response.arrayBuffer(), null);
-    }, { timeoutMs: 600_000, intervalMs: 1000, log });
+    const cycle = await waitFor(
+      `cycle ${id} (${why})`,
+      async () => {
+        const response = await runner.request(`/api/runs/${id}`, { auth: true });
+        return response.status === 200 ? response.json() : (await response.arrayBuffer(), null);
+      },
+      { timeoutMs: 600_000, intervalMs: 1000, log }
+    );
     log(`# cycle ${id}: ${cycle.status}; ${describeCycle(cycle)}`);
     // The record is written before the cleanup scan that follows each cycle; the next cycle can start after it.
-    await waitFor(`the runner to finish cycle ${id}`, async () => !(await runner.json('/health')).running, { timeoutMs: 300_000, intervalMs: 1000, log });
-    await waitFor('Prometheus to scrape the cycle', async () =>
-      (await value(`rally_last_run_timestamp_seconds{cloud="${CLOUD_LABEL}"} >= ${Date.parse(cycle.finishedAt) / 1000 - 1}`)) !== null,
-    { timeoutMs: 30_000 });
+    await waitFor(`the runner to finish cycle ${id}`, async () => !(await runner.json('/health')).running, {
+      timeoutMs: 300_000,
+      intervalMs: 1000,
+      log,
+    });
+    await waitFor(
+      'Prometheus to scrape the cycle',
+      async () =>
+        (await value(
+          `rally_last_run_timestamp_seconds{cloud="${CLOUD_LABEL}"} >= ${Date.parse(cycle.finishedAt) / 1000 - 1}`
+        )) !== null,
+      { timeoutMs: 30_000 }
+    );
     // A few more scrapes, so subqueries aligned to the evaluation step see the new values too.
     await sleep(3 * SCRAPE_INTERVAL_MS);
     return cycle;
@@ -69,14 +97,19 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
   before(async () => {
     support = await runnerProcess();
     cloud = support.testCloud();
-    brokenService = BREAKABLE.find((s) => cloud.services.includes(s) && existsSync(repoPath('runner', 'scenarios', `${s}.yaml`)));
+    brokenService = BREAKABLE.find(
+      (s) => cloud.services.includes(s) && existsSync(repoPath('runner', 'scenarios', `${s}.yaml`))
+    );
     // Only the service to break is tested: every Rally task costs about a minute, and the rules' logic across
     // services is covered by the promtool unit tests. Without one, Keystone keeps the other checks meaningful.
     testedServices = brokenService ? [brokenService] : ['keystone'];
     log(`# cloud ${cloud.dir} (${cloud.services.join(', ')}); testing ${testedServices.join(', ')}`);
     dir = mkdtempSync(join(tmpdir(), 'rally-e2e-'));
     webhook = await startWebhookReceiver();
-    alertmanager = await startAlertmanager(dir, alertmanagerConfigForTests(readYaml('provisioning', 'alertmanager', 'alertmanager.yml'), webhook.url));
+    alertmanager = await startAlertmanager(
+      dir,
+      alertmanagerConfigForTests(readYaml('provisioning', 'alertmanager', 'alertmanager.yml'), webhook.url)
+    );
     runner = await support.startRunner({
       env: {
         RALLY_MONITOR_SERVICES: testedServices.join(','),
@@ -93,14 +126,27 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     await metricsWithoutToken.arrayBuffer();
     prometheus = await startPrometheus(dir, {
       rulesText: rulesForTests(readText('alerts', 'rally-monitor.rules.yml')),
-      scrapeJobs: [bearerScrapeJobForTests(dir, readYaml('provisioning', 'prometheus', 'scrape-bearer-token.yml'), runnerAddress, runner.token)],
+      scrapeJobs: [
+        bearerScrapeJobForTests(
+          dir,
+          readYaml('provisioning', 'prometheus', 'scrape-bearer-token.yml'),
+          runnerAddress,
+          runner.token
+        ),
+      ],
       alertmanagerAddress: `127.0.0.1:${alertmanager.port}`,
       scrapeInterval: `${SCRAPE_INTERVAL_MS / 1000}s`,
     });
-    await waitFor('Prometheus to scrape the runner with the bearer token', async () => (await prometheus.targetHealth()).includes('up'), { timeoutMs: 30_000 });
+    await waitFor(
+      'Prometheus to scrape the runner with the bearer token',
+      async () => (await prometheus.targetHealth()).includes('up'),
+      { timeoutMs: 30_000 }
+    );
     const { loadConfig } = await runnerConfig();
     const { OpenStackSession } = await openstackSession();
-    session = new OpenStackSession(loadConfig({ ...support.cloudEnv(cloud), RALLY_MONITOR_DATA_DIR: dir }, dir).openstack);
+    session = new OpenStackSession(
+      loadConfig({ ...support.cloudEnv(cloud), RALLY_MONITOR_DATA_DIR: dir }, dir).openstack
+    );
     const { CloudSeeder } = await cloudSeed();
     seeder = new CloudSeeder(session);
   });
@@ -112,7 +158,11 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     await prometheus?.daemon.stop();
     await alertmanager?.daemon.stop();
     await webhook?.close();
-    if (brokenService) await support.cloudCtl(cloud, 'start-service', brokenService).catch((error) => log(`# restarting ${brokenService}: ${error.message}`));
+    if (brokenService) {
+      await support
+        .cloudCtl(cloud, 'start-service', brokenService)
+        .catch((error) => log(`# restarting ${brokenService}: ${error.message}`));
+    }
     if (!process.env.KEEP_E2E_DIR) rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(problems ?? [], [], 'teardown could not remove the leak it made');
   });
@@ -143,16 +193,36 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     const scan = await runner.request('/api/cleanup?refresh=true', { auth: true });
     assert.equal(scan.status, 200, await scan.clone().text());
     const report = await scan.json();
-    assert.ok(report.leaks.some((l) => l.name === leak.name && l.service === 'keystone' && l.type === 'project' && l.attribution === 'run'), 'the scan finds the leak, attributed to the run');
+    assert.ok(
+      report.leaks.some(
+        (l) => l.name === leak.name && l.service === 'keystone' && l.type === 'project' && l.attribution === 'run'
+      ),
+      'the scan finds the leak, attributed to the run'
+    );
     // The cloud is shared, so other tests' leaks come and go: the count must include this one, whatever theirs.
     const scannedAt = Date.parse(report.scannedAt) / 1000;
-    await waitFor('the scan to be scraped', async () =>
-      (await value(`rally_cleanup_last_scan_timestamp_seconds{cloud="${CLOUD_LABEL}"} >= ${scannedAt}`)) !== null, { timeoutMs: 30_000 });
-    const ownType = report.leaks.filter((l) => l.service === 'keystone' && l.type === 'project' && l.attribution !== 'unattributed').length;
+    await waitFor(
+      'the scan to be scraped',
+      async () =>
+        (await value(`rally_cleanup_last_scan_timestamp_seconds{cloud="${CLOUD_LABEL}"} >= ${scannedAt}`)) !== null,
+      { timeoutMs: 30_000 }
+    );
+    const ownType = report.leaks.filter(
+      (l) => l.service === 'keystone' && l.type === 'project' && l.attribution !== 'unattributed'
+    ).length;
     assert.equal(await value(selector), ownType);
-    assert.ok((await value(`rally_orphaned_resource_oldest_age_seconds{cloud="${CLOUD_LABEL}",service="keystone",resource_type="project"}`)) >= 0);
-    const alert = await firingAtWebhook('RallyCleanupFailure', (a) =>
-      a.labels.alertname === 'RallyCleanupFailure' && a.labels.service === 'keystone' && a.labels.resource_type === 'project');
+    assert.ok(
+      (await value(
+        `rally_orphaned_resource_oldest_age_seconds{cloud="${CLOUD_LABEL}",service="keystone",resource_type="project"}`
+      )) >= 0
+    );
+    const alert = await firingAtWebhook(
+      'RallyCleanupFailure',
+      (a) =>
+        a.labels.alertname === 'RallyCleanupFailure' &&
+        a.labels.service === 'keystone' &&
+        a.labels.resource_type === 'project'
+    );
     assert.equal(alert.labels.severity, 'critical');
     assert.equal(alert.labels.cloud, CLOUD_LABEL);
     assert.equal(alert.receiver, 'rally-monitor-critical');
@@ -162,7 +232,10 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
   it('every metric of docs/metrics.md that the dashboards or rules use is scraped from the runner', async () => {
     const used = new Set([...alertRules(), ...dashboardExpressions()].flatMap((e) => metricNamesInPromQL(e.expr)));
     const present = new Set((await getJson(`${prometheus.url}/api/v1/label/__name__/values`)).body.data);
-    assert.deepEqual(documentedMetricNames().filter((name) => used.has(name) && !present.has(name)), []);
+    assert.deepEqual(
+      documentedMetricNames().filter((name) => used.has(name) && !present.has(name)),
+      []
+    );
   });
 
   it('every alert rule expression evaluates without error', async () => {
@@ -200,16 +273,36 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     const cycle = await runCycle(`${brokenService} stopped`);
     if (stateOf(cycle, brokenService) !== 'fail') {
       // The cloud may be shared with other tests; one that runs `cloud.sh up` restarts the stopped service.
-      const status = await support.cloudCtl(cloud, 'status', brokenService).catch((error) => error.stdout ?? String(error));
-      assert.fail(`a stopped service is a failure, not an error: ${describeCycle(cycle)}; ${brokenService} now: ${status.trim()}`);
+      const status = await support
+        .cloudCtl(cloud, 'status', brokenService)
+        .catch((error) => error.stdout ?? String(error));
+      assert.fail(
+        `a stopped service is a failure, not an error: ${describeCycle(cycle)}; ${brokenService} now: ${status.trim()}`
+      );
     }
 
     const down = await firingAtWebhook('RallyServiceDown', (a) => a.labels.alertname === 'RallyServiceDown');
     assert.deepEqual(
-      { severity: down.labels.severity, service: down.labels.service, cloud: down.labels.cloud, job: down.labels.job, instance: down.labels.instance },
-      { severity: 'critical', service: brokenService, cloud: CLOUD_LABEL, job: 'rally-monitor', instance: runnerAddress },
+      {
+        severity: down.labels.severity,
+        service: down.labels.service,
+        cloud: down.labels.cloud,
+        job: down.labels.job,
+        instance: down.labels.instance,
+      },
+      {
+        severity: 'critical',
+        service: brokenService,
+        cloud: CLOUD_LABEL,
+        job: 'rally-monitor',
+        instance: runnerAddress,
+      }
     );
-    assert.equal(down.receiver, 'rally-monitor-critical', 'the shipped route sends critical alerts to the critical receiver');
+    assert.equal(
+      down.receiver,
+      'rally-monitor-critical',
+      'the shipped route sends critical alerts to the critical receiver'
+    );
     assert.equal(down.annotations.runbook_url, 'docs/runbooks/RallyServiceDown.md');
     assert.match(down.annotations.description, new RegExp(`/a/rallymonitor-openstack-app/service/${brokenService}`));
 
@@ -224,7 +317,10 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     // The shipped inhibition: the service's own failing scenarios fire in Prometheus but are not notified.
     if (firing.includes(`RallyTestFailure/${brokenService}`)) {
       await sleep(5000);
-      assert.deepEqual(notified((a) => a.labels.alertname === 'RallyTestFailure' && a.labels.service === brokenService), []);
+      assert.deepEqual(
+        notified((a) => a.labels.alertname === 'RallyTestFailure' && a.labels.service === brokenService),
+        []
+      );
     }
   });
 
@@ -235,8 +331,11 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     const cycle = await runCycle(`${brokenService} restored`);
     assert.equal(stateOf(cycle, brokenService), 'pass', describeCycle(cycle));
     for (const alertname of ['RallyServiceDown', 'RallyOverallFailure']) {
-      const resolved = await waitFor(`${alertname} to be resolved at the webhook`, async () =>
-        notified((a) => a.status === 'resolved' && a.labels.alertname === alertname)[0], { timeoutMs: NOTIFY_TIMEOUT_MS, log });
+      const resolved = await waitFor(
+        `${alertname} to be resolved at the webhook`,
+        async () => notified((a) => a.status === 'resolved' && a.labels.alertname === alertname)[0],
+        { timeoutMs: NOTIFY_TIMEOUT_MS, log }
+      );
       assert.equal(resolved.labels.cloud, CLOUD_LABEL);
     }
     const firing = (await prometheus.firingAlerts()).map((a) => a.labels.alertname);
@@ -248,7 +347,7 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     const alert = await firingAtWebhook('RallyRunnerDown', (a) => a.labels.alertname === 'RallyRunnerDown');
     assert.deepEqual(
       { severity: alert.labels.severity, job: alert.labels.job, instance: alert.labels.instance },
-      { severity: 'warning', job: 'rally-monitor', instance: runnerAddress },
+      { severity: 'warning', job: 'rally-monitor', instance: runnerAddress }
     );
   });
 
@@ -261,12 +360,18 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
       scrapeInterval: `${SCRAPE_INTERVAL_MS / 1000}s`,
     });
     try {
-      const alert = await waitFor('RallyRunnerNotScraped to reach the webhook', async () =>
-        webhook.notifications.slice(notifiedBefore).flatMap((n) => n.alerts)
-          .find((a) => a.status === 'firing' && a.labels.alertname === 'RallyRunnerNotScraped'), { timeoutMs: 60_000, log });
+      const alert = await waitFor(
+        'RallyRunnerNotScraped to reach the webhook',
+        async () =>
+          webhook.notifications
+            .slice(notifiedBefore)
+            .flatMap((n) => n.alerts)
+            .find((a) => a.status === 'firing' && a.labels.alertname === 'RallyRunnerNotScraped'),
+        { timeoutMs: 60_000, log }
+      );
       assert.deepEqual(
         { severity: alert.labels.severity, job: alert.labels.job, prometheus: alert.labels.prometheus },
-        { severity: 'warning', job: 'rally-monitor', prometheus: 'blind' },
+        { severity: 'warning', job: 'rally-monitor', prometheus: 'blind' }
       );
     } finally {
       await blind.daemon.stop();

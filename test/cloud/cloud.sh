@@ -213,6 +213,7 @@ stop_service_daemons() {
 declare -A REPORTED=()
 wait_up() {
   [[ -z ${REPORTED[$1]:-} ]] || return 0
+  # shellcheck disable=SC2086 # DAEMONS holds a space-separated list of daemon names
   wait_for "$1" "${DEADLINE[$1]}" "ready_$1" ${DAEMONS[$1]}
   say "$1 up in $(since "$T0")s"
   REPORTED[$1]=1
@@ -240,7 +241,10 @@ join_prepare() {
   done
   if ! wait "${PREPARE_JOB[$name]}"; then
     unset "PREPARE_JOB[$name]"
-    say "preparing $name failed"; show_logs "prepare-$name" ${DAEMONS[$name]}; exit 1
+    say "preparing $name failed"
+    # shellcheck disable=SC2086 # DAEMONS holds a space-separated list of daemon names
+    show_logs "prepare-$name" ${DAEMONS[$name]}
+    exit 1
   fi
   unset "PREPARE_JOB[$name]"
   say "$name prepared in $(since "${PREPARE_START[$name]}")s"
@@ -260,7 +264,8 @@ run_admin() {
 register_catalog() {
   local s lines="" todo=()
   for s in "$@"; do
-    [[ -n ${CATALOG[$s]:-} ]] && ! marked "catalog-$s" || continue
+    [[ -n ${CATALOG[$s]:-} ]] || continue
+    marked "catalog-$s" && continue
     lines+=${CATALOG[$s]}$'\n'
     todo+=("$s")
   done
@@ -378,6 +383,7 @@ cmd_up() {
   if wants cinder || wants nova; then ensure_started rabbitmq; fi
   wait_up postgres
   wait_up memcached
+  # shellcheck disable=SC2206 # DATABASES holds space-separated names
   for s in "${WANT[@]}"; do dbs+=(${DATABASES[$s]:-}); done
   ensure_databases "${dbs[@]}"
   for s in "${WANT[@]}"; do launch_prepare "$s"; done
@@ -444,7 +450,7 @@ cmd_down() {
 known_name() { is_service "$1" || [[ " ${INFRA[*]} " == *" $1 "* ]]; }
 
 cmd_stop_service() {
-  (($# == 1)) && known_name "$1" || usage
+  if (($# != 1)) || ! known_name "$1"; then usage; fi
   need_cloud_dir
   load_secrets
   take_machine
@@ -453,7 +459,7 @@ cmd_stop_service() {
 }
 
 cmd_start_service() {
-  (($# == 1)) && known_name "$1" || usage
+  if (($# != 1)) || ! known_name "$1"; then usage; fi
   local name=$1
   need_cloud_dir
   load_secrets
@@ -503,7 +509,9 @@ cmd_status() {
 cmd_install() {
   resolve_services "$@"
   infra_for_want
+  # shellcheck disable=SC2206 # PACKAGES holds space-separated package names
   local s pkgs=(${PACKAGES[base]}) missing=()
+  # shellcheck disable=SC2206
   for s in "${WANT[@]}" "${INFRA_WANT[@]}"; do pkgs+=(${PACKAGES[$s]:-}); done
   local installed
   # dpkg-query fails when it knows some package not at all: that one is missing too.

@@ -43,7 +43,8 @@ for s in "${services[@]}"; do
     grep -v -F -e "$ADMIN_PASSWORD" -e "$ADMIN_TOKEN" "$work/$s.log" | tail -n 30 >&2
     failed=$((failed + 1))
   fi
-  tasks+=($(grep -oE -m 1 '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' "$work/$s.log"))
+  mapfile -t found < <(grep -oE -m 1 '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' "$work/$s.log")
+  tasks+=("${found[@]}")
 done
 if ((${#tasks[@]} == 0)); then
   echo "FAIL no Rally task uuid found in the outputs"

@@ -89,8 +89,7 @@ if wants nova; then
 fi
 
 other=$(mktemp -d /tmp/cloud-selftest-other.XXXXXX)
-refusal=$(CLOUD_DIR=$other bash "$HERE/cloud.sh" up keystone 2>&1)
-if (($? != 0)) && [[ $refusal == *"held by the cloud in $(realpath "$CLOUD_DIR")"* && ! -e $other/run ]]; then
+if ! refusal=$(CLOUD_DIR=$other bash "$HERE/cloud.sh" up keystone 2>&1) && [[ $refusal == *"held by the cloud in $(realpath "$CLOUD_DIR")"* && ! -e $other/run ]]; then
   pass "up in another folder is refused, naming this cloud's folder"
 else
   fail "up in another folder is refused, naming this cloud's folder (got: ${refusal:0:300})"
@@ -101,6 +100,7 @@ if [[ -n $outage ]]; then
   victim=glance
   wants glance || victim=keystone
   bash "$HERE/cloud.sh" stop-service "$victim"
+  # shellcheck disable=SC2016 # the inner bash expands $0 and $1
   check "status reports $victim down after stop-service (exit 1)" \
     bash -c '! bash "$0" status "$1" >/dev/null' "$HERE/cloud.sh" "$victim"
   start=$EPOCHREALTIME

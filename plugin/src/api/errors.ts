@@ -45,14 +45,24 @@ export function toRunnerError(e: unknown): RunnerApiError {
   }
   if (!isFetchError(e)) {
     const message = e instanceof Error ? e.message : String(e);
-    return new RunnerApiError('unknown', `Request to the runner failed: ${message}`, 'Try again; if it persists, check the browser console.');
+    return new RunnerApiError(
+      'unknown',
+      `Request to the runner failed: ${message}`,
+      'Try again; if it persists, check the browser console.'
+    );
   }
   const body = bodyOf(e);
   const runnerMessage = body.error ?? body.message;
   const status = e.status;
   switch (true) {
     case status === 0 || status === undefined:
-      return new RunnerApiError('unreachable', 'Grafana could not be reached from the browser.', 'Check your network connection and reload the page.', status, body);
+      return new RunnerApiError(
+        'unreachable',
+        'Grafana could not be reached from the browser.',
+        'Check your network connection and reload the page.',
+        status,
+        body
+      );
     case status === 502 || status === 503 || status === 504: {
       if (body.code === undefined && status !== 503) {
         return new RunnerApiError(
@@ -63,7 +73,13 @@ export function toRunnerError(e: unknown): RunnerApiError {
           body
         );
       }
-      return new RunnerApiError('unhealthy', runnerMessage ?? 'The runner is unhealthy.', 'Check the runner logs.', status, body);
+      return new RunnerApiError(
+        'unhealthy',
+        runnerMessage ?? 'The runner is unhealthy.',
+        'Check the runner logs.',
+        status,
+        body
+      );
     }
     case status === 401:
       return new RunnerApiError(
@@ -99,11 +115,29 @@ export function toRunnerError(e: unknown): RunnerApiError {
         body
       );
     case status === 404:
-      return new RunnerApiError('not-found', runnerMessage ?? 'Not found.', 'Check the link or pick another run.', status, body);
+      return new RunnerApiError(
+        'not-found',
+        runnerMessage ?? 'Not found.',
+        'Check the link or pick another run.',
+        status,
+        body
+      );
     case status === 409:
-      return new RunnerApiError('conflict', runnerMessage ?? 'The runner is busy with the same work.', 'Wait for it to finish, then try again.', status, body);
+      return new RunnerApiError(
+        'conflict',
+        runnerMessage ?? 'The runner is busy with the same work.',
+        'Wait for it to finish, then try again.',
+        status,
+        body
+      );
     case status === 400:
-      return new RunnerApiError('bad-request', runnerMessage ?? 'The runner rejected the request.', 'Check the filters.', status, body);
+      return new RunnerApiError(
+        'bad-request',
+        runnerMessage ?? 'The runner rejected the request.',
+        'Check the filters.',
+        status,
+        body
+      );
     default:
       return new RunnerApiError(
         'unknown',

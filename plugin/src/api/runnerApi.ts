@@ -42,7 +42,12 @@ async function request<T>(path: string, method: 'GET' | 'POST' = 'GET', data?: u
 async function requestText(path: string): Promise<string> {
   try {
     const response = await lastValueFrom(
-      getBackendSrv().fetch<string>({ url: `${RUNNER_PROXY_URL}${path}`, method: 'GET', responseType: 'text', showErrorAlert: false })
+      getBackendSrv().fetch<string>({
+        url: `${RUNNER_PROXY_URL}${path}`,
+        method: 'GET',
+        responseType: 'text',
+        showErrorAlert: false,
+      })
     );
     return response.data;
   } catch (e) {
@@ -51,7 +56,11 @@ async function requestText(path: string): Promise<string> {
 }
 
 /** URL of a run's artifact, through the proxy, for links the browser opens itself (Grafana may serve from a sub-path). */
-export function artifactUrl(runId: string, artifact: 'report.html' | 'junit.xml' | 'rally.log', service: ServiceName): string {
+export function artifactUrl(
+  runId: string,
+  artifact: 'report.html' | 'junit.xml' | 'rally.log',
+  service: ServiceName
+): string {
   return `${config.appSubUrl ?? ''}/${RUNNER_PROXY_URL}/api/runs/${encodeURIComponent(runId)}/${artifact}${query({ service })}`;
 }
 
@@ -61,7 +70,12 @@ async function health(): Promise<Health> {
     return await request<Health>('/health');
   } catch (e) {
     const body = e instanceof RunnerApiError ? (e.body as Partial<Health> | undefined) : undefined;
-    if (e instanceof RunnerApiError && e.status === 503 && body && (body.status === 'unhealthy' || body.status === 'ok')) {
+    if (
+      e instanceof RunnerApiError &&
+      e.status === 503 &&
+      body &&
+      (body.status === 'unhealthy' || body.status === 'ok')
+    ) {
       return body as Health;
     }
     throw e;
@@ -103,9 +117,11 @@ export const runnerApi = {
   reportHtml: (id: string, service: ServiceName) =>
     requestText(`/api/runs/${encodeURIComponent(id)}/report.html${query({ service })}`),
   startRun: () => request<RunStarted>('/api/runs', 'POST'),
-  cleanup: (refresh = false) => request<CleanupReport>(`/api/cleanup${query({ refresh: refresh ? 'true' : undefined })}`),
+  cleanup: (refresh = false) =>
+    request<CleanupReport>(`/api/cleanup${query({ refresh: refresh ? 'true' : undefined })}`),
   /** A dry run unless confirm is true; both go through the Admin-only proxy route. */
-  purge: (confirm: boolean, scope: PurgeScope = {}) => request<PurgeOutcome>('/api/cleanup/purge', 'POST', { confirm, ...scope }),
+  purge: (confirm: boolean, scope: PurgeScope = {}) =>
+    request<PurgeOutcome>('/api/cleanup/purge', 'POST', { confirm, ...scope }),
   audit: (limit = 100) => request<{ entries: AuditEntry[] }>(`/api/cleanup/audit${query({ limit })}`),
 };
 

@@ -11,7 +11,10 @@ export const CYCLE_STATUSES = ['pass', 'fail', 'error', 'aborted', 'timeout', 's
 export type CycleStatus = (typeof CYCLE_STATUSES)[number];
 
 type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const RUNNER_TYPES_MATCH: [SameUnion<ServiceName, RunnerServiceName>, SameUnion<CycleStatus, RunnerCycleStatus>] = [true, true];
+export const RUNNER_TYPES_MATCH: [
+  SameUnion<ServiceName, RunnerServiceName>,
+  SameUnion<CycleStatus, RunnerCycleStatus>,
+] = [true, true];
 
 // The results model is written once, in the runner; the plugin takes its types (type-only: nothing of the runner
 // is bundled).

@@ -15,6 +15,7 @@ export const runnerKeys = {
     ['runner', 'history', 'service', { service, from, to, limit }] as const,
   runs: () => ['runner', 'run'] as const,
   run: (id: string) => ['runner', 'run', id] as const,
+  report: (id: string, service: ServiceName) => ['runner', 'run', id, 'report', service] as const,
   cleanup: () => ['runner', 'cleanup'] as const,
   cleanupReport: () => ['runner', 'cleanup', 'report'] as const,
   audit: () => ['runner', 'cleanup', 'audit'] as const,

@@ -34,8 +34,11 @@ export function useHealth({ onCycleEnd }: { onCycleEnd?: () => void } = {}) {
   const health = useQuery({ queryKey: runnerKeys.health(), queryFn: runner(runnerApi.health) });
   const running = health.data?.running;
   const wasRunning = useRef(running);
+  // The latest callback, kept out of render (React reads refs in effects only).
   const onCycleEndRef = useRef(onCycleEnd);
-  onCycleEndRef.current = onCycleEnd;
+  useEffect(() => {
+    onCycleEndRef.current = onCycleEnd;
+  });
   useEffect(() => {
     if (wasRunning.current && running === false) {
       client.invalidateQueries({ queryKey: runnerKeys.latest() });

@@ -28,7 +28,9 @@ describe('buildSegments', () => {
   it("joins samples up to the maximum gap apart, and takes the step from the series' own interval when given", () => {
     const points = [0, 5, 10, 25, 30].map((m) => ({ time: m * MIN, value: 1 }));
     // 15 minutes apart is within a 15-minute maximum: joined.
-    expect(buildSegments(points, { from: 0, to: 30 * MIN, maxGapMs: 15 * MIN })).toEqual([{ state: 'pass', start: 0, end: 30 * MIN }]);
+    expect(buildSegments(points, { from: 0, to: 30 * MIN, maxGapMs: 15 * MIN })).toEqual([
+      { state: 'pass', start: 0, end: 30 * MIN },
+    ]);
     // Beyond it, the sample at 10 covers one step: the query's 1-minute interval, not the 5-minute median.
     expect(buildSegments(points, { from: 0, to: 30 * MIN, maxGapMs: 10 * MIN, stepMs: MIN })).toEqual([
       { state: 'pass', start: 0, end: 11 * MIN },
@@ -115,7 +117,10 @@ describe('historyPoints', () => {
     const tested = history.items[0]!.services.find((s) => s.state !== 'absent')!;
     const points = historyPoints(history.items, tested.service);
     const expected = history.items
-      .map((c) => ({ time: Date.parse(c.finishedAt), state: c.services.find((s) => s.service === tested.service)!.state }))
+      .map((c) => ({
+        time: Date.parse(c.finishedAt),
+        state: c.services.find((s) => s.service === tested.service)!.state,
+      }))
       .sort((a, b) => a.time - b.time);
     expect(points.map((p) => p.time)).toEqual(expected.map((e) => e.time));
     expect(points.map((p) => stateOfCode(p.value))).toEqual(expected.map((e) => e.state));

@@ -50,7 +50,9 @@ export function setupFakeBackend(routes: Routes): FakeBackend {
     requests.push(request);
     const method = (request.method ?? 'GET').toUpperCase();
     const url = request.url.replace(/^\//, '');
-    const path = url.startsWith(RUNNER_PROXY_URL) ? url.slice(RUNNER_PROXY_URL.length).split('?')[0] : `/${url.split('?')[0]}`;
+    const path = url.startsWith(RUNNER_PROXY_URL)
+      ? url.slice(RUNNER_PROXY_URL.length).split('?')[0]
+      : `/${url.split('?')[0]}`;
     const route = routes[`${method} ${path}`];
     const answer = typeof route === 'function' ? route(request) : route;
     return respond(request, answer ?? { status: 404, data: { message: 'plugin route match not found' } });

@@ -5,7 +5,8 @@ import path from 'path';
  * Runner responses recorded from a real runner run against the local cloud (test/fixtures/runner-api/, written by
  * the runner's integration test). Never hand-written.
  */
-export const RUNNER_FIXTURES_DIR = process.env.RUNNER_FIXTURES_DIR ?? path.resolve(__dirname, '../../../test/fixtures/runner-api');
+export const RUNNER_FIXTURES_DIR =
+  process.env.RUNNER_FIXTURES_DIR ?? path.resolve(__dirname, '../../../test/fixtures/runner-api');
 
 /** Runner answers in other states (status and body), recorded by plugin/test/record-runner-states.mjs. */
 export const RUNNER_STATES_DIR = path.resolve(__dirname, '../../test/fixtures/runner-states');

@@ -44,9 +44,18 @@ export function registerStandardFieldConfigs() {
     item('color', identityOverrideProcessor),
     item('noValue', stringOverrideProcessor),
     item('links', dataLinksOverrideProcessor),
-    item('mappings', valueMappingsOverrideProcessor, { defaultValue: [], shouldApply: (field) => field.type !== FieldType.time }),
+    item('mappings', valueMappingsOverrideProcessor, {
+      defaultValue: [],
+      shouldApply: (field) => field.type !== FieldType.time,
+    }),
     item('thresholds', thresholdsOverrideProcessor, {
-      defaultValue: { mode: ThresholdsMode.Absolute, steps: [{ value: -Infinity, color: 'green' }, { value: 80, color: 'red' }] },
+      defaultValue: {
+        mode: ThresholdsMode.Absolute,
+        steps: [
+          { value: -Infinity, color: 'green' },
+          { value: 80, color: 'red' },
+        ],
+      },
     }),
   ]);
 }
@@ -62,8 +71,16 @@ interface DataContextVars {
  */
 export function replaceFieldMacros(text: string, scopedVars?: unknown): string {
   const context = (scopedVars as DataContextVars | undefined)?.__dataContext?.value;
-  return text.replace(/\$\{(__field\.labels\.(\w+)|__field\.name|__series\.name)\}/g, (whole, path: string, label?: string) => {
-    const value = label !== undefined ? context?.field?.labels?.[label] : path === '__field.name' ? context?.field?.name : context?.frame?.name;
-    return value === undefined ? whole : encodeURIComponent(value);
-  });
+  return text.replace(
+    /\$\{(__field\.labels\.(\w+)|__field\.name|__series\.name)\}/g,
+    (whole, path: string, label?: string) => {
+      const value =
+        label !== undefined
+          ? context?.field?.labels?.[label]
+          : path === '__field.name'
+            ? context?.field?.name
+            : context?.frame?.name;
+      return value === undefined ? whole : encodeURIComponent(value);
+    }
+  );
 }

@@ -43,7 +43,19 @@ export function serviceLink(
 }
 
 /** The Service dashboard (dashboards/rally-service.json) for one cloud, region and service, over a time range. */
-export function serviceDashboardLink({ service, cloud, region, from, to }: { service: string; cloud?: string; region?: string; from: number; to: number }) {
+export function serviceDashboardLink({
+  service,
+  cloud,
+  region,
+  from,
+  to,
+}: {
+  service: string;
+  cloud?: string;
+  region?: string;
+  from: number;
+  to: number;
+}) {
   const params = new URLSearchParams();
   if (cloud) {
     params.set('var-cloud', cloud);

@@ -14,7 +14,9 @@ describe('who may run a cycle and purge', () => {
   it('uses the actions plugin.json declares and its POST routes require', () => {
     const actions = pluginJson.roles.flatMap((r) => r.role.permissions.map((p) => p.action));
     expect(actions).toEqual(expect.arrayContaining([RUN_ACTION, PURGE_ACTION]));
-    const required = pluginJson.routes.filter((r) => r.method === 'POST').map((r) => (r as { reqAction?: string }).reqAction);
+    const required = pluginJson.routes
+      .filter((r) => r.method === 'POST')
+      .map((r) => (r as { reqAction?: string }).reqAction);
     expect(required.sort()).toEqual([PURGE_ACTION, RUN_ACTION].sort());
   });
 

@@ -16,7 +16,11 @@ export const getTableStyles = (theme: GrafanaTheme2) => ({
   }),
   secondary: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
   // Rally's SLA details span several lines.
-  detail: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, whiteSpace: 'pre-line' }),
+  detail: css({
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+    whiteSpace: 'pre-line',
+  }),
   pre: css({
     whiteSpace: 'pre-wrap',
     fontFamily: theme.typography.fontFamilyMonospace,

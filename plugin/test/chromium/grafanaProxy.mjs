@@ -27,7 +27,17 @@ const ROLE_RANK = { None: 0, Viewer: 1, Editor: 2, Admin: 3 };
 // pluginaccesscontrol: the actions whose route evaluator is scoped to the plugin.
 const SCOPED_PLUGIN_ACTIONS = new Set(['plugins:write', 'plugins.app:access']);
 // Hop-by-hop headers: Go's httputil.ReverseProxy removes them from both directions.
-const HOP_BY_HOP = new Set(['connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'proxy-connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 /** Go's url.PathUnescape: undefined where Go returns an error. */
 function pathUnescape(text) {
@@ -219,7 +229,19 @@ export function proxyRequest({ req, res, proxyPath, search, routes, jsonData, se
   }
   const headers = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (!HOP_BY_HOP.has(name) && !['cookie', 'set-cookie', 'origin', 'referer', 'host', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-proto'].includes(name)) {
+    if (
+      !HOP_BY_HOP.has(name) &&
+      ![
+        'cookie',
+        'set-cookie',
+        'origin',
+        'referer',
+        'host',
+        'x-forwarded-host',
+        'x-forwarded-port',
+        'x-forwarded-proto',
+      ].includes(name)
+    ) {
       headers[name] = value;
     }
   }

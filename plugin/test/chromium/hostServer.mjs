@@ -4,7 +4,14 @@ import path from 'node:path';
 
 import { permissionsFor, proxyRequest } from './grafanaProxy.mjs';
 
-const TYPES = { '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.html': 'text/html', '.map': 'application/json' };
+const TYPES = {
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.html': 'text/html',
+  '.map': 'application/json',
+};
 
 function serveFile(res, file) {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -23,11 +30,28 @@ function inside(root, relative) {
 
 /** `permissions` undefined plays a Grafana whose bootData carries no RBAC permissions (the UI falls back to roles). */
 export function hostPage({ role, permissions }) {
-  const user = { orgRole: role, isGrafanaAdmin: false, login: 'host', orgId: 1, timezone: 'utc', ...(permissions ? { permissions } : {}) };
+  const user = {
+    orgRole: role,
+    isGrafanaAdmin: false,
+    login: 'host',
+    orgId: 1,
+    timezone: 'utc',
+    ...(permissions ? { permissions } : {}),
+  };
   const bootData = { settings: { buildInfo: { version: '12.4.10' }, featureToggles: {} }, user, navTree: [] };
   const importMap = {
     imports: Object.fromEntries(
-      ['@emotion/css', '@grafana/data', '@grafana/runtime', '@grafana/ui', 'react', 'react-dom', 'react/jsx-runtime', 'react-router', 'rxjs'].map((n) => [n, `app:${n}`])
+      [
+        '@emotion/css',
+        '@grafana/data',
+        '@grafana/runtime',
+        '@grafana/ui',
+        'react',
+        'react-dom',
+        'react/jsx-runtime',
+        'react-router',
+        'rxjs',
+      ].map((n) => [n, `app:${n}`])
     ),
   };
   return `<!doctype html>
@@ -45,7 +69,17 @@ export function hostPage({ role, permissions }) {
  * `role` and, with `rbac` (Grafana 12 always has it), the permissions of the plugin roles granted to that role
  * plus those named in `grantedRoles` (what an admin assigns in Administration > Users).
  */
-export async function startHostServer({ distDir, hostDir, systemjsDir, uiPublicDir, runnerUrl, runnerToken = '', role = 'Admin', grantedRoles = [], rbac = true }) {
+export async function startHostServer({
+  distDir,
+  hostDir,
+  systemjsDir,
+  uiPublicDir,
+  runnerUrl,
+  runnerToken = '',
+  role = 'Admin',
+  grantedRoles = [],
+  rbac = true,
+}) {
   const pluginJson = JSON.parse(fs.readFileSync(path.join(distDir, 'plugin.json'), 'utf8'));
   const pluginPrefix = `/public/plugins/${pluginJson.id}/`;
   const proxyPrefix = `/api/plugin-proxy/${pluginJson.id}/`;
@@ -83,7 +117,16 @@ export async function startHostServer({ distDir, hostDir, systemjsDir, uiPublicD
       const proxyPath = rawPath.slice(rawPath.indexOf(proxyPrefix) + proxyPrefix.length);
       proxied.push(`${req.method} ${proxyPath}`);
       const user = { role: settings.role, permissions: settings.permissions };
-      return proxyRequest({ req, res, proxyPath, search: url.search, routes: pluginJson.routes ?? [], pluginId: pluginJson.id, user, ...settings });
+      return proxyRequest({
+        req,
+        res,
+        proxyPath,
+        search: url.search,
+        routes: pluginJson.routes ?? [],
+        pluginId: pluginJson.id,
+        user,
+        ...settings,
+      });
     }
     res.writeHead(404);
     res.end('not found');

@@ -7,13 +7,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const RECORDED_DIR =
-  process.env.RUNNER_FIXTURES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/runner-api');
+  process.env.RUNNER_FIXTURES_DIR ??
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/runner-api');
 
 /**
  * Rally's own outputs of a Keystone task (runner/test/fixtures/rally-3.3.0, from real Rally 3.3.0 runs; not from the
  * recorded cycle itself, whose artifacts were not kept), served for the recorded runs' artifact routes.
  */
-const RALLY_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../runner/test/fixtures/rally-3.3.0');
+const RALLY_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../runner/test/fixtures/rally-3.3.0'
+);
 const ARTIFACTS = {
   'report.html': { file: 'keystone-pass.report.html', kind: 'html', type: 'text/html; charset=utf-8' },
   'junit.xml': { file: 'keystone-pass.junit.xml', kind: 'junit', type: 'application/xml; charset=utf-8' },
@@ -36,7 +40,11 @@ function artifactFor(pathname, search, dir) {
   if (!service) return undefined;
   const headers = { 'content-type': artifact.type, 'x-content-type-options': 'nosniff' };
   if (artifact.kind === 'html') {
-    Object.assign(headers, { 'content-security-policy': RUNNER_REPORT_CSP, 'cross-origin-resource-policy': 'same-origin', 'referrer-policy': 'no-referrer' });
+    Object.assign(headers, {
+      'content-security-policy': RUNNER_REPORT_CSP,
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
+    });
   }
   return { file: path.join(RALLY_DIR, artifact.file), headers };
 }
@@ -67,7 +75,9 @@ export function recordingFor(pathname, dir = RECORDED_DIR) {
 export async function startRecordedRunner(dir = RECORDED_DIR) {
   for (const required of ['health.json', 'results.json', 'history.json']) {
     if (!fs.existsSync(path.join(dir, required))) {
-      throw new Error(`${path.join(dir, required)} is missing: record it with the runner's integration test (RALLY_MONITOR_RECORD_FIXTURES=1).`);
+      throw new Error(
+        `${path.join(dir, required)} is missing: record it with the runner's integration test (RALLY_MONITOR_RECORD_FIXTURES=1).`
+      );
     }
   }
   const requests = [];
@@ -82,11 +92,17 @@ export async function startRecordedRunner(dir = RECORDED_DIR) {
     const file = req.method === 'GET' ? recordingFor(url.pathname, dir) : undefined;
     if (!file) {
       res.writeHead(404, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ error: `nothing recorded for ${req.method} ${url.pathname}`, code: 'not_found' }));
+      return res.end(
+        JSON.stringify({ error: `nothing recorded for ${req.method} ${url.pathname}`, code: 'not_found' })
+      );
     }
     res.writeHead(200, { 'content-type': 'application/json' });
     fs.createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, requests, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }

@@ -63,18 +63,38 @@ async function cycleSpan(hostUrl) {
  * Opens a browser session on the host page for `role`. The caller drives it with the returned helpers and must
  * call close().
  */
-export async function openHost({ runnerUrl, runnerToken = '', role = 'Admin', grantedRoles = [], rbac = true, distDir = DIST_DIR }) {
+export async function openHost({
+  runnerUrl,
+  runnerToken = '',
+  role = 'Admin',
+  grantedRoles = [],
+  rbac = true,
+  distDir = DIST_DIR,
+}) {
   if (!fs.existsSync(path.join(distDir, 'module.js'))) {
     throw new Error(`${distDir}/module.js is missing: run \`npm run build\` in plugin/ first.`);
   }
   await buildHost();
-  const server = await startHostServer({ distDir, hostDir: HOST_OUTPUT_DIR, systemjsDir: SYSTEMJS_DIR, uiPublicDir: UI_PUBLIC_DIR, runnerUrl, runnerToken, role, grantedRoles, rbac });
+  const server = await startHostServer({
+    distDir,
+    hostDir: HOST_OUTPUT_DIR,
+    systemjsDir: SYSTEMJS_DIR,
+    uiPublicDir: UI_PUBLIC_DIR,
+    runnerUrl,
+    runnerToken,
+    role,
+    grantedRoles,
+    rbac,
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   // Runner errors through the proxy are part of what is tested; anything else failing to load is a defect.
-  page.on('response', (r) => r.status() >= 400 && !r.url().includes('/api/plugin-proxy/') && pageErrors.push(`${r.status()} ${r.url()}`));
+  page.on(
+    'response',
+    (r) => r.status() >= 400 && !r.url().includes('/api/plugin-proxy/') && pageErrors.push(`${r.status()} ${r.url()}`)
+  );
   await page.goto(server.url);
   await page.waitForFunction(() => window.hostReady === true);
   const span = await cycleSpan(server.url);
@@ -92,7 +112,11 @@ export async function openHost({ runnerUrl, runnerToken = '', role = 'Admin', gr
     span,
     pageErrors,
     screenshot,
-    renderApp: (appPath, theme = 'dark') => page.evaluate(({ appPath, theme }) => window.host.renderApp({ path: appPath, theme }), { appPath: `/a/${APP_ID}/${appPath}`, theme }),
+    renderApp: (appPath, theme = 'dark') =>
+      page.evaluate(({ appPath, theme }) => window.host.renderApp({ path: appPath, theme }), {
+        appPath: `/a/${APP_ID}/${appPath}`,
+        theme,
+      }),
     renderPanel: (theme = 'dark', size = { width: 1100, height: 360 }) =>
       page.evaluate((args) => window.host.renderPanel(args), { ...span, theme, ...size }),
     close: async () => {
@@ -110,7 +134,10 @@ export async function renderPluginInChromium({ runnerUrl, runnerToken = '', role
     const result = { span: host.span, screenshots: [], overview: {}, panel: {} };
     for (const theme of ['dark', 'light']) {
       await host.renderApp(overviewPath, theme);
-      await host.page.waitForSelector('[data-testid^="service-row-"], [role="alert"], [data-testid="status-timeline"]', { timeout: 20_000 });
+      await host.page.waitForSelector(
+        '[data-testid^="service-row-"], [role="alert"], [data-testid="status-timeline"]',
+        { timeout: 20_000 }
+      );
       await host.page.waitForFunction(() => !document.body.textContent.includes('Loading'), null, { timeout: 20_000 });
       result.screenshots.push(await host.screenshot(`${prefix}-overview-${theme}`));
     }
@@ -124,7 +151,9 @@ export async function renderPluginInChromium({ runnerUrl, runnerToken = '', role
         states: Array.from(l.querySelectorAll('rect[data-state]')).map((r) => r.getAttribute('data-state')),
       })),
       alerts: Array.from(document.querySelectorAll('[role="alert"]')).map((a) => a.textContent),
-      buttons: Array.from(document.querySelectorAll('button')).map((b) => b.textContent.trim()).filter(Boolean),
+      buttons: Array.from(document.querySelectorAll('button'))
+        .map((b) => b.textContent.trim())
+        .filter(Boolean),
     }));
     const service = result.overview.rows[0]?.service;
     if (service) {
@@ -133,14 +162,19 @@ export async function renderPluginInChromium({ runnerUrl, runnerToken = '', role
       await host.page.waitForFunction(() => !document.body.textContent.includes('Loading'), null, { timeout: 20_000 });
       result.screenshots.push(await host.screenshot(`${prefix}-service-dark`));
       result.service = await host.page.evaluate(() => ({
-        workloads: Array.from(document.querySelectorAll('[data-testid^="workload-"]')).map((w) => w.getAttribute('data-testid').slice('workload-'.length)),
+        workloads: Array.from(document.querySelectorAll('[data-testid^="workload-"]')).map((w) =>
+          w.getAttribute('data-testid').slice('workload-'.length)
+        ),
         latencies: document.querySelectorAll('[data-testid^="latency-"]').length,
         alerts: Array.from(document.querySelectorAll('[role="alert"]')).map((a) => a.textContent),
       }));
       result.service.name = service;
     }
     const frames = await host.renderPanel('dark');
-    await host.page.waitForSelector('[data-testid="status-timeline"], [data-testid="host-panel"] :text("No status series")', { timeout: 20_000 });
+    await host.page.waitForSelector(
+      '[data-testid="status-timeline"], [data-testid="host-panel"] :text("No status series")',
+      { timeout: 20_000 }
+    );
     result.screenshots.push(await host.screenshot(`${prefix}-panel-dark`));
     result.panel = await host.page.evaluate(() => ({
       lanes: Array.from(document.querySelectorAll('[data-testid^="timeline-lane-"]')).map((l) => ({

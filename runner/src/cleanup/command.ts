@@ -45,25 +45,45 @@ export function terminalIo(): CommandIo {
 export function formatAge(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+  if (seconds < 86400) {
+    return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+  }
   return `${Math.floor(seconds / 86400)}d${Math.floor((seconds % 86400) / 3600)}h`;
 }
 
 export function leakTable(leaks: readonly Leak[]): string[] {
   return formatTable(
     ['SERVICE', 'TYPE', 'NAME', 'ID', 'PROJECT', 'AGE', 'RUN', 'ATTRIBUTION'],
-    leaks.map((l) => [l.service, l.type, l.name, l.id, l.project ?? '-', formatAge(l.ageSeconds), l.runId ?? `task ${l.taskPrefix}…`, l.attribution]),
+    leaks.map((l) => [
+      l.service,
+      l.type,
+      l.name,
+      l.id,
+      l.project ?? '-',
+      formatAge(l.ageSeconds),
+      l.runId ?? `task ${l.taskPrefix}…`,
+      l.attribution,
+    ])
   );
 }
 
 export function scanSummary(services: CleanupReport['services']): string[] {
-  return services.filter((s) => s.state !== 'absent').map((s) =>
-    s.state === 'ok'
-      ? `${s.service}: scanned, ${s.types.reduce((n, t) => n + t.count, 0)} Rally-named`
-      : `${s.service}: SCAN FAILED - ${s.error ?? 'unknown error'}`);
+  return services
+    .filter((s) => s.state !== 'absent')
+    .map((s) =>
+      s.state === 'ok'
+        ? `${s.service}: scanned, ${s.types.reduce((n, t) => n + t.count, 0)} Rally-named`
+        : `${s.service}: SCAN FAILED - ${s.error ?? 'unknown error'}`
+    );
 }
 
-export async function cleanupCommand(config: Config, argv: string[], logger: Logger, secrets: readonly string[], io: CommandIo = terminalIo()): Promise<number> {
+export async function cleanupCommand(
+  config: Config,
+  argv: string[],
+  logger: Logger,
+  secrets: readonly string[],
+  io: CommandIo = terminalIo()
+): Promise<number> {
   let options;
   try {
     options = parseArgs({
@@ -103,7 +123,11 @@ export async function cleanupCommand(config: Config, argv: string[], logger: Log
     io.err(`rally-monitor cleanup: ${error.message.replace('malformed purge request: ', '')}`);
     return 1;
   }
-  const cleanup = await openCleanup(config, { logger, secrets, tasks: () => tasksOnDisk(join(config.dataDir, 'runs')) });
+  const cleanup = await openCleanup(config, {
+    logger,
+    secrets,
+    tasks: () => tasksOnDisk(join(config.dataDir, 'runs')),
+  });
   try {
     io.err('scanning every service in the catalog for Rally-named resources...');
     if (!options.purge) {
@@ -120,8 +144,14 @@ export async function cleanupCommand(config: Config, argv: string[], logger: Log
     const dryRun = await cleanup.purge(request, 'cli');
     if (!options.json) {
       for (const line of scanSummary(cleanup.latest()?.services ?? [])) io.err(line);
-      if (dryRun.tooYoung.length > 0) io.err(`${dryRun.tooYoung.length} younger than the minimum age (${formatAge(dryRun.minAgeSeconds)}) are left alone`);
-      for (const { leak, reason, detail } of dryRun.leftOut) io.err(`left out (${reason}): ${leak.service} ${leak.type} ${leak.name} (${leak.id}): ${detail}`);
+      if (dryRun.tooYoung.length > 0) {
+        io.err(
+          `${dryRun.tooYoung.length} younger than the minimum age (${formatAge(dryRun.minAgeSeconds)}) are left alone`
+        );
+      }
+      for (const { leak, reason, detail } of dryRun.leftOut) {
+        io.err(`left out (${reason}): ${leak.service} ${leak.type} ${leak.name} (${leak.id}): ${detail}`);
+      }
     }
     if (dryRun.candidates.length === 0) {
       if (options.json) io.out(JSON.stringify(dryRun, null, 2));
@@ -143,12 +173,16 @@ export async function cleanupCommand(config: Config, argv: string[], logger: Log
     const outcome = await cleanup.purge({ confirm: true, scope: shown }, 'cli', (result) => {
       done += 1;
       const { leak } = result;
-      io.err(`[${done}] ${result.outcome === 'deleted' ? 'deleted' : 'FAILED '} ${leak.service} ${leak.type} ${leak.name} (${leak.id})${result.error ? `: ${result.error}` : ''}`);
+      io.err(
+        `[${done}] ${result.outcome === 'deleted' ? 'deleted' : 'FAILED '} ${leak.service} ${leak.type} ${leak.name} (${leak.id})${result.error ? `: ${result.error}` : ''}`
+      );
     });
     const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
     if (options.json) io.out(JSON.stringify(outcome, null, 2));
     else io.out(`deleted ${outcome.results.length - failed}, failed ${failed}; the audit log is ${cleanup.audit.path}`);
-    if (outcome.stopped) io.err(`PURGE STOPPED: ${outcome.stopped}; ${outcome.candidates.length - outcome.results.length} not attempted`);
+    if (outcome.stopped) {
+      io.err(`PURGE STOPPED: ${outcome.stopped}; ${outcome.candidates.length - outcome.results.length} not attempted`);
+    }
     return failed > 0 || outcome.failedServices.length > 0 || outcome.stopped ? 2 : 0;
   } finally {
     await cleanup.stop();

@@ -73,7 +73,7 @@ export function text(value: unknown): string | null {
 
 export function listed(
   raw: Record<string, unknown>,
-  fields: { id?: string; name?: string; project?: string[]; created?: string[]; userId?: string | null },
+  fields: { id?: string; name?: string; project?: string[]; created?: string[]; userId?: string | null }
 ): Listed {
   const pick = (names: string[] | undefined) => names?.map((n) => text(raw[n])).find((v) => v !== null) ?? null;
   return {
@@ -86,7 +86,12 @@ export function listed(
 }
 
 /** Waits until `url` answers 404, polling with a growing pause; throws at the deadline. */
-export async function waitGone(session: OpenStackSession, url: string, headers: Record<string, string>, deadlineMs: number): Promise<void> {
+export async function waitGone(
+  session: OpenStackSession,
+  url: string,
+  headers: Record<string, string>,
+  deadlineMs: number
+): Promise<void> {
   const until = Date.now() + deadlineMs;
   let pause = 200;
   for (;;) {
@@ -96,7 +101,13 @@ export async function waitGone(session: OpenStackSession, url: string, headers: 
     if (state && /error/i.test(state) && !/deleting/i.test(state)) {
       throw new OpenStackError(`deletion did not complete: status ${state}`, status, url);
     }
-    if (Date.now() > until) throw new OpenStackError(`still present ${Math.round(deadlineMs / 1000)} s after deletion${state ? ` (status ${state})` : ''}`, status, url);
+    if (Date.now() > until) {
+      throw new OpenStackError(
+        `still present ${Math.round(deadlineMs / 1000)} s after deletion${state ? ` (status ${state})` : ''}`,
+        status,
+        url
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, pause));
     pause = Math.min(pause * 1.5, 2000);
   }

@@ -37,8 +37,16 @@ export class CleanupMetrics {
       labelNames: ['service', 'resource_type'],
       registers,
     });
-    this.lastScan = new Gauge({ name: 'rally_cleanup_last_scan_timestamp_seconds', help: 'When the last cleanup scan finished, in seconds since epoch.', registers });
-    this.scanDuration = new Gauge({ name: 'rally_cleanup_scan_duration_seconds', help: 'Wall time of the last cleanup scan, in seconds.', registers });
+    this.lastScan = new Gauge({
+      name: 'rally_cleanup_last_scan_timestamp_seconds',
+      help: 'When the last cleanup scan finished, in seconds since epoch.',
+      registers,
+    });
+    this.scanDuration = new Gauge({
+      name: 'rally_cleanup_scan_duration_seconds',
+      help: 'Wall time of the last cleanup scan, in seconds.',
+      registers,
+    });
     this.scanSuccess = new Gauge({
       name: 'rally_cleanup_scan_success',
       help: 'Whether the last scan listed every resource type of the service (1) or not (0).',
@@ -63,7 +71,9 @@ export class CleanupMetrics {
   /** `counts` leaves out what is not a leak yet: resources a running cycle made since its before-scan. */
   showScan(report: CleanupReport, counts: (leak: CleanupReport['leaks'][number]) => boolean = () => true): void {
     const finishedAt = Date.parse(report.scannedAt) / 1000 + report.durationSeconds;
-    for (const gauge of [this.orphaned, this.unattributed, this.oldestAge, this.scanSuccess, this.lastScanSuccess]) gauge.reset();
+    for (const gauge of [this.orphaned, this.unattributed, this.oldestAge, this.scanSuccess, this.lastScanSuccess]) {
+      gauge.reset();
+    }
     for (const service of report.services) {
       if (service.state === 'absent') {
         this.lastSuccessOf.delete(service.service);
@@ -75,7 +85,9 @@ export class CleanupMetrics {
       if (lastSuccess !== undefined) this.lastScanSuccess.set({ service: service.service }, lastSuccess);
       for (const type of service.types) {
         if (type.state !== 'ok') continue;
-        const named = report.leaks.filter((leak) => leak.service === service.service && leak.type === type.type && counts(leak));
+        const named = report.leaks.filter(
+          (leak) => leak.service === service.service && leak.type === type.type && counts(leak)
+        );
         const leaks = named.filter((leak) => leak.attribution !== 'unattributed');
         const labels = { service: service.service, resource_type: type.type };
         this.orphaned.set(labels, leaks.length);

@@ -99,7 +99,9 @@ export class CleanupMonitor {
     if (this.pendingScan) return { report: await this.pendingScan, refresh: 'coalesced' };
     const latest = this.latest();
     const sinceLast = this.lastScanEndedAt === null ? Number.POSITIVE_INFINITY : Date.now() - this.lastScanEndedAt;
-    if (latest && sinceLast < this.deps.settings.refreshIntervalSeconds * 1000) return { report: latest, refresh: 'rate-limited' };
+    if (latest && sinceLast < this.deps.settings.refreshIntervalSeconds * 1000) {
+      return { report: latest, refresh: 'rate-limited' };
+    }
     return { report: await this.scan(), refresh: 'started' };
   }
 
@@ -128,19 +130,39 @@ export class CleanupMonitor {
       expectedServices: this.last?.services.filter((s) => s.state !== 'absent').map((s) => s.service) ?? [],
     });
     this.ledger.record(raw);
-    if (diff) this.ledger.attribute(raw.found.map(foundKey).filter((key) => !diff.before.has(key)), diff.runId);
-    await this.ledger.save().catch((error: Error) => this.deps.logger.warn({ err: error }, 'cleanup ledger could not be saved'));
-    const report = this.reportOf(raw, (await this.deps.tasks?.()) ?? new Map(), (await this.deps.rallyTasks?.()) ?? new Set());
+    if (diff) {
+      this.ledger.attribute(
+        raw.found.map(foundKey).filter((key) => !diff.before.has(key)),
+        diff.runId
+      );
+    }
+    await this.ledger
+      .save()
+      .catch((error: Error) => this.deps.logger.warn({ err: error }, 'cleanup ledger could not be saved'));
+    const report = this.reportOf(
+      raw,
+      (await this.deps.tasks?.()) ?? new Map(),
+      (await this.deps.rallyTasks?.()) ?? new Set()
+    );
     this.last = report;
     // While a cycle runs, what appeared since its before-scan is Rally at work, not a leak (the after-scan decides).
     const before = diff ? null : this.before?.keys;
     this.deps.metrics?.showScan(report, before ? (leak) => before.has(resourceKey(leak)) : undefined);
     const failed = report.services.filter((s) => s.state === 'failed');
     this.deps.logger.info(
-      { leaks: report.leaks.length, durationSeconds: report.durationSeconds, failedServices: failed.map((s) => s.service) },
-      'cleanup scan finished',
+      {
+        leaks: report.leaks.length,
+        durationSeconds: report.durationSeconds,
+        failedServices: failed.map((s) => s.service),
+      },
+      'cleanup scan finished'
     );
-    for (const service of failed) this.deps.logger.warn({ service: service.service, error: service.error }, 'cleanup scan could not list a service');
+    for (const service of failed) {
+      this.deps.logger.warn(
+        { service: service.service, error: service.error },
+        'cleanup scan could not list a service'
+      );
+    }
     return report;
   }
 
@@ -165,7 +187,13 @@ export class CleanupMonitor {
         attribution: attributionOf(taskPrefix, tasks, rallyTasks),
       };
     });
-    return withAges({ scannedAt: raw.scannedAt, durationSeconds: raw.durationSeconds, minAgeSeconds: this.minAgeSeconds, services: raw.services, leaks });
+    return withAges({
+      scannedAt: raw.scannedAt,
+      durationSeconds: raw.durationSeconds,
+      minAgeSeconds: this.minAgeSeconds,
+      services: raw.services,
+      leaks,
+    });
   }
 
   /** The before/after diff around each cycle: what appeared during a cycle is attributed to it. */
@@ -188,7 +216,11 @@ export class CleanupMonitor {
   }
 
   /** A dry run lists what would go; with confirm it deletes. One purge at a time. */
-  async purge(request: PurgeRequest, trigger: 'api' | 'cli', onResult?: (result: DeletionResult) => void): Promise<PurgeOutcome> {
+  async purge(
+    request: PurgeRequest,
+    trigger: 'api' | 'cli',
+    onResult?: (result: DeletionResult) => void
+  ): Promise<PurgeOutcome> {
     if (this.purging) throw new CleanupBusyError('a purge is already running');
     this.purging = true;
     try {
@@ -221,17 +253,28 @@ export class CleanupMonitor {
             onResult?.(result);
           },
         },
-        plan.candidates,
+        plan.candidates
       );
       outcome.results = execution.results;
       outcome.stopped = execution.stopped;
       const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
       if (outcome.stopped) {
-        this.deps.logger.error({ deleted: outcome.results.length - failed, failed, notAttempted: plan.candidates.length - outcome.results.length, trigger, reason: outcome.stopped }, 'cleanup purge stopped');
+        this.deps.logger.error(
+          {
+            deleted: outcome.results.length - failed,
+            failed,
+            notAttempted: plan.candidates.length - outcome.results.length,
+            trigger,
+            reason: outcome.stopped,
+          },
+          'cleanup purge stopped'
+        );
       } else {
         this.deps.logger.info({ deleted: outcome.results.length - failed, failed, trigger }, 'cleanup purge finished');
       }
-      await this.scan().catch((error: Error) => this.deps.logger.warn({ err: error }, 'cleanup scan after the purge failed'));
+      await this.scan().catch((error: Error) =>
+        this.deps.logger.warn({ err: error }, 'cleanup scan after the purge failed')
+      );
       return outcome;
     } finally {
       this.purging = false;
@@ -241,9 +284,13 @@ export class CleanupMonitor {
   /** Scans now (so the metrics and the API have a state from the start), then on the schedule. */
   schedule(): void {
     this.scan().catch((error: Error) => this.deps.logger.error({ err: error }, 'initial cleanup scan failed'));
-    this.scheduled = cron.schedule(this.deps.settings.scheduleCron, () => {
-      this.scan().catch((error: Error) => this.deps.logger.error({ err: error }, 'scheduled cleanup scan failed'));
-    }, { name: 'rally-monitor-cleanup' });
+    this.scheduled = cron.schedule(
+      this.deps.settings.scheduleCron,
+      () => {
+        this.scan().catch((error: Error) => this.deps.logger.error({ err: error }, 'scheduled cleanup scan failed'));
+      },
+      { name: 'rally-monitor-cleanup' }
+    );
   }
 
   async stop(): Promise<void> {
@@ -252,4 +299,3 @@ export class CleanupMonitor {
     await this.deps.session.close();
   }
 }
-

@@ -8,7 +8,7 @@
 // Only a full match counts, so near misses such as `rally-prod` or `my_s_rally_x` are never taken for Rally's.
 
 /** Rally's formats, longest prefix first so `rally_verify_` is not read as `rally_` with a task part "verify_x". */
-const FORMATS: readonly { prefix: string; separator: string }[] = [
+const FORMATS: ReadonlyArray<{ prefix: string; separator: string }> = [
   { prefix: 'rally_verify_', separator: '_' },
   { prefix: 's_rally_', separator: '_' },
   { prefix: 'c_rally_', separator: '_' },
@@ -22,7 +22,9 @@ const RANDOM_PART = '[A-Za-z0-9]{8}';
 
 const PATTERNS = FORMATS.map(({ prefix, separator }) => ({
   prefix,
-  pattern: new RegExp(`^${prefix.replace(/[-_]/g, (c) => `\\${c}`)}(${TASK_PART})${separator === '-' ? '\\-' : '_'}(${RANDOM_PART})$`),
+  pattern: new RegExp(
+    `^${prefix.replace(/[-_]/g, (c) => `\\${c}`)}(${TASK_PART})${separator === '-' ? '\\-' : '_'}(${RANDOM_PART})$`
+  ),
 }));
 
 export interface RallyName {

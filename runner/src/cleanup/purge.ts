@@ -14,7 +14,6 @@ import { usedBy } from './dependents.js';
 import type { DeletionResult, LeftOut, PurgeScope, ServiceScan } from './report.js';
 import { RUN_ID_PATTERN } from '../history/store.js';
 
-
 export interface PurgeRequest {
   confirm: boolean;
   scope: PurgeScope;
@@ -23,7 +22,12 @@ export interface PurgeRequest {
 const requestSchema = z.strictObject({
   confirm: z.boolean().optional(),
   services: z.array(z.enum(SERVICE_NAMES)).min(1).optional(),
-  types: z.array(z.string().refine((t) => RESOURCE_TYPES.includes(t), { message: `must be one of ${RESOURCE_TYPES.join(', ')}` })).min(1).optional(),
+  types: z
+    .array(
+      z.string().refine((t) => RESOURCE_TYPES.includes(t), { message: `must be one of ${RESOURCE_TYPES.join(', ')}` })
+    )
+    .min(1)
+    .optional(),
   runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id such as 20261122T001500Z-3fa2c1').optional(),
   ids: z.array(z.string().min(1).max(255)).min(1).max(10_000).optional(),
   includeUnattributed: z.boolean().optional(),
@@ -44,10 +48,12 @@ export function parsePurgeRequest(body: unknown): PurgeRequest {
 }
 
 export function inScope(leak: Leak, scope: PurgeScope): boolean {
-  return (!scope.services || scope.services.includes(leak.service))
-    && (!scope.types || scope.types.includes(leak.type))
-    && (!scope.runId || leak.runId === scope.runId)
-    && (!scope.ids || scope.ids.includes(leak.id));
+  return (
+    (!scope.services || scope.services.includes(leak.service)) &&
+    (!scope.types || scope.types.includes(leak.type)) &&
+    (!scope.runId || leak.runId === scope.runId) &&
+    (!scope.ids || scope.ids.includes(leak.id))
+  );
 }
 
 export interface PurgePlan {
@@ -60,7 +66,11 @@ export interface PurgePlan {
 }
 
 /** Why the leak may not be purged now, or null when it may. */
-function leftOutBecause(leak: Leak, scope: PurgeScope, failed: ReadonlyMap<ServiceName, ServiceScan>): Omit<LeftOut, 'leak'> | null {
+function leftOutBecause(
+  leak: Leak,
+  scope: PurgeScope,
+  failed: ReadonlyMap<ServiceName, ServiceScan>
+): Omit<LeftOut, 'leak'> | null {
   const own = failed.get(leak.service);
   if (own) {
     const types = own.types.filter((t) => t.state === 'failed').map((t) => t.type);
@@ -90,7 +100,12 @@ function leftOutBecause(leak: Leak, scope: PurgeScope, failed: ReadonlyMap<Servi
  * scanned in full, never touches what a failed service may still use, and leaves unattributed leaks out unless the
  * scope includes them.
  */
-export function planPurge(leaks: readonly Leak[], scope: PurgeScope, minAgeSeconds: number, services: readonly ServiceScan[]): PurgePlan {
+export function planPurge(
+  leaks: readonly Leak[],
+  scope: PurgeScope,
+  minAgeSeconds: number,
+  services: readonly ServiceScan[]
+): PurgePlan {
   const failed = new Map(services.filter((s) => s.state === 'failed').map((s) => [s.service, s]));
   const stage = (leak: Leak) => kindOf(leak.type)?.stage ?? Number.MAX_SAFE_INTEGER;
   const plan: PurgePlan = { candidates: [], tooYoung: [], leftOut: [] };
@@ -104,7 +119,6 @@ export function planPurge(leaks: readonly Leak[], scope: PurgeScope, minAgeSecon
   plan.candidates.sort((a, b) => stage(a) - stage(b));
   return plan;
 }
-
 
 export interface PurgeDeps {
   session: OpenStackSession;
@@ -164,7 +178,7 @@ export interface PurgeExecution {
  * record cannot be written, no further deletion starts (in any worker), and the purge says it stopped and why.
  */
 export async function executePurge(deps: PurgeDeps, candidates: readonly Leak[]): Promise<PurgeExecution> {
-  const stages = new Map<number, { kind: ResourceKind; leak: Leak }[]>();
+  const stages = new Map<number, Array<{ kind: ResourceKind; leak: Leak }>>();
   for (const leak of candidates) {
     const kind = kindOf(leak.type);
     if (!kind) continue;

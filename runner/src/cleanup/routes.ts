@@ -55,7 +55,10 @@ export function registerCleanupRoutes(app: RunnerApp, options: CleanupRouteOptio
     const raw = (request.query as { limit?: string }).limit;
     const limit = raw === undefined || raw === '' ? 100 : Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-      throw new ApiError('bad_request', `limit must be a whole number from 1 to 10000 (got "${String(raw).slice(0, 64)}")`);
+      throw new ApiError(
+        'bad_request',
+        `limit must be a whole number from 1 to 10000 (got "${String(raw).slice(0, 64)}")`
+      );
     }
     return { entries: await monitor().audit.read(limit) };
   });

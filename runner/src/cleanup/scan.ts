@@ -9,7 +9,6 @@ import type { KindContext, Listed, ResourceKind } from './kind.js';
 import { parseRallyName } from './names.js';
 import type { ServiceScan, TypeScan } from './report.js';
 
-
 export interface Found {
   kind: ResourceKind;
   item: Listed;
@@ -31,14 +30,19 @@ export interface ScanOptions {
 }
 
 function oneLine(error: unknown, secrets: readonly string[]): string {
-  return redact((error as Error).message ?? String(error), secrets).replace(/\s+/g, ' ').slice(0, 300);
+  return redact((error as Error).message ?? String(error), secrets)
+    .replace(/\s+/g, ' ')
+    .slice(0, 300);
 }
 
 /**
  * The per-service contexts the resource kinds work in, from one token's catalog; null for a service the catalog
  * lacks. Listings shared between kinds (Keystone users) run once per set of contexts.
  */
-export async function kindContexts(session: OpenStackSession, token: KeystoneToken): Promise<(service: ServiceName) => KindContext | null> {
+export async function kindContexts(
+  session: OpenStackSession,
+  token: KeystoneToken
+): Promise<(service: ServiceName) => KindContext | null> {
   const bases = new Map<ServiceName, string | null>();
   for (const service of SERVICE_NAMES) {
     const endpoint = await session.endpoint(service);
@@ -79,7 +83,10 @@ export async function scanCloud(session: OpenStackSession, options: ScanOptions 
   } catch (error) {
     const reason = `the catalog could not be read: ${oneLine(error, secrets)}`;
     const expected = options.expectedServices?.length ? options.expectedServices : (['keystone'] as const);
-    return done(expected.map((service) => ({ service, state: 'failed', error: reason, types: [] })), []);
+    return done(
+      expected.map((service) => ({ service, state: 'failed', error: reason, types: [] })),
+      []
+    );
   }
 
   const contextOf = await kindContexts(session, token);
@@ -107,16 +114,23 @@ export async function scanCloud(session: OpenStackSession, options: ScanOptions 
             }
             return { type: kind.type, state: 'failed', count: 0, error: oneLine(error, secrets) };
           }
-        }),
+        })
       );
       const failed = types.filter((t) => t.state === 'failed');
       return {
         service,
         state: failed.length > 0 ? 'failed' : 'ok',
-        ...(failed.length > 0 ? { error: failed.map((t) => `${t.type}: ${t.error}`).join('; ').slice(0, 600) } : {}),
+        ...(failed.length > 0
+          ? {
+              error: failed
+                .map((t) => `${t.type}: ${t.error}`)
+                .join('; ')
+                .slice(0, 600),
+            }
+          : {}),
         types,
       };
-    }),
+    })
   );
   return done(services, found);
 }

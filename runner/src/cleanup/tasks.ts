@@ -29,11 +29,16 @@ type ReportPath = (runId: string, service: ServiceResult['service']) => string;
  * was read once is kept.
  */
 export class TaskIndexer {
-  private readonly byRun = new Map<string, [string, { runId: string; taskUuid: string }][]>();
+  private readonly byRun = new Map<string, Array<[string, { runId: string; taskUuid: string }]>>();
 
   constructor(private readonly reportPath: ReportPath) {}
 
-  async add(index: TaskIndex, runId: string, services: readonly Pick<ServiceResult, 'service' | 'taskUuid'>[], finished: boolean): Promise<void> {
+  async add(
+    index: TaskIndex,
+    runId: string,
+    services: ReadonlyArray<Pick<ServiceResult, 'service' | 'taskUuid'>>,
+    finished: boolean
+  ): Promise<void> {
     let entries = this.byRun.get(runId);
     if (!entries) {
       entries = [];
@@ -41,7 +46,9 @@ export class TaskIndexer {
         if (!taskUuid) continue;
         const owner = { runId, taskUuid };
         entries.push([taskPrefixOf(taskUuid), owner]);
-        for (const uuid of await ownersInReport(this.reportPath(runId, service))) entries.push([taskPrefixOf(uuid), owner]);
+        for (const uuid of await ownersInReport(this.reportPath(runId, service))) {
+          entries.push([taskPrefixOf(uuid), owner]);
+        }
       }
       if (finished) this.byRun.set(runId, entries);
     }
@@ -117,23 +124,34 @@ export type RallyTaskSet = ReadonlySet<string>;
  */
 export async function rallyTasksIn(dbPath: string, warn: (message: string) => void = () => {}): Promise<RallyTaskSet> {
   const prefixes = new Set<string>();
-  if (!(await access(dbPath).then(() => true, () => false))) return prefixes;
+  if (
+    !(await access(dbPath).then(
+      () => true,
+      () => false
+    ))
+  ) {
+    return prefixes;
+  }
   let db: import('node:sqlite').DatabaseSync | undefined;
   try {
     const { DatabaseSync } = await import('node:sqlite');
     // node:sqlite is synchronous: a short busy timeout, so a write Rally holds never stalls the runner's event loop.
     db = new DatabaseSync(dbPath, { readOnly: true, timeout: 250 });
     const tables = new Set(
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name),
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map(
+        (row) => row.name
+      )
     );
     for (const table of ['tasks', 'subtasks', 'workloads', 'verifications']) {
       if (!tables.has(table)) continue;
-      for (const row of db.prepare(`SELECT uuid FROM ${table}`).all() as { uuid: unknown }[]) {
+      for (const row of db.prepare(`SELECT uuid FROM ${table}`).all() as Array<{ uuid: unknown }>) {
         if (typeof row.uuid === 'string' && row.uuid !== '') prefixes.add(taskPrefixOf(row.uuid));
       }
     }
   } catch (error) {
-    warn(`Rally's database ${dbPath} could not be read (${(error as Error).message}); leaks of its tasks count as unattributed`);
+    warn(
+      `Rally's database ${dbPath} could not be read (${(error as Error).message}); leaks of its tasks count as unattributed`
+    );
   } finally {
     db?.close();
   }

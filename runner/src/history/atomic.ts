@@ -10,7 +10,11 @@ export const PRIVATE_FILE_MODE = 0o600;
  * Writes a file so that readers (and a restart after a crash at any instant) see either the old content or the
  * whole new content: write a temporary sibling, fsync it, rename it over the target.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = PRIVATE_FILE_MODE
+): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temporary, 'w', mode);
   try {

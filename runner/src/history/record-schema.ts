@@ -10,7 +10,13 @@ const time = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not
 const nonNegative = z.number().finite().nonnegative();
 
 const stats = z.object({
-  count: nonNegative, min: z.number(), p50: z.number(), p90: z.number(), p95: z.number(), max: z.number(), mean: z.number(),
+  count: nonNegative,
+  min: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  max: z.number(),
+  mean: z.number(),
 });
 
 const workload = z.object({
@@ -27,7 +33,9 @@ const workload = z.object({
   loadDurationSeconds: z.number(),
   fullDurationSeconds: z.number(),
   durationSeconds: stats.nullable(),
-  atomicActions: z.array(z.object({ name: z.string(), count: nonNegative, failures: nonNegative, durationSeconds: stats.nullable() })),
+  atomicActions: z.array(
+    z.object({ name: z.string(), count: nonNegative, failures: nonNegative, durationSeconds: stats.nullable() })
+  ),
   errors: z.array(z.object({ type: z.string(), message: z.string(), traceback: z.string(), count: nonNegative })),
 });
 
@@ -51,7 +59,7 @@ export const cycleSchema = z.object({
   cloud: z.string(),
   region: z.string(),
   trigger: z.enum(['schedule', 'api', 'cli', 'recovery']),
-  status: z.enum(CYCLE_STATUSES as [Cycle['status'], ...Cycle['status'][]]),
+  status: z.enum(CYCLE_STATUSES as [Cycle['status'], ...Array<Cycle['status']>]),
   reason: z.string().optional(),
   startedAt: time,
   finishedAt: time,

@@ -4,7 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Cycle, CycleStatus, CycleSummary, CycleTrigger, HistoryPage, ServiceResult, ServiceState } from '../model.js';
+import type {
+  Cycle,
+  CycleStatus,
+  CycleSummary,
+  CycleTrigger,
+  HistoryPage,
+  ServiceResult,
+  ServiceState,
+} from '../model.js';
 import { SERVICE_NAMES, type ServiceName } from '../services.js';
 import { PRIVATE_DIR_MODE, writeFileAtomic } from './atomic.js';
 import { InvalidRecordError, parseCycleRecord, parseServiceResult } from './record-schema.js';
@@ -12,7 +20,10 @@ import { InvalidRecordError, parseCycleRecord, parseServiceResult } from './reco
 export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/;
 
 export function newRunId(at = new Date()): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -84,7 +95,10 @@ export class HistoryStore {
   /** Records moved to the quarantine folder by the last open(). */
   quarantined = 0;
 
-  constructor(readonly root: string, private readonly warn: StoreWarning = () => {}) {}
+  constructor(
+    readonly root: string,
+    private readonly warn: StoreWarning = () => {}
+  ) {}
 
   runDir(id: string): string {
     if (!isRunId(id)) throw new Error(`invalid run id: ${id}`);
@@ -139,7 +153,14 @@ export class HistoryStore {
     const dir = join(this.root, QUARANTINE_DIR);
     await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     let target = join(dir, as);
-    if (await stat(target).then(() => true, () => false)) target = `${target}.${randomBytes(3).toString('hex')}`;
+    if (
+      await stat(target).then(
+        () => true,
+        () => false
+      )
+    ) {
+      target = `${target}.${randomBytes(3).toString('hex')}`;
+    }
     await rename(join(this.root, name), target);
     this.quarantined += 1;
     return target;
@@ -159,8 +180,12 @@ export class HistoryStore {
       // Only fields of the right type are used: the recovered record must itself be a valid record.
       const text = (key: keyof RunningMarker) => (typeof parsed?.[key] === 'string' ? { [key]: parsed[key] } : {});
       marker = { ...text('cloud'), ...text('region') };
-      if (typeof parsed?.startedAt === 'string' && !Number.isNaN(Date.parse(parsed.startedAt))) marker.startedAt = parsed.startedAt;
-      if (['schedule', 'api', 'cli', 'recovery'].includes(parsed?.trigger as string)) marker.trigger = parsed!.trigger as CycleTrigger;
+      if (typeof parsed?.startedAt === 'string' && !Number.isNaN(Date.parse(parsed.startedAt))) {
+        marker.startedAt = parsed.startedAt;
+      }
+      if (['schedule', 'api', 'cli', 'recovery'].includes(parsed?.trigger as string)) {
+        marker.trigger = parsed!.trigger as CycleTrigger;
+      }
     } catch {
       this.warn('running marker unreadable; recovering the cycle from its folder name', { id });
     }
@@ -170,16 +195,27 @@ export class HistoryStore {
       if (text === null) continue;
       try {
         const result = parseServiceResult(text);
-        if (result.service !== service) throw new InvalidRecordError(`service: "${result.service}" in the file of ${service}`);
+        if (result.service !== service) {
+          throw new InvalidRecordError(`service: "${result.service}" in the file of ${service}`);
+        }
         results.push(result);
       } catch (error) {
         if (!(error instanceof InvalidRecordError)) throw error;
         const movedTo = await this.quarantine(join(id, `${service}.result.json`), `${id}.${service}.result.json`);
-        this.warn('quarantined an invalid service result; the cycle is recovered without it', { id, service, problem: error.message, movedTo });
+        this.warn('quarantined an invalid service result; the cycle is recovered without it', {
+          id,
+          service,
+          problem: error.message,
+          movedTo,
+        });
       }
     }
     const stamp = id.slice(0, 16);
-    const startedAt = marker.startedAt ?? new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`).toISOString();
+    const startedAt =
+      marker.startedAt ??
+      new Date(
+        `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`
+      ).toISOString();
     const finishedAt = (await stat(dir)).mtime.toISOString();
     const cycle: Cycle = {
       id,

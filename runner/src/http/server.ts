@@ -16,10 +16,21 @@ export const REPORT_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 type ErrorCode = 'bad_request' | 'unauthorized' | 'disabled' | 'not_found' | 'conflict' | 'stopping';
-const STATUS: Record<ErrorCode, number> = { bad_request: 400, unauthorized: 401, disabled: 403, not_found: 404, conflict: 409, stopping: 503 };
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  disabled: 403,
+  not_found: 404,
+  conflict: 409,
+  stopping: 503,
+};
 
 export class ApiError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: Record<string, unknown> = {}
+  ) {
     super(message);
   }
 }
@@ -37,11 +48,21 @@ const EPOCH_MILLISECONDS = /^\d{10,}$/;
 function isoTime(value: string): Date | null {
   const m = ISO_8601.exec(value);
   if (!m) return null;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((part) => (part === undefined ? undefined : Number(part)));
+  const [year, month, day, hour = 0, minute = 0, second = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((part) =>
+    part === undefined ? undefined : Number(part)
+  );
   // Date rolls 2026-02-30 over to March 2nd; a field out of range is an error, not another day.
   const fields = new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second));
-  if (fields.getUTCFullYear() !== year || fields.getUTCMonth() !== month! - 1 || fields.getUTCDate() !== day
-    || fields.getUTCHours() !== hour || fields.getUTCMinutes() !== minute || fields.getUTCSeconds() !== second) return null;
+  if (
+    fields.getUTCFullYear() !== year ||
+    fields.getUTCMonth() !== month! - 1 ||
+    fields.getUTCDate() !== day ||
+    fields.getUTCHours() !== hour ||
+    fields.getUTCMinutes() !== minute ||
+    fields.getUTCSeconds() !== second
+  ) {
+    return null;
+  }
   const date = new Date(m[4] !== undefined && m[8] === undefined ? `${value}Z` : value);
   return Number.isNaN(date.getTime()) ? null : date;
 }
@@ -51,13 +72,16 @@ export function parseTime(name: string, value: string | undefined): Date | undef
   if (value === undefined || value === '') return undefined;
   const date = EPOCH_MILLISECONDS.test(value) ? new Date(Number(value)) : isoTime(value);
   if (!date || Number.isNaN(date.getTime())) {
-    throw new ApiError('bad_request', `${name} must be an ISO 8601 time (2026-11-22, 2026-11-22T06:00:00Z, 2026-11-22T07:00:00+01:00) `
-      + `or epoch milliseconds (10 or more digits, as 1763794800000); got "${value.slice(0, 64)}"`);
+    throw new ApiError(
+      'bad_request',
+      `${name} must be an ISO 8601 time (2026-11-22, 2026-11-22T06:00:00Z, 2026-11-22T07:00:00+01:00) ` +
+        `or epoch milliseconds (10 or more digits, as 1763794800000); got "${value.slice(0, 64)}"`
+    );
   }
   return date;
 }
 
-const ARTIFACT_ROUTES: { path: string; kind: ArtifactKind; type: string }[] = [
+const ARTIFACT_ROUTES: Array<{ path: string; kind: ArtifactKind; type: string }> = [
   { path: 'report.html', kind: 'html', type: 'text/html; charset=utf-8' },
   { path: 'junit.xml', kind: 'junit', type: 'application/xml; charset=utf-8' },
   { path: 'rally.log', kind: 'log', type: 'text/plain; charset=utf-8' },
@@ -78,7 +102,11 @@ export interface ServerOptions {
 export function buildServer(options: ServerOptions) {
   const { monitor, metrics } = options;
   // Prometheus scrapes every few seconds: a log line per request would bury the lines about cycles.
-  const app = Fastify({ loggerInstance: options.logger, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
+  const app = Fastify({
+    loggerInstance: options.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+  });
   if (options.onRoute) {
     const tell = options.onRoute;
     app.addHook('onRoute', (route) => {
@@ -89,11 +117,15 @@ export function buildServer(options: ServerOptions) {
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof ApiError) return sendError(reply, error);
     const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) return sendError(reply, new ApiError('bad_request', (error as Error).message));
+    if (status && status >= 400 && status < 500) {
+      return sendError(reply, new ApiError('bad_request', (error as Error).message));
+    }
     options.logger.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal error; see the runner log', code: 'internal' });
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`))
+  );
 
   // Between a stop signal and the exit nothing may change: a cycle started now would orphan its Rally group.
   app.addHook('onRequest', async (request) => {
@@ -103,7 +135,9 @@ export function buildServer(options: ServerOptions) {
   });
 
   const requireToken = (request: FastifyRequest) => {
-    if (!options.apiToken) throw new ApiError('disabled', 'this route is disabled: set RALLY_MONITOR_API_TOKEN on the runner to enable it');
+    if (!options.apiToken) {
+      throw new ApiError('disabled', 'this route is disabled: set RALLY_MONITOR_API_TOKEN on the runner to enable it');
+    }
     if (!bearerMatches(request.headers.authorization, options.apiToken)) {
       throw new ApiError('unauthorized', 'missing or wrong bearer token');
     }
@@ -139,14 +173,21 @@ export function buildServer(options: ServerOptions) {
   app.get('/api/history', { onRequest: readGuard }, async (request) => {
     const q = request.query as Record<string, string | undefined>;
     const service = q.service || undefined;
-    if (service !== undefined && !isServiceName(service)) throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
+    if (service !== undefined && !isServiceName(service)) {
+      throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
+    }
     const state = q.state || undefined;
     const allowedStates: readonly string[] = service ? ['pass', 'fail', 'error'] : CYCLE_STATUSES;
     if (state !== undefined && !allowedStates.includes(state)) {
-      throw new ApiError('bad_request', `state must be one of ${allowedStates.join(', ')} (got "${state.slice(0, 64)}")`);
+      throw new ApiError(
+        'bad_request',
+        `state must be one of ${allowedStates.join(', ')} (got "${state.slice(0, 64)}")`
+      );
     }
     const limit = q.limit === undefined || q.limit === '' ? 50 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new ApiError('bad_request', `limit must be a whole number from 1 to 500 (got "${q.limit}")`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw new ApiError('bad_request', `limit must be a whole number from 1 to 500 (got "${q.limit}")`);
+    }
     const cursor = q.cursor || undefined;
     if (cursor !== undefined && !isRunId(cursor)) throw new ApiError('bad_request', 'malformed cursor');
     const from = parseTime('from', q.from);
@@ -172,21 +213,36 @@ export function buildServer(options: ServerOptions) {
       let service: ServiceName;
       if (asked) {
         if (!isServiceName(asked)) throw new ApiError('bad_request', `unknown service "${asked.slice(0, 64)}"`);
-        if (!withArtifact.some((s) => s.service === asked)) throw new ApiError('not_found', `run ${cycle.id} has no ${route.path} for ${asked}`);
+        if (!withArtifact.some((s) => s.service === asked)) {
+          throw new ApiError('not_found', `run ${cycle.id} has no ${route.path} for ${asked}`);
+        }
         service = asked;
       } else if (withArtifact.length === 1) {
         service = withArtifact[0]!.service;
       } else if (withArtifact.length === 0) {
         throw new ApiError('not_found', `run ${cycle.id} has no ${route.path}`);
       } else {
-        throw new ApiError('bad_request', `run ${cycle.id} tested several services; add ?service= (one of ${withArtifact.map((s) => s.service).join(', ')})`);
+        throw new ApiError(
+          'bad_request',
+          `run ${cycle.id} tested several services; add ?service= (one of ${withArtifact.map((s) => s.service).join(', ')})`
+        );
       }
       const path = monitor.store.artifactPath(cycle.id, service, route.kind);
-      const size = await stat(path).then((s) => s.size).catch(() => null);
-      if (size === null) throw new ApiError('not_found', `${route.path} of ${service} in run ${cycle.id} was pruned or lost`);
-      reply.header('content-type', route.type).header('content-length', size).header('x-content-type-options', 'nosniff');
+      const size = await stat(path)
+        .then((s) => s.size)
+        .catch(() => null);
+      if (size === null) {
+        throw new ApiError('not_found', `${route.path} of ${service} in run ${cycle.id} was pruned or lost`);
+      }
+      reply
+        .header('content-type', route.type)
+        .header('content-length', size)
+        .header('x-content-type-options', 'nosniff');
       if (route.kind === 'html') {
-        reply.header('content-security-policy', REPORT_CSP).header('cross-origin-resource-policy', 'same-origin').header('referrer-policy', 'no-referrer');
+        reply
+          .header('content-security-policy', REPORT_CSP)
+          .header('cross-origin-resource-policy', 'same-origin')
+          .header('referrer-policy', 'no-referrer');
       }
       return reply.send(createReadStream(path));
     });
@@ -196,8 +252,12 @@ export function buildServer(options: ServerOptions) {
 
   app.post('/api/runs', { onRequest: writeGuard }, async (_request, reply) => {
     const result = monitor.start('api');
-    if (!result.started && result.stopping) throw new ApiError('stopping', 'the runner is stopping; try again when it is back');
-    if (!result.started) throw new ApiError('conflict', `cycle ${result.runningId} is already running`, { runningId: result.runningId });
+    if (!result.started && result.stopping) {
+      throw new ApiError('stopping', 'the runner is stopping; try again when it is back');
+    }
+    if (!result.started) {
+      throw new ApiError('conflict', `cycle ${result.runningId} is already running`, { runningId: result.runningId });
+    }
     return reply.code(202).send({ id: result.id, status: 'running' });
   });
 

@@ -26,12 +26,18 @@ export interface KeystoneToken {
 }
 
 export class KeystoneError extends Error {
-  constructor(message: string, readonly status: number | null) {
+  constructor(
+    message: string,
+    readonly status: number | null
+  ) {
     super(message);
   }
 }
 
-export function dispatcherFor(credentials: Pick<OpenStackCredentials, 'cacert' | 'insecure'>, timeoutMs: number): Dispatcher {
+export function dispatcherFor(
+  credentials: Pick<OpenStackCredentials, 'cacert' | 'insecure'>,
+  timeoutMs: number
+): Dispatcher {
   return new Agent({
     connect: {
       ...(credentials.cacert ? { ca: readFileSync(credentials.cacert, 'utf8') } : {}),
@@ -62,7 +68,11 @@ export function authRequestBody(credentials: OpenStackCredentials): { auth: Reco
       identity: {
         methods: ['password'],
         password: {
-          user: { name: credentials.username, domain: { name: credentials.userDomainName }, password: credentials.password },
+          user: {
+            name: credentials.username,
+            domain: { name: credentials.userDomainName },
+            password: credentials.password,
+          },
         },
       },
       scope: { project: { name: credentials.projectName, domain: { name: credentials.projectDomainName } } },
@@ -73,7 +83,7 @@ export function authRequestBody(credentials: OpenStackCredentials): { auth: Reco
 /** Authenticates and returns the token with its catalog. Never logs the password or the credential's secret. */
 export async function authenticate(
   credentials: OpenStackCredentials,
-  options: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
+  options: { timeoutMs?: number; dispatcher?: Dispatcher } = {}
 ): Promise<KeystoneToken> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const body = authRequestBody(credentials);
@@ -88,7 +98,10 @@ export async function authenticate(
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new KeystoneError(`Keystone at ${credentials.authUrl} is unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`, null);
+    throw new KeystoneError(
+      `Keystone at ${credentials.authUrl} is unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      null
+    );
   }
   if (response.status !== 201) {
     const text = (await response.text()).slice(0, 300).replace(/\s+/g, ' ');
@@ -109,7 +122,12 @@ export async function authenticate(
 }
 
 /** The endpoint URLs of one catalog type for the configured interface and region. */
-export function endpointsOf(catalog: readonly CatalogEntry[], types: readonly string[], iface: string, region: string): string[] {
+export function endpointsOf(
+  catalog: readonly CatalogEntry[],
+  types: readonly string[],
+  iface: string,
+  region: string
+): string[] {
   return catalog
     .filter((entry) => types.includes(entry.type))
     .flatMap((entry) => entry.endpoints)

@@ -8,7 +8,11 @@ import { CATALOG_TYPES, type ServiceName } from '../services.js';
 import { authenticate, dispatcherFor, endpointsOf, type KeystoneToken } from './keystone.js';
 
 export class OpenStackError extends Error {
-  constructor(message: string, readonly status: number | null, readonly url: string) {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly url: string
+  ) {
     super(message);
   }
 }
@@ -45,7 +49,7 @@ export interface ApiResponse {
 /** A counting semaphore: at most `limit` callers run at once, the rest wait in order. */
 export class Limiter {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: Array<() => void> = [];
 
   constructor(readonly limit: number) {}
 
@@ -62,7 +66,11 @@ export class Limiter {
 }
 
 /** Maps items through `work` with at most `limit` in flight; results keep the input order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -97,7 +105,10 @@ export class OpenStackSession {
   private readonly backoffMs: number;
   private readonly renewBeforeMs: number;
 
-  constructor(readonly credentials: OpenStackCredentials, private readonly options: SessionOptions = {}) {
+  constructor(
+    readonly credentials: OpenStackCredentials,
+    private readonly options: SessionOptions = {}
+  ) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.retries = options.retries ?? 2;
     this.backoffMs = options.backoffMs ?? 250;
@@ -109,9 +120,9 @@ export class OpenStackSession {
   /** The current token, renewed when it is missing or close to expiry. Concurrent callers share one request. */
   async currentToken(): Promise<KeystoneToken> {
     if (this.token && this.token.expiresAt.getTime() - Date.now() > this.renewBeforeMs) return this.token;
-    this.pendingToken ??= (this.options.authenticate ?? ((c) => authenticate(c, { timeoutMs: this.timeoutMs, dispatcher: this.dispatcher })))(
-      this.credentials,
-    ).then(
+    this.pendingToken ??= (
+      this.options.authenticate ?? ((c) => authenticate(c, { timeoutMs: this.timeoutMs, dispatcher: this.dispatcher }))
+    )(this.credentials).then(
       (token) => {
         this.token = token;
         this.pendingToken = null;
@@ -120,7 +131,7 @@ export class OpenStackSession {
       (error: unknown) => {
         this.pendingToken = null;
         throw error;
-      },
+      }
     );
     return this.pendingToken;
   }
@@ -133,7 +144,12 @@ export class OpenStackSession {
   /** The service's endpoint for the configured interface and region, or null when the catalog lacks it. */
   async endpoint(service: ServiceName): Promise<string | null> {
     const token = await this.currentToken();
-    const urls = endpointsOf(token.catalog, CATALOG_TYPES[service], this.credentials.interface, this.credentials.regionName);
+    const urls = endpointsOf(
+      token.catalog,
+      CATALOG_TYPES[service],
+      this.credentials.interface,
+      this.credentials.regionName
+    );
     return urls[0]?.replace(/\/+$/, '') ?? null;
   }
 
@@ -160,7 +176,7 @@ export class OpenStackSession {
             ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
             dispatcher: this.dispatcher,
             signal: AbortSignal.timeout(this.timeoutMs),
-          }).then(async (r) => ({ status: r.status, headers: r.headers as unknown as Headers, text: await r.text() })),
+          }).then(async (r) => ({ status: r.status, headers: r.headers as unknown as Headers, text: await r.text() }))
         );
       } catch (error) {
         if (attempt < this.retries && (idempotent || refused(error))) {
@@ -181,7 +197,11 @@ export class OpenStackSession {
       }
       if (!accept(response.status)) {
         const detail = response.text.slice(0, 200).replace(/\s+/g, ' ').trim();
-        throw new OpenStackError(`${options.method ?? 'GET'} ${url} answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`, response.status, url);
+        throw new OpenStackError(
+          `${options.method ?? 'GET'} ${url} answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`,
+          response.status,
+          url
+        );
       }
       let body: unknown = null;
       if (response.text && (response.headers.get('content-type') ?? '').includes('json')) {
@@ -250,7 +270,11 @@ function resolveNext(endpoint: string, href: string): string {
     // Unparseable: refused below like a foreign link.
   }
   if (!next || next.origin !== origin) {
-    throw new OpenStackError(`the listing's next link ${JSON.stringify(href.slice(0, 200))} is not on the endpoint's origin ${origin}; not followed`, null, endpoint);
+    throw new OpenStackError(
+      `the listing's next link ${JSON.stringify(href.slice(0, 200))} is not on the endpoint's origin ${origin}; not followed`,
+      null,
+      endpoint
+    );
   }
   return next.toString();
 }
@@ -263,19 +287,22 @@ export async function listAll(
   session: OpenStackSession,
   url: string,
   pagination: Pagination,
-  headers: Record<string, string> = {},
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
+  headers: Record<string, string> = {}
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
   if (pagination.style === 'none') {
     const { body } = await session.request(url, { headers });
-    return ((body as Record<string, unknown>)?.[pagination.key] as Record<string, unknown>[] | undefined) ?? [];
+    return ((body as Record<string, unknown>)?.[pagination.key] as Array<Record<string, unknown>> | undefined) ?? [];
   }
   const pageSize = pagination.pageSize ?? 1000;
   if (pagination.style === 'swift') {
     let marker: string | null = null;
     for (;;) {
-      const { body } = await session.request(withQuery(url, { format: 'json', limit: String(pageSize), ...(marker ? { marker } : {}) }), { headers });
-      const page = (Array.isArray(body) ? body : []) as Record<string, unknown>[];
+      const { body } = await session.request(
+        withQuery(url, { format: 'json', limit: String(pageSize), ...(marker ? { marker } : {}) }),
+        { headers }
+      );
+      const page = (Array.isArray(body) ? body : []) as Array<Record<string, unknown>>;
       items.push(...page);
       const last = page[page.length - 1]?.name as string | undefined;
       if (page.length < pageSize || !last || last === marker) return items;
@@ -288,7 +315,7 @@ export async function listAll(
     seen.add(next);
     const { body } = await session.request(next, { headers });
     const document = (body ?? {}) as Record<string, unknown>;
-    const page = (document[pagination.key] as Record<string, unknown>[] | undefined) ?? [];
+    const page = (document[pagination.key] as Array<Record<string, unknown>> | undefined) ?? [];
     items.push(...page);
     const link = nextLink(document, pagination.key);
     next = link && page.length > 0 ? resolveNext(url, link) : null;

@@ -9,11 +9,15 @@ export async function preflightProblem(
   config: Config,
   service: ServiceName,
   args: Record<string, unknown>,
-  openSession: () => Pick<OpenStackSession, 'endpoint' | 'request' | 'close'> = () => new OpenStackSession(config.openstack, { retries: 1 }),
+  openSession: () => Pick<OpenStackSession, 'endpoint' | 'request' | 'close'> = () =>
+    new OpenStackSession(config.openstack, { retries: 1 })
 ): Promise<string | null> {
   const network = args.external_network;
   const skip = (args.skip ?? []) as string[];
-  const needsNetwork = service === 'nova' && typeof network === 'string' && !skip.includes('NovaServers.boot_server_associate_and_dissociate_floating_ip');
+  const needsNetwork =
+    service === 'nova' &&
+    typeof network === 'string' &&
+    !skip.includes('NovaServers.boot_server_associate_and_dissociate_floating_ip');
   if (!needsNetwork) return null;
   const session = openSession();
   try {
@@ -22,7 +26,9 @@ export async function preflightProblem(
     const query = new URLSearchParams({ name: network, 'router:external': 'true' });
     const response = await session.request(`${neutron.replace(/\/$/, '')}/v2.0/networks?${query}`);
     const found = (response.body as { networks?: unknown[] } | null)?.networks ?? [];
-    if (found.length === 0) return `external network '${network}' not found in Neutron (RALLY_EXTERNAL_NETWORK names a network with router:external)`;
+    if (found.length === 0) {
+      return `external network '${network}' not found in Neutron (RALLY_EXTERNAL_NETWORK names a network with router:external)`;
+    }
     return null;
   } catch (error) {
     if (error instanceof OpenStackError) return null;

@@ -34,7 +34,11 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export async function runInProcessGroup(file: string, args: readonly string[], options: GroupRunOptions): Promise<GroupRunResult> {
+export async function runInProcessGroup(
+  file: string,
+  args: readonly string[],
+  options: GroupRunOptions
+): Promise<GroupRunResult> {
   const child = execa(file, args, {
     env: options.env,
     extendEnv: false,
@@ -86,5 +90,10 @@ export async function runInProcessGroup(file: string, args: readonly string[], o
       logError ??= error.message;
     });
   }
-  return { exitCode: typeof result.exitCode === 'number' ? result.exitCode : null, output, killed, ...(logError ? { logError } : {}) };
+  return {
+    exitCode: typeof result.exitCode === 'number' ? result.exitCode : null,
+    output,
+    killed,
+    ...(logError ? { logError } : {}),
+  };
 }

@@ -35,7 +35,10 @@ export function pluginPathArgs(taskFile: string): string[] {
 }
 
 export class RallyError extends Error {
-  constructor(message: string, readonly output: string) {
+  constructor(
+    message: string,
+    readonly output: string
+  ) {
     super(message);
   }
 }
@@ -100,10 +103,16 @@ export class Rally {
     };
   }
 
-  private async run(args: readonly string[], extra: Partial<Parameters<typeof runInProcessGroup>[2]> = {}): Promise<GroupRunResult> {
+  private async run(
+    args: readonly string[],
+    extra: Partial<Parameters<typeof runInProcessGroup>[2]> = {}
+  ): Promise<GroupRunResult> {
     this.busy.enter();
     try {
-      return await runInProcessGroup(this.options.bin, ['--config-file', this.configFile, ...args], { env: this.env(), ...extra });
+      return await runInProcessGroup(this.options.bin, ['--config-file', this.configFile, ...args], {
+        env: this.env(),
+        ...extra,
+      });
     } finally {
       this.busy.leave();
     }
@@ -132,7 +141,10 @@ export class Rally {
 
   /** Bytes of Rally's database file, or null when it cannot be read. */
   async databaseSize(): Promise<number | null> {
-    return stat(this.databaseFile).then((s) => s.size, () => null);
+    return stat(this.databaseFile).then(
+      (s) => s.size,
+      () => null
+    );
   }
 
   /**
@@ -144,7 +156,14 @@ export class Rally {
    */
   async deleteTasks(uuids: readonly string[]): Promise<number> {
     if (uuids.length === 0) return 0;
-    const listed = await this.must('rally task list', ['task', 'list', '--deployment', this.options.envName, '--all-deployments', '--uuids-only']);
+    const listed = await this.must('rally task list', [
+      'task',
+      'list',
+      '--deployment',
+      this.options.envName,
+      '--all-deployments',
+      '--uuids-only',
+    ]);
     const known = new Set(listed.split('\n').map((line) => line.trim()));
     const present = [...new Set(uuids)].filter((uuid) => known.has(uuid));
     for (let i = 0; i < present.length; i += 100) {
@@ -165,7 +184,15 @@ export class Rally {
     const specFile = join(this.options.home, `${this.options.envName}.spec.json`);
     await writeFile(specFile, spec, { mode: 0o600 });
     try {
-      await this.must('rally env create', ['env', 'create', '--name', this.options.envName, '--spec', specFile, '--no-use']);
+      await this.must('rally env create', [
+        'env',
+        'create',
+        '--name',
+        this.options.envName,
+        '--spec',
+        specFile,
+        '--no-use',
+      ]);
     } finally {
       await rm(specFile, { force: true });
     }
@@ -179,14 +206,28 @@ export class Rally {
     taskFile: string,
     taskArgs: Record<string, unknown>,
     extraArgs: readonly string[],
-    options: { logFile?: string; signal?: AbortSignal; onLine?: (line: string) => void },
+    options: { logFile?: string; signal?: AbortSignal; onLine?: (line: string) => void }
   ): Promise<GroupRunResult> {
     const argsFile = join(this.options.home, `task-args-${process.pid}-${Date.now()}-${command}.json`);
     await writeFile(argsFile, JSON.stringify(taskArgs), { mode: 0o600 });
     try {
       return await this.run(
-        [...pluginPathArgs(taskFile), 'task', command, taskFile, '--task-args-file', argsFile, '--deployment', this.options.envName, ...extraArgs],
-        { ...(options.logFile ? { logFile: options.logFile } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.onLine ? { onLine: options.onLine } : {}) },
+        [
+          ...pluginPathArgs(taskFile),
+          'task',
+          command,
+          taskFile,
+          '--task-args-file',
+          argsFile,
+          '--deployment',
+          this.options.envName,
+          ...extraArgs,
+        ],
+        {
+          ...(options.logFile ? { logFile: options.logFile } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.onLine ? { onLine: options.onLine } : {}),
+        }
       );
     } finally {
       await rm(argsFile, { force: true });
@@ -196,7 +237,7 @@ export class Rally {
   async startTask(
     taskFile: string,
     taskArgs: Record<string, unknown>,
-    options: { tag: string; logFile: string; signal?: AbortSignal; onLine?: (line: string) => void },
+    options: { tag: string; logFile: string; signal?: AbortSignal; onLine?: (line: string) => void }
   ): Promise<TaskRun> {
     const result = await this.withTaskArgs('start', taskFile, taskArgs, ['--tag', options.tag, '--no-use'], options);
     return { ...result, taskUuid: taskUuidFromOutput(result.output) };
@@ -206,7 +247,7 @@ export class Rally {
   async validateTask(
     taskFile: string,
     taskArgs: Record<string, unknown>,
-    options: { logFile?: string; signal?: AbortSignal } = {},
+    options: { logFile?: string; signal?: AbortSignal } = {}
   ): Promise<GroupRunResult> {
     return this.withTaskArgs('validate', taskFile, taskArgs, [], options);
   }
@@ -215,7 +256,7 @@ export class Rally {
   async exportTask(
     taskUuid: string,
     paths: { json: string; html: string; junit: string },
-    signal?: AbortSignal,
+    signal?: AbortSignal
   ): Promise<{ json: boolean; html: boolean; junit: boolean; problems: string[] }> {
     const problems: string[] = [];
     const attempt = async (what: string, args: string[]) => {

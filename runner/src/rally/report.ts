@@ -78,7 +78,9 @@ export function parseReport(text: string): ParsedReport {
       const scenario = Object.keys(raw.scenario ?? {})[0] ?? 'unknown';
       const occurrence = (seenScenarios.get(scenario) ?? 0) + 1;
       seenScenarios.set(scenario, occurrence);
-      workloads.push(parseWorkload(subtask.title ?? '', scenario, occurrence === 1 ? scenario : `${scenario}#${occurrence}`, raw));
+      workloads.push(
+        parseWorkload(subtask.title ?? '', scenario, occurrence === 1 ? scenario : `${scenario}#${occurrence}`, raw)
+      );
     }
   }
   return { taskUuid: task.uuid, taskStatus: String(task.status), workloads };
@@ -115,7 +117,12 @@ function parseWorkload(subtask: string, scenario: string, key: string, raw: Rall
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).filter(Boolean).join(' ').slice(0, 500);
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ')
+    .slice(0, 500);
 }
 
 /**
@@ -137,7 +144,12 @@ export function judgeWorkload(w: Pick<Workload, 'iterations' | 'failedIterations
   }
   if (!w.passSla) {
     const breached = w.sla.find((c) => !c.success);
-    return { state: 'fail', reason: firstLine(`SLA breached: ${breached ? `${breached.criterion}: ${breached.detail}` : 'unknown criterion'}`) };
+    return {
+      state: 'fail',
+      reason: firstLine(
+        `SLA breached: ${breached ? `${breached.criterion}: ${breached.detail}` : 'unknown criterion'}`
+      ),
+    };
   }
   return { state: 'pass' };
 }
@@ -156,7 +168,12 @@ function atomicActionsOf(iterations: readonly RallyIteration[]): AtomicAction[] 
       if (typeof action.finished_at === 'number') entry.durations.push(action.finished_at - action.started_at);
     }
   }
-  return [...byName].map(([name, e]) => ({ name, count: e.count, failures: e.failures, durationSeconds: computeStats(e.durations) }));
+  return [...byName].map(([name, e]) => ({
+    name,
+    count: e.count,
+    failures: e.failures,
+    durationSeconds: computeStats(e.durations),
+  }));
 }
 
 function distinctErrors(iterations: readonly RallyIteration[]): IterationError[] {

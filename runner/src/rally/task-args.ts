@@ -23,12 +23,15 @@ const NEEDS_IMAGE: readonly Need[] = ['image'];
 
 export const OPTIONAL_WORKLOADS: readonly OptionalWorkload[] = [
   ...(['glance', 'nova', 'cinder', 'neutron'] as const).map((other) => ({
-    service: 'keystone' as const, scenario: `Authenticate.validate_${other}`, needs: [{ service: other }],
+    service: 'keystone' as const,
+    scenario: `Authenticate.validate_${other}`,
+    needs: [{ service: other }],
   })),
   { service: 'nova', scenario: 'NovaServers.boot_and_delete_server', needs: NEEDS_IMAGE },
   { service: 'nova', scenario: 'NovaServers.boot_and_list_server', needs: NEEDS_IMAGE },
   {
-    service: 'nova', scenario: 'NovaServers.boot_server_associate_and_dissociate_floating_ip',
+    service: 'nova',
+    scenario: 'NovaServers.boot_server_associate_and_dissociate_floating_ip',
     needs: [{ service: 'neutron' }, 'external-network', 'image'],
   },
   { service: 'nova', scenario: 'NovaServers.boot_and_rebuild_server', needs: NEEDS_IMAGE, profile: 'heavy' },
@@ -43,7 +46,11 @@ function missing(need: Need, config: Config, inCatalog: readonly ServiceName[]):
 }
 
 /** The workloads of this service's file that are left out this cycle, each with the first reason that applies. */
-export function skippedWorkloads(config: Config, service: ServiceName, inCatalog: readonly ServiceName[]): SkippedWorkload[] {
+export function skippedWorkloads(
+  config: Config,
+  service: ServiceName,
+  inCatalog: readonly ServiceName[]
+): SkippedWorkload[] {
   const profile = config.profiles[service];
   const skipped: SkippedWorkload[] = [];
   for (const workload of OPTIONAL_WORKLOADS) {
@@ -59,7 +66,12 @@ export interface TaskPlan {
   skipped: SkippedWorkload[];
 }
 
-export function taskPlan(config: Config, service: ServiceName, inCatalog: readonly ServiceName[], scenariosDir: string): TaskPlan {
+export function taskPlan(
+  config: Config,
+  service: ServiceName,
+  inCatalog: readonly ServiceName[],
+  scenariosDir: string
+): TaskPlan {
   const skipped = skippedWorkloads(config, service, inCatalog);
   return {
     skipped,

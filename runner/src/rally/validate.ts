@@ -18,12 +18,18 @@ export const VALIDATION_KEPT_MS = 24 * 3600 * 1000;
 const REJECTED = new Set([110, 113, 114]);
 
 function lines(output: string): string[] {
-  return output.replace(ANSI, '').split('\n').map((line) => line.trim()).filter(Boolean);
+  return output
+    .replace(ANSI, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 /** Rally prints resource references as JSON (`Image '{"name": "cirros"}' not found`); people say `image 'cirros'`. */
 function readable(text: string): string {
-  return text.replace(/'\{"name": "([^"]*)"\}'/g, "'$1'").replace(/^(Image|Flavor|Network) '/, (_, kind: string) => `${kind.toLowerCase()} '`);
+  return text
+    .replace(/'\{"name": "([^"]*)"\}'/g, "'$1'")
+    .replace(/^(Image|Flavor|Network) '/, (_, kind: string) => `${kind.toLowerCase()} '`);
 }
 
 /**
@@ -45,7 +51,11 @@ export function validationProblem(output: string): string {
     const platform = all.map((line) => /(Platform \S+ \(available: False\): .+)$/.exec(line)?.[1]).find(Boolean);
     return [validationError, ...(platform ? [platform] : [])].join('\n');
   }
-  const known = all.find((line) => /^(Task config is invalid: |Invalid task: |Error: )/.test(line) || /Please specify (next )?template task argument/.test(line));
+  const known = all.find(
+    (line) =>
+      /^(Task config is invalid: |Invalid task: |Error: )/.test(line) ||
+      /Please specify (next )?template task argument/.test(line)
+  );
   if (known) return known.startsWith('Please') ? `Invalid task: ${known}` : known;
   return `Error: rally task validate failed: ${all.slice(-3).join(' | ')}`.slice(0, 500);
 }
@@ -56,7 +66,10 @@ export type Validation = { valid: true; cached: boolean } | { valid: false; run:
 const validatedAt = new WeakMap<Rally, Map<string, number>>();
 
 async function fingerprint(rally: Rally, taskFile: string, args: Record<string, unknown>): Promise<string> {
-  const hash = createHash('sha256').update(await readFile(taskFile)).update(JSON.stringify(args)).update(rally.options.envName);
+  const hash = createHash('sha256')
+    .update(await readFile(taskFile))
+    .update(JSON.stringify(args))
+    .update(rally.options.envName);
   // The environment's own fingerprint changes when the credentials or endpoint do (Rally.ensureEnvironment).
   hash.update(await readFile(join(rally.options.home, `${rally.options.envName}.fingerprint`), 'utf8').catch(() => ''));
   const plugins = join(dirname(taskFile), 'plugins');
@@ -77,7 +90,7 @@ export async function validateTask(
   rally: Rally,
   taskFile: string,
   args: Record<string, unknown>,
-  options: { logFile?: string; signal?: AbortSignal; now?: number } = {},
+  options: { logFile?: string; signal?: AbortSignal; now?: number } = {}
 ): Promise<Validation> {
   const now = options.now ?? Date.now();
   const known = validatedAt.get(rally) ?? new Map<string, number>();
@@ -102,9 +115,12 @@ export async function startValidatedTask(
   rally: Rally,
   taskFile: string,
   args: Record<string, unknown>,
-  options: Parameters<Rally['startTask']>[2],
+  options: Parameters<Rally['startTask']>[2]
 ): Promise<TaskRun> {
-  const validation = await validateTask(rally, taskFile, args, { logFile: options.logFile, ...(options.signal ? { signal: options.signal } : {}) });
+  const validation = await validateTask(rally, taskFile, args, {
+    logFile: options.logFile,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   if (!validation.valid) return validation.run;
   const run = await rally.startTask(taskFile, args, options);
   if (run.exitCode === null || !REJECTED.has(run.exitCode)) return run;

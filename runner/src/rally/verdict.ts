@@ -8,7 +8,11 @@ export const ANSI = /\u001b\[[0-9;]*m|\[0{2}m/g;
 
 /** The one line of `rally task start` output that says why a task could not run, if any. */
 export function crashReasonFromLog(log: string): string | null {
-  const lines = log.replace(ANSI, '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = log
+    .replace(ANSI, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   // "Validation error: One or several platforms are not available ... Check logs for more details." says no why;
   // the platform's own line, logged just before it, does.
   if (lines.some((line) => /^Validation error: One or several platforms are not available/.test(line))) {
@@ -33,7 +37,8 @@ export function crashReasonFromLog(log: string): string | null {
 }
 
 // Signs that the cloud endpoint itself did not answer, as opposed to the monitor being misconfigured.
-const UNREACHABLE = /platforms are not available|Unable to establish connection|Connection refused|ConnectFailure|Could not find versioned identity endpoints|Service Unavailable|50[234]\b|timed out/i;
+const UNREACHABLE =
+  /platforms are not available|Unable to establish connection|Connection refused|ConnectFailure|Could not find versioned identity endpoints|Service Unavailable|50[234]\b|timed out/i;
 
 export interface TaskOutcome {
   service: ServiceName;

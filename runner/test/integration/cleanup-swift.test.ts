@@ -32,7 +32,10 @@ describe('Swift purge against the real Swift', { timeout: 120_000 }, () => {
   const names = [`../${victim}/db.dump`, './x', 'a/../b'];
 
   const put = (url: string, body?: string) =>
-    session.request(url, { method: 'PUT', ...(body !== undefined ? { headers: { 'content-type': 'text/plain' }, body } : {}) });
+    session.request(url, {
+      method: 'PUT',
+      ...(body !== undefined ? { headers: { 'content-type': 'text/plain' }, body } : {}),
+    });
 
   before(async () => {
     const dataDir = await tempDir('rally-monitor-swift-');
@@ -45,13 +48,18 @@ describe('Swift purge against the real Swift', { timeout: 120_000 }, () => {
     // Not through the code under test: whatever it left, this removes.
     for (const container of account ? [rally, victim] : []) {
       const objects = await listAll(session, swiftUrl(account!, container), { style: 'swift' }).catch(() => []);
-      for (const object of objects) await session.request(swiftUrl(account!, container, String(object.name)), { method: 'DELETE', accept: GONE_OR_OK });
+      for (const object of objects) {
+        await session.request(swiftUrl(account!, container, String(object.name)), {
+          method: 'DELETE',
+          accept: GONE_OR_OK,
+        });
+      }
       await session.request(swiftUrl(account!, container), { method: 'DELETE', accept: GONE_OR_OK });
     }
     await session?.close();
   });
 
-  it('deletes the objects named with dot segments and their container, leaves the other container\'s object, and ends', async (t) => {
+  it("deletes the objects named with dot segments and their container, leaves the other container's object, and ends", async (t) => {
     if (!account) {
       t.skip('the test cloud runs no Swift (not in the catalog)');
       return;
@@ -66,21 +74,52 @@ describe('Swift purge against the real Swift', { timeout: 120_000 }, () => {
 
     const token = await session.currentToken();
     const leak: Leak = {
-      service: 'swift', type: 'container', id: rally, name: rally, project: token.projectId ?? null, userId: null, createdAt: null,
-      firstSeenAt: new Date().toISOString(), ageSeconds: 7200, taskPrefix, taskUuid: null, runId: null, attribution: 'run',
+      service: 'swift',
+      type: 'container',
+      id: rally,
+      name: rally,
+      project: token.projectId ?? null,
+      userId: null,
+      createdAt: null,
+      firstSeenAt: new Date().toISOString(),
+      ageSeconds: 7200,
+      taskPrefix,
+      taskUuid: null,
+      runId: null,
+      attribution: 'run',
     };
     const audit = new AuditLog(join(await tempDir('rally-monitor-swift-audit-'), 'audit.jsonl'));
     const started = Date.now();
-    const purge = executePurge({ session, contextOf: await kindContexts(session, token), audit, trigger: 'cli', secrets: [], waitMs: DEADLINE_MS }, [leak]);
+    const purge = executePurge(
+      {
+        session,
+        contextOf: await kindContexts(session, token),
+        audit,
+        trigger: 'cli',
+        secrets: [],
+        waitMs: DEADLINE_MS,
+      },
+      [leak]
+    );
     // The old purge looped forever here; bound the wait a little beyond the purge's own deadline.
     let timer: NodeJS.Timeout | undefined;
     const settled = await Promise.race([
       purge.then((outcome) => ({ outcome, error: null })),
-      new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`the purge still runs ${DEADLINE_MS + 10_000} ms after it started`)), DEADLINE_MS + 10_000))),
-    ]).catch((error: Error) => ({ outcome: null, error })).finally(() => clearTimeout(timer));
+      new Promise<never>(
+        (_resolve, reject) =>
+          (timer = setTimeout(
+            () => reject(new Error(`the purge still runs ${DEADLINE_MS + 10_000} ms after it started`)),
+            DEADLINE_MS + 10_000
+          ))
+      ),
+    ])
+      .catch((error: Error) => ({ outcome: null, error }))
+      .finally(() => clearTimeout(timer));
     const elapsed = Date.now() - started;
     // The other container's object first: it must survive whatever the purge did.
-    const survivor = await session.request(swiftUrl(account, victim, 'db.dump'), { accept: (s) => s === 404 || (s >= 200 && s < 300) });
+    const survivor = await session.request(swiftUrl(account, victim, 'db.dump'), {
+      accept: (s) => s === 404 || (s >= 200 && s < 300),
+    });
     assert.equal(survivor.status, 200, 'the object in the other container survives');
     assert.equal(survivor.body, JSON.stringify('production backup')); // the session sends bodies as JSON
     if (settled.error) throw settled.error;
@@ -88,8 +127,14 @@ describe('Swift purge against the real Swift', { timeout: 120_000 }, () => {
     assert.ok(elapsed < DEADLINE_MS, `ended within its deadline (${elapsed} ms)`);
 
     assert.equal(outcome.stopped, null);
-    assert.deepEqual(outcome.results.map((r) => [r.leak.id, r.outcome, r.error]), [[rally, 'deleted', undefined]]);
-    const gone = await session.request(swiftUrl(account, rally), { method: 'HEAD', accept: (s) => s === 404 || (s >= 200 && s < 300) });
+    assert.deepEqual(
+      outcome.results.map((r) => [r.leak.id, r.outcome, r.error]),
+      [[rally, 'deleted', undefined]]
+    );
+    const gone = await session.request(swiftUrl(account, rally), {
+      method: 'HEAD',
+      accept: (s) => s === 404 || (s >= 200 && s < 300),
+    });
     assert.equal(gone.status, 404, 'the Rally container is gone');
     assert.deepEqual((await audit.read()).map((e) => e.outcome).reverse(), ['deleting', 'deleted']);
   });

@@ -84,26 +84,52 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
   let dryRunIds: string[] = [];
 
   const api = (method: 'GET' | 'POST', url: string, body?: unknown, auth = true) =>
-    app.inject({ method, url, ...(body !== undefined ? { payload: body as object } : {}), headers: auth ? { authorization: `Bearer ${TOKEN}` } : {} });
+    app.inject({
+      method,
+      url,
+      ...(body !== undefined ? { payload: body as object } : {}),
+      headers: auth ? { authorization: `Bearer ${TOKEN}` } : {},
+    });
 
   before(async () => {
     dataDir = await tempDir('rally-monitor-cleanup-');
-    config = loadConfig({
-      ...cloudEnv(cloud),
-      RALLY_MONITOR_DATA_DIR: dataDir,
-      RALLY_MONITOR_API_TOKEN: TOKEN,
-      RALLY_MONITOR_CLEANUP_MIN_AGE: `${MIN_AGE_SECONDS}s`,
-      // Every refresh=true below must scan (a stopped service shows only in a fresh scan).
-      RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL: '0',
-      RALLY_MONITOR_ITERATIONS: '1',
-    }, dataDir);
+    config = loadConfig(
+      {
+        ...cloudEnv(cloud),
+        RALLY_MONITOR_DATA_DIR: dataDir,
+        RALLY_MONITOR_API_TOKEN: TOKEN,
+        RALLY_MONITOR_CLEANUP_MIN_AGE: `${MIN_AGE_SECONDS}s`,
+        // Every refresh=true below must scan (a stopped service shows only in a fresh scan).
+        RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL: '0',
+        RALLY_MONITOR_ITERATIONS: '1',
+      },
+      dataDir
+    );
     const secrets = secretsOf(config);
-    const logger = createLogger('info', secrets, new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }));
+    const logger = createLogger(
+      'info',
+      secrets,
+      new Writable({
+        write(chunk, _encoding, done) {
+          logLines.push(String(chunk));
+          done();
+        },
+      })
+    );
     store = new HistoryStore(join(dataDir, 'runs'));
     await store.open();
     metrics = new RunnerMetrics({ cloud: 'local', region: config.regionLabel }, 'test');
-    cleanup = await openCleanup(config, { logger, secrets, registry: metrics.registry, tasks: () => tasksOfStore(store) });
-    const rally = new Rally({ bin: config.rallyBin, home: join(dataDir, 'rally'), envName: 'rally-monitor-cleanup-test' });
+    cleanup = await openCleanup(config, {
+      logger,
+      secrets,
+      registry: metrics.registry,
+      tasks: () => tasksOfStore(store),
+    });
+    const rally = new Rally({
+      bin: config.rallyBin,
+      home: join(dataDir, 'rally'),
+      envName: 'rally-monitor-cleanup-test',
+    });
     await rally.ensureDatabase();
     const monitor = new Monitor({ config, rally, store, logger, secrets, metrics, hooks: cleanup.hooks });
     app = buildServer({ monitor, metrics, logger, apiToken: TOKEN, protectReads: false, cleanup });
@@ -119,9 +145,14 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     // The Rally leak, if a failed step left it behind.
     if (session && rallyLeaks.length > 0) {
       const contextOf = await kindContexts(session, await session.currentToken());
-      const usersFirst = [...rallyLeaks.filter((l) => l.type === 'user'), ...rallyLeaks.filter((l) => l.type !== 'user')];
+      const usersFirst = [
+        ...rallyLeaks.filter((l) => l.type === 'user'),
+        ...rallyLeaks.filter((l) => l.type !== 'user'),
+      ];
       for (const leak of usersFirst) {
-        await kindOf(leak.type)!.remove(contextOf(leak.service)!, leak).catch(() => undefined);
+        await kindOf(leak.type)!
+          .remove(contextOf(leak.service)!, leak)
+          .catch(() => undefined);
       }
     }
     await cleanup?.stop();
@@ -135,10 +166,31 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     await mkdir(scenariosDir, { recursive: true });
     await writeFile(join(scenariosDir, 'keystone.yaml'), LEAKING_TASK);
     const cycleId = newRunId();
-    const rally = new Rally({ bin: config.rallyBin, home: join(dataDir, 'rally'), envName: 'rally-monitor-cleanup-test' });
+    const rally = new Rally({
+      bin: config.rallyBin,
+      home: join(dataDir, 'rally'),
+      envName: 'rally-monitor-cleanup-test',
+    });
     const done = runCycle(
-      { config, rally, store, logger: createLogger('warn', secretsOf(config), new Writable({ write(chunk, _e, done) { logLines.push(String(chunk)); done(); } })), secrets: secretsOf(config), scenariosDir, hooks: cleanup.hooks },
-      { id: cycleId, trigger: 'cli' },
+      {
+        config,
+        rally,
+        store,
+        logger: createLogger(
+          'warn',
+          secretsOf(config),
+          new Writable({
+            write(chunk, _e, done) {
+              logLines.push(String(chunk));
+              done();
+            },
+          })
+        ),
+        secrets: secretsOf(config),
+        scenariosDir,
+        hooks: cleanup.hooks,
+      },
+      { id: cycleId, trigger: 'cli' }
     );
     // Kill Rally once its users context has made its project for the run (validation makes and removes one
     // before), before its cleanup can run: that is how an interrupted run (OOM, node reboot, kill -9) leaks.
@@ -155,13 +207,18 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     await killRallyTask(cycleId);
     rallyCycle = await done;
     const taskUuid = rallyCycle.services.find((s) => s.service === 'keystone')?.taskUuid;
-    assert.ok(taskUuid, `the cycle recorded no Rally task: ${JSON.stringify(rallyCycle.services.find((s) => s.service === 'keystone'))}`);
+    assert.ok(
+      taskUuid,
+      `the cycle recorded no Rally task: ${JSON.stringify(rallyCycle.services.find((s) => s.service === 'keystone'))}`
+    );
     const report = cleanup.latest()!;
     // The users context names what it makes after the task; other Rally runs on the shared cloud have other tasks.
     rallyLeaks = report.leaks.filter((leak) => leak.taskPrefix === taskPrefixOf(taskUuid));
     const types = new Set(rallyLeaks.map((leak) => leak.type));
-    assert.ok(types.has('project') && types.has('user'),
-      `expected a leaked c_rally_ project and user of task ${taskUuid}, found ${JSON.stringify(report.leaks.filter((l) => l.name.startsWith('c_rally_')).map((l) => [l.type, l.name, l.runId]))}`);
+    assert.ok(
+      types.has('project') && types.has('user'),
+      `expected a leaked c_rally_ project and user of task ${taskUuid}, found ${JSON.stringify(report.leaks.filter((l) => l.name.startsWith('c_rally_')).map((l) => [l.type, l.name, l.runId]))}`
+    );
     for (const leak of rallyLeaks) {
       assert.match(leak.name, /^c_rally_[0-9a-f]{8}_[A-Za-z0-9]{8}$/);
       assert.equal(leak.service, 'keystone');
@@ -172,7 +229,9 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     // Rally's own database knows the task too, and its workload (whose uuid the users context named them after).
     const known = await rallyTasksIn(rallyDatabaseOf(config));
     assert.ok(known.has(taskPrefixOf(taskUuid)), `Rally's database lacks task ${taskUuid}: ${[...known].join(', ')}`);
-    for (const leak of rallyLeaks) assert.ok(known.has(leak.taskPrefix), `Rally's database lacks the owner of ${leak.name}`);
+    for (const leak of rallyLeaks) {
+      assert.ok(known.has(leak.taskPrefix), `Rally's database lacks the owner of ${leak.name}`);
+    }
   });
 
   it('finds exactly the Rally-named resources made in every running service, attributed to the cycle they appeared in, and no decoy', async () => {
@@ -187,7 +246,11 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     if (running.includes('neutron')) {
       const network = await seeder.network(name());
       made.push(network);
-      const subnet = await seeder.subnet(name(), network.id, `10.${60 + (parseInt(taskPrefix.slice(0, 2), 16) % 60)}.1.0/24`);
+      const subnet = await seeder.subnet(
+        name(),
+        network.id,
+        `10.${60 + (parseInt(taskPrefix.slice(0, 2), 16) % 60)}.1.0/24`
+      );
       made.push(subnet);
       await add(() => seeder.port(name(), network.id));
       // The router holds an interface on the subnet: the network can go only after the router is detached.
@@ -195,7 +258,9 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
       await add(() => seeder.securityGroup(name()));
       const external = await seeder.network(name(), { 'router:external': true });
       made.push(external);
-      made.push(await seeder.subnet(name(), external.id, `10.${120 + (parseInt(taskPrefix.slice(2, 4), 16) % 60)}.2.0/24`));
+      made.push(
+        await seeder.subnet(name(), external.id, `10.${120 + (parseInt(taskPrefix.slice(2, 4), 16) % 60)}.2.0/24`)
+      );
       await add(() => seeder.floatingIp(name(), external.id));
       decoys.push(await seeder.network('rally-prod'));
       decoys.push(await seeder.network(`s_rally_short`));
@@ -241,11 +306,17 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     }
     const mine = report.leaks.filter((leak) => leak.taskPrefix === taskPrefix);
     assert.deepEqual(mine.map(key).sort(), [...old, young].map(key).sort());
-    for (const leak of mine) assert.equal(leak.runId, seedRunId, `${leak.type} ${leak.name} attributed to ${leak.runId}`);
+    for (const leak of mine) {
+      assert.equal(leak.runId, seedRunId, `${leak.type} ${leak.name} attributed to ${leak.runId}`);
+    }
     // They appeared during the cycle, but no Rally task here has their task part: not proven to be Rally's.
     for (const leak of mine) assert.equal(leak.attribution, 'unattributed', `${leak.type} ${leak.name}`);
     const decoyKeys = new Set(decoys.map(key));
-    assert.deepEqual(report.leaks.filter((leak) => decoyKeys.has(key(leak))), [], 'a decoy was reported');
+    assert.deepEqual(
+      report.leaks.filter((leak) => decoyKeys.has(key(leak))),
+      [],
+      'a decoy was reported'
+    );
     const covered = new Set(old.map((m) => m.service));
     assert.deepEqual([...covered].sort(), [...running].sort(), 'a Rally-named resource in every running service');
   });
@@ -259,21 +330,46 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     const mine = body.leaks.filter((leak) => leak.taskPrefix === taskPrefix);
     assert.equal(mine.length, old.length + 1);
     for (const leak of mine) {
-      for (const field of ['service', 'type', 'id', 'name', 'project', 'createdAt', 'ageSeconds', 'runId', 'taskPrefix', 'attribution'] as const) {
+      for (const field of [
+        'service',
+        'type',
+        'id',
+        'name',
+        'project',
+        'createdAt',
+        'ageSeconds',
+        'runId',
+        'taskPrefix',
+        'attribution',
+      ] as const) {
         assert.ok(field in leak, `${field} in ${JSON.stringify(leak)}`);
       }
     }
-    assert.ok(mine.some((leak) => leak.createdAt !== null && leak.project !== null), 'creation times and projects where the API gives them');
+    assert.ok(
+      mine.some((leak) => leak.createdAt !== null && leak.project !== null),
+      'creation times and projects where the API gives them'
+    );
 
     const unauthorized = await api('POST', '/api/cleanup/purge', { confirm: true }, false);
     assert.equal(unauthorized.statusCode, 401);
     assert.equal((unauthorized.json() as { code: string }).code, 'unauthorized');
-    for (const scope of [{ services: 'nova' }, { types: ['spaceship'] }, { runId: '../../etc/passwd' }, { confirm: 'yes' }, { everything: true }]) {
+    for (const scope of [
+      { services: 'nova' },
+      { types: ['spaceship'] },
+      { runId: '../../etc/passwd' },
+      { confirm: 'yes' },
+      { everything: true },
+    ]) {
       const answer = await api('POST', '/api/cleanup/purge', scope);
       assert.equal(answer.statusCode, 400, JSON.stringify(scope));
       assert.equal((answer.json() as { code: string }).code, 'bad_request');
     }
-    const badJson = await app.inject({ method: 'POST', url: '/api/cleanup/purge', payload: '{"confirm": tru', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
+    const badJson = await app.inject({
+      method: 'POST',
+      url: '/api/cleanup/purge',
+      payload: '{"confirm": tru',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    });
     assert.equal(badJson.statusCode, 400);
     // Nothing above deleted anything.
     const after = (await api('GET', '/api/cleanup?refresh=true')).json() as CleanupReport;
@@ -309,7 +405,12 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
 
   it('with confirm deletes exactly the leaks older than the minimum age, in an order the cloud accepts, and audits each', async () => {
     // Confirms exactly what the dry run listed (and nothing another developer's run made meanwhile).
-    const answer = await api('POST', '/api/cleanup/purge', { confirm: true, runId: seedRunId, ids: dryRunIds, includeUnattributed: true });
+    const answer = await api('POST', '/api/cleanup/purge', {
+      confirm: true,
+      runId: seedRunId,
+      ids: dryRunIds,
+      includeUnattributed: true,
+    });
     assert.equal(answer.statusCode, 200);
     const outcome = answer.json() as PurgeOutcome;
     assert.equal(outcome.dryRun, false);
@@ -321,18 +422,33 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     const firstOf = (type: string) => order.indexOf(type);
     const lastOf = (type: string) => order.lastIndexOf(type);
     if (running.includes('neutron')) {
-      assert.ok(lastOf('router') < firstOf('subnet') && lastOf('subnet') < firstOf('network') && lastOf('floating_ip') < firstOf('network'), order.join(','));
+      assert.ok(
+        lastOf('router') < firstOf('subnet') &&
+          lastOf('subnet') < firstOf('network') &&
+          lastOf('floating_ip') < firstOf('network'),
+        order.join(',')
+      );
     }
     if (running.includes('cinder')) assert.ok(lastOf('volume_snapshot') < firstOf('volume'), order.join(','));
     if (running.includes('nova')) assert.ok(lastOf('server') < firstOf('keypair'), order.join(','));
     assert.ok(lastOf('user') < firstOf('project'), order.join(','));
 
     const report = cleanup.latest()!;
-    assert.deepEqual(report.leaks.filter((leak) => leak.taskPrefix === taskPrefix).map(key), [key(young)], 'only the young one is left');
+    assert.deepEqual(
+      report.leaks.filter((leak) => leak.taskPrefix === taskPrefix).map(key),
+      [key(young)],
+      'only the young one is left'
+    );
     const records = ((await api('GET', '/api/cleanup/audit?limit=1000')).json() as { entries: AuditEntry[] }).entries;
     // Each deletion's intent, written before its DELETE, and its outcome after.
     const audit = records.filter((entry) => entry.outcome !== 'deleting');
-    assert.deepEqual(records.filter((entry) => entry.outcome === 'deleting').map(key).sort(), old.map(key).sort());
+    assert.deepEqual(
+      records
+        .filter((entry) => entry.outcome === 'deleting')
+        .map(key)
+        .sort(),
+      old.map(key).sort()
+    );
     for (const entry of audit) {
       const intent = records.findIndex((e) => key(e) === key(entry) && e.outcome === 'deleting');
       assert.ok(intent > records.indexOf(entry), `the intent of ${key(entry)} is older than its outcome`);
@@ -353,21 +469,41 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
   });
 
   it('finds nothing more to purge the second time', async () => {
-    const outcome = (await api('POST', '/api/cleanup/purge', { confirm: true, runId: seedRunId, ids: [...dryRunIds, young.id], includeUnattributed: true })).json() as PurgeOutcome;
+    const outcome = (
+      await api('POST', '/api/cleanup/purge', {
+        confirm: true,
+        runId: seedRunId,
+        ids: [...dryRunIds, young.id],
+        includeUnattributed: true,
+      })
+    ).json() as PurgeOutcome;
     assert.deepEqual(outcome.candidates, []);
     assert.deepEqual(outcome.results, []);
     assert.deepEqual(outcome.tooYoung.map(key), [key(young)]);
   });
 
   it('purges the real Rally leak, users before their projects', async () => {
-    const outcome = (await api('POST', '/api/cleanup/purge', { confirm: true, runId: rallyCycle.id, services: ['keystone'], ids: rallyLeaks.map((l) => l.id) })).json() as PurgeOutcome;
-    assert.deepEqual(outcome.results.map((r) => r.outcome).filter((o) => o !== 'deleted'), []);
+    const outcome = (
+      await api('POST', '/api/cleanup/purge', {
+        confirm: true,
+        runId: rallyCycle.id,
+        services: ['keystone'],
+        ids: rallyLeaks.map((l) => l.id),
+      })
+    ).json() as PurgeOutcome;
+    assert.deepEqual(
+      outcome.results.map((r) => r.outcome).filter((o) => o !== 'deleted'),
+      []
+    );
     assert.deepEqual(outcome.results.map((r) => key(r.leak)).sort(), rallyLeaks.map(key).sort());
     const types = outcome.results.map((r) => r.leak.type);
     assert.ok(types.lastIndexOf('user') < types.indexOf('project'), types.join(','));
     const after = await cleanup.scan();
     const gone = new Set(rallyLeaks.map(key));
-    assert.deepEqual(after.leaks.filter((leak) => gone.has(key(leak))), []);
+    assert.deepEqual(
+      after.leaks.filter((leak) => gone.has(key(leak))),
+      []
+    );
     rallyLeaks = [];
   });
 
@@ -379,14 +515,22 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
       body: { application_credential: { name: `rally-monitor-test-${taskPrefix}` } },
     });
     const credential = (body as { application_credential: { id: string; secret: string } }).application_credential;
-    const appSession = new OpenStackSession({ ...config.openstack, password: 'wrong-password-never-used', applicationCredential: credential });
+    const appSession = new OpenStackSession({
+      ...config.openstack,
+      password: 'wrong-password-never-used',
+      applicationCredential: credential,
+    });
     try {
       const report = await scanCloud(appSession);
-      for (const service of running) assert.equal(report.services.find((s) => s.service === service)!.state, 'ok', service);
+      for (const service of running) {
+        assert.equal(report.services.find((s) => s.service === service)!.state, 'ok', service);
+      }
       assert.equal((await appSession.currentToken()).projectId, token.projectId);
     } finally {
       await appSession.close();
-      await session.request(`${keystone}/users/${token.userId}/application_credentials/${credential.id}`, { method: 'DELETE' });
+      await session.request(`${keystone}/users/${token.userId}/application_credentials/${credential.id}`, {
+        method: 'DELETE',
+      });
     }
   });
 
@@ -402,12 +546,17 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     let purge: PurgeOutcome;
     try {
       report = (await api('GET', '/api/cleanup?refresh=true')).json() as CleanupReport;
-      purge = (await api('POST', '/api/cleanup/purge', { ids: [project.id], includeUnattributed: true })).json() as PurgeOutcome;
+      purge = (
+        await api('POST', '/api/cleanup/purge', { ids: [project.id], includeUnattributed: true })
+      ).json() as PurgeOutcome;
     } finally {
       await cloudCtl(cloud, 'start-service', stopped);
     }
     assert.deepEqual(purge.candidates, []);
-    assert.deepEqual(purge.leftOut.map((l) => [key(l.leak), l.reason]), [[key(project), 'dependents-unknown']]);
+    assert.deepEqual(
+      purge.leftOut.map((l) => [key(l.leak), l.reason]),
+      [[key(project), 'dependents-unknown']]
+    );
     assert.match(purge.leftOut[0]!.detail, new RegExp(stopped));
     assert.ok(purge.failedServices.includes(stopped));
     const failed = report.services.find((s) => s.service === stopped)!;
@@ -417,7 +566,11 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     const text = (await api('GET', '/metrics')).body;
     assert.match(text, new RegExp(`^rally_cleanup_scan_success\\{service="${victim}"[^}]*\\} 0$`, 'm'));
     assert.match(text, /^rally_cleanup_scan_success\{service="keystone"[^}]*\} 1$/m);
-    assert.doesNotMatch(text, new RegExp(`^rally_orphaned_resources\\{service="${victim}"`, 'm'), 'no leak count for a service that could not be listed');
+    assert.doesNotMatch(
+      text,
+      new RegExp(`^rally_orphaned_resources\\{service="${victim}"`, 'm'),
+      'no leak count for a service that could not be listed'
+    );
     const recovered = await cleanup.scan();
     assert.equal(recovered.services.find((s) => s.service === stopped)!.state, 'ok');
   });
@@ -431,14 +584,15 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
       RALLY_MONITOR_CLEANUP_MIN_AGE: '0',
       LOG_LEVEL: 'warn',
     };
-    const run = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'cleanup', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c));
-      child.stderr.on('data', (c: Buffer) => (stderr += c));
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'cleanup', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c));
+        child.stderr.on('data', (c: Buffer) => (stderr += c));
+        child.once('exit', (code) => resolve({ code, stdout, stderr }));
+      });
     const scan = await run([]);
     assert.equal(scan.code, 2, scan.stderr);
     assert.match(scan.stdout, /^SERVICE\s+TYPE\s+NAME\s+ID\s+PROJECT\s+AGE\s+RUN\s+ATTRIBUTION/m);
@@ -450,7 +604,10 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     const guarded = await run(['--purge', '--run', seedRunId, '--id', young.id]);
     assert.equal(guarded.code, 0, guarded.stderr);
     assert.match(guarded.stdout, /nothing to purge/);
-    assert.match(guarded.stderr, new RegExp(`left out \\(unattributed\\): ${young.service} ${young.type} ${young.name}.*--include-unattributed`));
+    assert.match(
+      guarded.stderr,
+      new RegExp(`left out \\(unattributed\\): ${young.service} ${young.type} ${young.name}.*--include-unattributed`)
+    );
 
     const purge = await run(['--purge', '--run', seedRunId, '--include-unattributed']);
     assert.equal(purge.code, 2, purge.stderr);
@@ -458,7 +615,10 @@ describe('cleanup monitor against the real cloud', { timeout: 900_000 }, () => {
     assert.ok(purge.stdout.includes(young.name));
     assert.match(purge.stderr, /nothing deleted/);
     const report = await cleanup.scan();
-    assert.ok(report.leaks.some((leak) => key(leak) === key(young)), 'still there');
+    assert.ok(
+      report.leaks.some((leak) => key(leak) === key(young)),
+      'still there'
+    );
 
     const bad = await run(['--purge', '--type', 'spaceship']);
     assert.equal(bad.code, 1);

@@ -11,7 +11,14 @@ import type { Cycle, ServiceResult } from '../../src/model.js';
 async function keystoneAnswers(authUrl: string, timeoutMs = 180_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    if (await fetch(authUrl).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(authUrl).then(
+        (r) => r.ok,
+        () => false
+      )
+    ) {
+      return;
+    }
     if (Date.now() > until) throw new Error(`Keystone at ${authUrl} did not answer within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -35,7 +42,11 @@ function describeService(s: ServiceResult): string {
 
 function assertPlainText(s: ServiceResult): void {
   const reason = s.reason ?? '';
-  assert.doesNotMatch(reason, /<\/?[a-z][^>]*>|&(lt|gt|amp|quot|#\d+);/i, `${s.service}: markup in the reason: ${reason}`);
+  assert.doesNotMatch(
+    reason,
+    /<\/?[a-z][^>]*>|&(lt|gt|amp|quot|#\d+);/i,
+    `${s.service}: markup in the reason: ${reason}`
+  );
   assert.doesNotMatch(reason, /[\r\n]/, `${s.service}: the reason is one line: ${reason}`);
 }
 
@@ -66,7 +77,10 @@ describe('Keystone stopped in the middle of a cycle', { timeout: 900_000 }, () =
     assert.equal(keystone.state, 'fail', `data in ${runner.dataDir}: ${describeService(keystone)}`);
     assert.match(keystone.reason ?? '', /^Keystone stopped answering during the cycle: \S/);
     assert.match(keystone.reason ?? '', /127\.0\.0\.1:5000/, 'the error says what did not answer');
-    assert.ok(keystone.workloads.length > 0 && keystone.workloads.every((w) => w.state === 'pass'), 'its own task\'s evidence is kept');
+    assert.ok(
+      keystone.workloads.length > 0 && keystone.workloads.every((w) => w.state === 'pass'),
+      "its own task's evidence is kept"
+    );
     for (const name of services.slice(1)) {
       const service = cycle.services.find((s) => s.service === name)!;
       assert.equal(service.state, 'error', `${name}: ${describeService(service)}`);

@@ -10,7 +10,17 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config.js';
 import { Rally } from '../../src/rally/rally.js';
-import { CLI, cloudCtl, cloudEnv, RECORD_DIR, recordFixture, runnerEnv, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
+import {
+  CLI,
+  cloudCtl,
+  cloudEnv,
+  RECORD_DIR,
+  recordFixture,
+  runnerEnv,
+  startRunner,
+  testCloud,
+  type RunnerProcess,
+} from '../support/runner-process.js';
 
 const KEYSTONE_ONLY = { RALLY_MONITOR_SERVICES: 'keystone' };
 
@@ -19,7 +29,13 @@ interface CycleBody {
   status: string;
   trigger: string;
   reason?: string;
-  services: { service: string; state: string; reason?: string; artifacts: Record<string, boolean>; workloads: { key: string; state: string }[] }[];
+  services: Array<{
+    service: string;
+    state: string;
+    reason?: string;
+    artifacts: Record<string, boolean>;
+    workloads: Array<{ key: string; state: string }>;
+  }>;
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -62,7 +78,9 @@ async function waitForIterations(dataDir: string, id: string, timeoutMs = 120_00
 
 async function killRallyOf(dataDir: string): Promise<void> {
   // In a container the whole tree dies with the runner; here Rally runs in its own process group, so end it too.
-  await promisify(execFile)('pkill', ['-9', '-f', `--config-file ${join(dataDir, 'rally', 'rally.conf')}`]).catch(() => undefined);
+  await promisify(execFile)('pkill', ['-9', '-f', `--config-file ${join(dataDir, 'rally', 'rally.conf')}`]).catch(
+    () => undefined
+  );
 }
 
 describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
@@ -99,7 +117,13 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
     const id = /cycle (\S+): PASS/.exec(stdout)?.[1];
     assert.ok(id, stdout);
     firstCycleId = id;
-    for (const file of ['cycle.json', 'keystone.report.json', 'keystone.report.html', 'keystone.junit.xml', 'keystone.rally.log']) {
+    for (const file of [
+      'cycle.json',
+      'keystone.report.json',
+      'keystone.report.html',
+      'keystone.junit.xml',
+      'keystone.rally.log',
+    ]) {
       assert.ok(existsSync(join(dataDir, 'runs', id, file)), `${file} kept with the run`);
     }
     assert.ok(!stdout.includes(cloud.password) && !stderr.includes(cloud.password), 'password printed');
@@ -108,13 +132,21 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
     assert.ok(!existsSync(join(home, '.rally')), "Rally's shared ~/.rally of the user is never touched");
   });
 
-  it('kills Rally\'s whole process tree when a cycle exceeds its timeout, and records the timeout', async () => {
+  it("kills Rally's whole process tree when a cycle exceeds its timeout, and records the timeout", async () => {
     const { env, dataDir: ownDir } = await runnerEnv({ env: { ...KEYSTONE_ONLY, RALLY_MONITOR_RUN_TIMEOUT: '10' } });
-    const run = await promisify(execFile)(process.execPath, [CLI, 'run-once'], { env, timeout: 120_000 }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    const run = await promisify(execFile)(process.execPath, [CLI, 'run-once'], { env, timeout: 120_000 }).catch(
+      (error: { code: number; stdout: string; stderr: string }) => error
+    );
     assert.equal((run as { code?: number }).code, 2, `run-once exit code\n${run.stdout}\n${run.stderr.slice(-2000)}`);
     assert.match(run.stdout, /^keystone\s+ERROR\s.*timed out/m);
     assert.match(run.stdout, /cycle \S+: TIMEOUT .*RALLY_MONITOR_RUN_TIMEOUT \(10 s\)/);
-    const left = await promisify(execFile)('pgrep', ['-f', `--config-file ${join(ownDir, 'rally', 'rally.conf')}`]).then((r) => r.stdout, () => '');
+    const left = await promisify(execFile)('pgrep', [
+      '-f',
+      `--config-file ${join(ownDir, 'rally', 'rally.conf')}`,
+    ]).then(
+      (r) => r.stdout,
+      () => ''
+    );
     assert.equal(left.trim(), '', 'no Rally process of the runner is left');
   });
 
@@ -126,7 +158,9 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
     assert.equal(await rally.ensureEnvironment(credentials), 'created');
     assert.equal(await rally.ensureEnvironment(credentials), 'kept');
     assert.equal(await rally.ensureEnvironment({ ...credentials, interface: 'internal' }), 'created');
-    const { stdout } = await promisify(execFile)('rally', ['--config-file', rally.configFile, 'env', 'list'], { env: { ...process.env, HOME: home } });
+    const { stdout } = await promisify(execFile)('rally', ['--config-file', rally.configFile, 'env', 'list'], {
+      env: { ...process.env, HOME: home },
+    });
     assert.equal(stdout.split('\n').filter((line) => line.includes(' idempotency ')).length, 1, stdout);
   });
 
@@ -146,7 +180,10 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
       const missing = await runner.request('/api/runs', { method: 'POST' });
       assert.equal(missing.status, 401);
       assert.deepEqual(await missing.json(), { error: 'missing or wrong bearer token', code: 'unauthorized' });
-      const wrong = await runner.request('/api/runs', { method: 'POST', headers: { authorization: 'Bearer not-the-token-at-all' } });
+      const wrong = await runner.request('/api/runs', {
+        method: 'POST',
+        headers: { authorization: 'Bearer not-the-token-at-all' },
+      });
       assert.equal(wrong.status, 401);
     });
 
@@ -170,13 +207,28 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
     });
 
     it('keeps the history, newest first, with the earlier run-once cycle', async () => {
-      const page = await runner.json<{ items: { id: string; status: string }[]; total: number; nextCursor: string | null }>('/api/history');
-      assert.deepEqual(page.items.map((c) => c.id), [secondCycleId, firstCycleId]);
+      const page = await runner.json<{
+        items: Array<{ id: string; status: string }>;
+        total: number;
+        nextCursor: string | null;
+      }>('/api/history');
+      assert.deepEqual(
+        page.items.map((c) => c.id),
+        [secondCycleId, firstCycleId]
+      );
       assert.equal(page.total, 2);
-      const first = await runner.json<{ items: { id: string }[]; nextCursor: string }>('/api/history?limit=1');
-      assert.deepEqual(first.items.map((c) => c.id), [secondCycleId]);
-      const next = await runner.json<{ items: { id: string }[]; nextCursor: string | null }>(`/api/history?limit=1&cursor=${first.nextCursor}`);
-      assert.deepEqual(next.items.map((c) => c.id), [firstCycleId]);
+      const first = await runner.json<{ items: Array<{ id: string }>; nextCursor: string }>('/api/history?limit=1');
+      assert.deepEqual(
+        first.items.map((c) => c.id),
+        [secondCycleId]
+      );
+      const next = await runner.json<{ items: Array<{ id: string }>; nextCursor: string | null }>(
+        `/api/history?limit=1&cursor=${first.nextCursor}`
+      );
+      assert.deepEqual(
+        next.items.map((c) => c.id),
+        [firstCycleId]
+      );
       assert.equal(next.nextCursor, null);
       const filtered = await runner.json<{ items: unknown[] }>('/api/history?service=keystone&state=fail');
       assert.deepEqual(filtered.items, []);
@@ -190,14 +242,34 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
       assert.match(text, new RegExp(`^rally_service_status\\{service="keystone",${labels}\\} 1$`, 'm'));
       assert.match(text, new RegExp(`^rally_service_detected\\{service="neutron",${labels}\\} 0$`, 'm'));
       assert.doesNotMatch(text, /^rally_service_status\{service="neutron"/m, 'absent services have no status');
-      assert.match(text, new RegExp(`^rally_scenario_status\\{service="keystone",scenario="Authenticate.keystone",${labels}\\} 1$`, 'm'));
-      assert.match(text, new RegExp(`^rally_sla_passed\\{service="keystone",scenario="KeystoneBasic.create_delete_user",${labels}\\} 1$`, 'm'));
-      assert.match(text, new RegExp(`^rally_scenario_iterations\\{service="keystone",scenario="KeystoneBasic.create_delete_user",${labels}\\} 1$`, 'm'));
-      assert.match(text, /^rally_atomic_action_duration_seconds\{service="keystone",scenario="KeystoneBasic.create_delete_user",action="keystone_v3.create_user",stat="p95",cloud="local",region="RegionOne"\} [0-9.e-]+$/m);
+      assert.match(
+        text,
+        new RegExp(`^rally_scenario_status\\{service="keystone",scenario="Authenticate.keystone",${labels}\\} 1$`, 'm')
+      );
+      assert.match(
+        text,
+        new RegExp(
+          `^rally_sla_passed\\{service="keystone",scenario="KeystoneBasic.create_delete_user",${labels}\\} 1$`,
+          'm'
+        )
+      );
+      assert.match(
+        text,
+        new RegExp(
+          `^rally_scenario_iterations\\{service="keystone",scenario="KeystoneBasic.create_delete_user",${labels}\\} 1$`,
+          'm'
+        )
+      );
+      assert.match(
+        text,
+        /^rally_atomic_action_duration_seconds\{service="keystone",scenario="KeystoneBasic.create_delete_user",action="keystone_v3.create_user",stat="p95",cloud="local",region="RegionOne"\} [0-9.e-]+$/m
+      );
       assert.match(text, new RegExp(`^rally_runs_total\\{result="pass",${labels}\\} 1$`, 'm'));
       // The cleanup scan that follows a cycle may still hold the runner busy here, so either value is right.
       assert.match(text, new RegExp(`^rally_cycle_running\\{${labels}\\} [01]$`, 'm'));
-      const lastRun = Number(new RegExp(`^rally_last_run_timestamp_seconds\\{${labels}\\} (\\S+)$`, 'm').exec(text)?.[1]);
+      const lastRun = Number(
+        new RegExp(`^rally_last_run_timestamp_seconds\\{${labels}\\} (\\S+)$`, 'm').exec(text)?.[1]
+      );
       assert.ok(Math.abs(lastRun - Date.now() / 1000) < 600, `last run timestamp ${lastRun}`);
       assert.ok(!text.includes(cloud.password));
       const promtool = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -222,7 +294,11 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
       assert.equal(junit.status, 200);
       assert.match(await junit.text(), /<testsuite[^>]+tests="\d+"/);
       const log = await runner.request(`/api/runs/${secondCycleId}/rally.log`);
-      assert.match(await log.text(), /^Task .*[0-9a-f-]{36}: started$/m, 'the log holds what `rally task start` printed');
+      assert.match(
+        await log.text(),
+        /^Task .*[0-9a-f-]{36}: started$/m,
+        'the log holds what `rally task start` printed'
+      );
       const none = await runner.request(`/api/runs/${secondCycleId}/junit.xml?service=nova`);
       assert.equal(none.status, 404);
     });
@@ -249,12 +325,23 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
     }
     const restarted = await startRunner({ dataDir, env: KEYSTONE_ONLY });
     try {
-      const history = await restarted.json<{ items: { id: string; status: string }[] }>('/api/history');
-      assert.deepEqual(history.items.map((c) => [c.id, c.status]), [[id, 'aborted'], [secondCycleId, 'pass'], [firstCycleId, 'pass']]);
+      const history = await restarted.json<{ items: Array<{ id: string; status: string }> }>('/api/history');
+      assert.deepEqual(
+        history.items.map((c) => [c.id, c.status]),
+        [
+          [id, 'aborted'],
+          [secondCycleId, 'pass'],
+          [firstCycleId, 'pass'],
+        ]
+      );
       const results = await restarted.json<CycleBody>('/api/results');
       assert.equal(results.id, secondCycleId, 'an aborted cycle does not replace the current state');
       const metrics = await (await restarted.request('/metrics')).text();
-      assert.match(metrics, /^rally_service_status\{service="keystone",cloud="local",region="RegionOne"\} 1$/m, 'metrics restored from history');
+      assert.match(
+        metrics,
+        /^rally_service_status\{service="keystone",cloud="local",region="RegionOne"\} 1$/m,
+        'metrics restored from history'
+      );
     } finally {
       await restarted.stop();
     }

@@ -37,19 +37,24 @@ async function fakeRally(mode: 'flood' | 'slow'): Promise<{ bin: string; calls()
   await writeFile(bin, FAKE_RALLY);
   await chmod(bin, 0o755);
   await writeFile(join(dir, 'mode'), mode);
-  return { bin, calls: async () => (await readFile(join(dir, 'calls.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean) };
+  return {
+    bin,
+    calls: async () => (await readFile(join(dir, 'calls.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean),
+  };
 }
 
 /** Pids of the calls that are still alive. */
 function alive(calls: string[]): number[] {
-  return calls.map((line) => Number(line.split(' ')[0])).filter((pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return calls
+    .map((line) => Number(line.split(' ')[0]))
+    .filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
@@ -73,7 +78,7 @@ describe('serve on a full disk', { timeout: 300_000, skip: unavailable ?? false 
     await fs?.unmount();
   });
 
-  it('keeps serving when Rally\'s log hits ENOSPC: the cycle is an error with the reason, /health names the data dir, no Rally left', async () => {
+  it("keeps serving when Rally's log hits ENOSPC: the cycle is an error with the reason, /health names the data dir, no Rally left", async () => {
     const rally = await fakeRally('flood');
     const dataDir = join(fs.dir, 'data');
     runner = await startRunner({ dataDir, env: { RALLY_BIN: rally.bin, RALLY_MONITOR_SERVICES: 'keystone' } });
@@ -86,8 +91,14 @@ describe('serve on a full disk', { timeout: 300_000, skip: unavailable ?? false 
     assert.match(cycle.reason ?? '', new RegExp(`^the cycle could not be recorded in ${dataDir}: .*ENOSPC`));
     const health = await runner.request('/health');
     assert.equal(health.status, 503);
-    assert.match(((await health.json()) as { reason: string }).reason, new RegExp(`^data directory ${dataDir} is not writable: .*ENOSPC`));
-    assert.ok((await rally.calls()).some((line) => / task start /.test(line)), 'Rally was started');
+    assert.match(
+      ((await health.json()) as { reason: string }).reason,
+      new RegExp(`^data directory ${dataDir} is not writable: .*ENOSPC`)
+    );
+    assert.ok(
+      (await rally.calls()).some((line) => / task start /.test(line)),
+      'Rally was started'
+    );
     assert.deepEqual(alive(await rally.calls()), [], 'no Rally process is left running');
     const metrics = await (await runner.request('/metrics')).text();
     assert.match(metrics, /^rally_runs_total\{result="error",cloud="local",region="[^"]+"\} 1$/m);
@@ -100,7 +111,7 @@ describe('serve while stopping', { timeout: 300_000 }, () => {
     const runner = await startRunner({ env: { RALLY_BIN: rally.bin, RALLY_MONITOR_SERVICES: 'keystone' } });
     try {
       const id = await runner.startCycle();
-      await until('Rally\'s task to start', async () => (await rally.calls()).some((line) => / task start /.test(line)));
+      await until("Rally's task to start", async () => (await rally.calls()).some((line) => / task start /.test(line)));
       const exited = new Promise<number | null>((resolve) => runner.child.once('exit', (code) => resolve(code)));
       runner.child.kill('SIGTERM');
       // From the runner's "stopping" log line on (it has handled the signal), Rally takes 2 s to abort: POST
@@ -110,10 +121,13 @@ describe('serve while stopping', { timeout: 300_000 }, () => {
       let gone = false;
       void exited.then(() => (gone = true));
       while (!gone) {
-        const status = await runner.request('/api/runs', { method: 'POST', auth: true }).then(async (r) => {
-          await r.arrayBuffer();
-          return r.status;
-        }, () => null);
+        const status = await runner.request('/api/runs', { method: 'POST', auth: true }).then(
+          async (r) => {
+            await r.arrayBuffer();
+            return r.status;
+          },
+          () => null
+        );
         if (status === null) break;
         answers.push(status);
         await new Promise((r) => setTimeout(r, 50));
@@ -122,11 +136,17 @@ describe('serve while stopping', { timeout: 300_000 }, () => {
       assert.ok(answers.length > 0, 'the runner was asked while stopping');
       assert.deepEqual([...new Set(answers)], [503], `answers while stopping: ${answers.join(', ')}`);
       const calls = await rally.calls();
-      assert.equal(calls.filter((line) => / task start /.test(line)).length, 1, `no second Rally task:\n${calls.join('\n')}`);
+      assert.equal(
+        calls.filter((line) => / task start /.test(line)).length,
+        1,
+        `no second Rally task:\n${calls.join('\n')}`
+      );
       assert.deepEqual(alive(calls), [], 'no Rally process is left running');
       const runs = (await readdir(join(runner.dataDir, 'runs'))).filter((name) => !name.startsWith('.'));
       assert.deepEqual(runs, [id], 'no cycle but the aborted one');
-      const record = JSON.parse(await readFile(join(runner.dataDir, 'runs', id, 'cycle.json'), 'utf8')) as { status: string };
+      const record = JSON.parse(await readFile(join(runner.dataDir, 'runs', id, 'cycle.json'), 'utf8')) as {
+        status: string;
+      };
       assert.equal(record.status, 'aborted');
     } finally {
       await runner.stop();

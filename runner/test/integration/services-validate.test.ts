@@ -33,7 +33,12 @@ describe('scenario files pass rally task validate against the local cloud', { ti
   const tested = SERVICE_NAMES.filter((s) => cloud.services.includes(s));
   for (const profile of ['light', 'heavy'] as const) {
     it(`${profile}: ${tested.join(', ')}`, async (t) => {
-      const config = loadConfig({ ...cloudEnv(cloud), RALLY_NOVA_IMAGE: cloud.image, RALLY_NOVA_FLAVOR: cloud.flavor, RALLY_MONITOR_PROFILE: profile });
+      const config = loadConfig({
+        ...cloudEnv(cloud),
+        RALLY_NOVA_IMAGE: cloud.image,
+        RALLY_NOVA_FLAVOR: cloud.flavor,
+        RALLY_MONITOR_PROFILE: profile,
+      });
       // Two at a time: each validation is a Rally process that also creates and deletes a user.
       const queue = [...tested];
       const problems: string[] = [];
@@ -56,41 +61,68 @@ describe('scenario files pass rally task validate against the local cloud', { ti
     });
   }
 
-  it('rejects a bad task argument with Rally\'s reason', async () => {
-    const config = loadConfig({ ...cloudEnv(cloud), RALLY_NOVA_FLAVOR: 'no-such-flavor', RALLY_NOVA_IMAGE: cloud.image });
+  it("rejects a bad task argument with Rally's reason", async () => {
+    const config = loadConfig({
+      ...cloudEnv(cloud),
+      RALLY_NOVA_FLAVOR: 'no-such-flavor',
+      RALLY_NOVA_IMAGE: cloud.image,
+    });
     const { args } = taskPlan(config, 'nova', tested, DEFAULT_SCENARIOS_DIR);
     const result = await validateTask(rally, join(DEFAULT_SCENARIOS_DIR, 'nova.yaml'), args);
     assert.equal(result.valid, false);
-    assert.match(!result.valid ? result.run.output : '', /^Invalid task: NovaServers\.boot_and_delete_server: .*no-such-flavor/);
+    assert.match(
+      !result.valid ? result.run.output : '',
+      /^Invalid task: NovaServers\.boot_and_delete_server: .*no-such-flavor/
+    );
   });
 
   // The local cloud has no external network, so cycles leave the floating IP workload out; an external network made
   // for this test (no L2 agent, so nothing could be bound to it) shows the workload itself is valid when one exists.
-  it('validates Nova\'s floating IP workload when an external network is configured, and finds one that is not there', { skip: !tested.includes('neutron') || !tested.includes('nova') }, async () => {
-    const credentials = loadConfig({ ...cloudEnv(cloud) }).openstack;
-    const token = await authenticate(credentials);
-    const neutron = endpointsOf(token.catalog, ['network'], 'public', cloud.region)[0]!.replace(/\/$/, '');
-    const headers = { 'x-auth-token': token.value, 'content-type': 'application/json' };
-    const name = `monitor-test-ext-${randomBytes(4).toString('hex')}`;
-    const created = await fetch(`${neutron}/v2.0/networks`, {
-      method: 'POST', headers,
-      body: JSON.stringify({ network: { name, 'router:external': true, 'provider:network_type': 'flat', 'provider:physical_network': name.slice(-12) } }),
-    });
-    assert.equal(created.status, 201, await created.clone().text());
-    const { network } = (await created.json()) as { network: { id: string } };
-    try {
-      const config = loadConfig({ ...cloudEnv(cloud), RALLY_NOVA_IMAGE: cloud.image, RALLY_NOVA_FLAVOR: cloud.flavor, RALLY_EXTERNAL_NETWORK: name });
-      const { args, skipped } = taskPlan(config, 'nova', tested, DEFAULT_SCENARIOS_DIR);
-      assert.deepEqual(skipped, []);
-      assert.equal(await preflightProblem(config, 'nova', args), null);
-      const result = await validateTask(rally, join(DEFAULT_SCENARIOS_DIR, 'nova.yaml'), args);
-      assert.deepEqual(result.valid ? [] : [result.run.output], []);
-    } finally {
-      const deleted = await fetch(`${neutron}/v2.0/networks/${network.id}`, { method: 'DELETE', headers });
-      assert.equal(deleted.status, 204);
+  it(
+    "validates Nova's floating IP workload when an external network is configured, and finds one that is not there",
+    { skip: !tested.includes('neutron') || !tested.includes('nova') },
+    async () => {
+      const credentials = loadConfig({ ...cloudEnv(cloud) }).openstack;
+      const token = await authenticate(credentials);
+      const neutron = endpointsOf(token.catalog, ['network'], 'public', cloud.region)[0]!.replace(/\/$/, '');
+      const headers = { 'x-auth-token': token.value, 'content-type': 'application/json' };
+      const name = `monitor-test-ext-${randomBytes(4).toString('hex')}`;
+      const created = await fetch(`${neutron}/v2.0/networks`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          network: {
+            name,
+            'router:external': true,
+            'provider:network_type': 'flat',
+            'provider:physical_network': name.slice(-12),
+          },
+        }),
+      });
+      assert.equal(created.status, 201, await created.clone().text());
+      const { network } = (await created.json()) as { network: { id: string } };
+      try {
+        const config = loadConfig({
+          ...cloudEnv(cloud),
+          RALLY_NOVA_IMAGE: cloud.image,
+          RALLY_NOVA_FLAVOR: cloud.flavor,
+          RALLY_EXTERNAL_NETWORK: name,
+        });
+        const { args, skipped } = taskPlan(config, 'nova', tested, DEFAULT_SCENARIOS_DIR);
+        assert.deepEqual(skipped, []);
+        assert.equal(await preflightProblem(config, 'nova', args), null);
+        const result = await validateTask(rally, join(DEFAULT_SCENARIOS_DIR, 'nova.yaml'), args);
+        assert.deepEqual(result.valid ? [] : [result.run.output], []);
+      } finally {
+        const deleted = await fetch(`${neutron}/v2.0/networks/${network.id}`, { method: 'DELETE', headers });
+        assert.equal(deleted.status, 204);
+      }
+      // Rally itself takes any name here; the runner's preflight is what catches a network that is not there.
+      const gone = loadConfig({ ...cloudEnv(cloud), RALLY_NOVA_IMAGE: cloud.image, RALLY_EXTERNAL_NETWORK: name });
+      assert.match(
+        (await preflightProblem(gone, 'nova', taskPlan(gone, 'nova', tested, DEFAULT_SCENARIOS_DIR).args)) ?? '',
+        /^external network 'monitor-test-ext-\w+' not found in Neutron/
+      );
     }
-    // Rally itself takes any name here; the runner's preflight is what catches a network that is not there.
-    const gone = loadConfig({ ...cloudEnv(cloud), RALLY_NOVA_IMAGE: cloud.image, RALLY_EXTERNAL_NETWORK: name });
-    assert.match(await preflightProblem(gone, 'nova', taskPlan(gone, 'nova', tested, DEFAULT_SCENARIOS_DIR).args) ?? '', /^external network 'monitor-test-ext-\w+' not found in Neutron/);
-  });
+  );
 });

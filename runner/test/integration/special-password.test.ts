@@ -26,12 +26,18 @@ describe('a monitoring password of " \\ < & % / ü', { timeout: 600_000 }, () =>
     const config = loadConfig({ ...cloudEnv(cloud), RALLY_MONITOR_DATA_DIR: await tempDir() });
     admin = new OpenStackSession(config.openstack);
     keystone = (await admin.endpoint('keystone'))!.replace(/\/v3$/, '');
-    const project = await admin.request(`${keystone}/v3/projects`, { method: 'POST', body: { project: { name, domain_id: 'default' } } });
+    const project = await admin.request(`${keystone}/v3/projects`, {
+      method: 'POST',
+      body: { project: { name, domain_id: 'default' } },
+    });
     projectId = (project.body as { project: { id: string } }).project.id;
-    const user = await admin.request(`${keystone}/v3/users`, { method: 'POST', body: { user: { name, domain_id: 'default', password: SPECIAL_PASSWORD } } });
+    const user = await admin.request(`${keystone}/v3/users`, {
+      method: 'POST',
+      body: { user: { name, domain_id: 'default', password: SPECIAL_PASSWORD } },
+    });
     userId = (user.body as { user: { id: string } }).user.id;
     const roles = await admin.request(`${keystone}/v3/roles?name=admin`);
-    const role = (roles.body as { roles: { id: string }[] }).roles[0]!.id;
+    const role = (roles.body as { roles: Array<{ id: string }> }).roles[0]!.id;
     // Rally's Keystone scenarios create users and projects: the monitoring user is an admin, as in production.
     await admin.request(`${keystone}/v3/projects/${projectId}/users/${userId}/roles/${role}`, { method: 'PUT' });
   });
@@ -39,24 +45,43 @@ describe('a monitoring password of " \\ < & % / ü', { timeout: 600_000 }, () =>
   after(async () => {
     await runner?.stop();
     if (userId) await admin.request(`${keystone}/v3/users/${userId}`, { method: 'DELETE' }).catch(() => undefined);
-    if (projectId) await admin.request(`${keystone}/v3/projects/${projectId}`, { method: 'DELETE' }).catch(() => undefined);
+    if (projectId) {
+      await admin.request(`${keystone}/v3/projects/${projectId}`, { method: 'DELETE' }).catch(() => undefined);
+    }
     await admin?.close();
   });
 
   it('runs a Keystone cycle and leaves the password in no stored file, log line or API answer, in any form', async () => {
-    runner = await startRunner({ env: { OS_USERNAME: name, OS_PASSWORD: SPECIAL_PASSWORD, OS_PROJECT_NAME: name, RALLY_MONITOR_SERVICES: 'keystone' } });
+    runner = await startRunner({
+      env: {
+        OS_USERNAME: name,
+        OS_PASSWORD: SPECIAL_PASSWORD,
+        OS_PROJECT_NAME: name,
+        RALLY_MONITOR_SERVICES: 'keystone',
+      },
+    });
     const cycle = await runner.waitForCycle<Cycle>(await runner.startCycle(), 300_000);
     const keystoneResult = cycle.services.find((s) => s.service === 'keystone')!;
-    assert.equal(keystoneResult.state, 'pass', JSON.stringify({ reason: keystoneResult.reason, log: runner.output().slice(-2000) }));
+    assert.equal(
+      keystoneResult.state,
+      'pass',
+      JSON.stringify({ reason: keystoneResult.reason, log: runner.output().slice(-2000) })
+    );
 
-    const answers: [string, string][] = [];
-    for (const path of ['/api/results', `/api/runs/${cycle.id}`, '/api/history', '/metrics', '/health',
-      ...['report.html', 'junit.xml', 'rally.log'].map((file) => `/api/runs/${cycle.id}/${file}?service=keystone`)]) {
+    const answers: Array<[string, string]> = [];
+    for (const path of [
+      '/api/results',
+      `/api/runs/${cycle.id}`,
+      '/api/history',
+      '/metrics',
+      '/health',
+      ...['report.html', 'junit.xml', 'rally.log'].map((file) => `/api/runs/${cycle.id}/${file}?service=keystone`),
+    ]) {
       const response = await runner.request(path, { auth: true });
       assert.equal(response.status, 200, path);
       answers.push([path, await response.text()]);
     }
-    answers.push(['the runner\'s log', runner.output()]);
+    answers.push(["the runner's log", runner.output()]);
     const entries = await readdir(runner.dataDir, { withFileTypes: true, recursive: true });
     for (const entry of entries.filter((e) => e.isFile())) {
       const file = join(entry.parentPath, entry.name);
@@ -64,7 +89,9 @@ describe('a monitoring password of " \\ < & % / ü', { timeout: 600_000 }, () =>
       if (file.endsWith('/rally/rally.db')) continue;
       answers.push([file, await readFile(file, 'utf8')]);
     }
-    const leaks = answers.map(([where, text]) => [where, leakedForms(text, SPECIAL_PASSWORD)] as const).filter(([, forms]) => forms.length > 0);
+    const leaks = answers
+      .map(([where, text]) => [where, leakedForms(text, SPECIAL_PASSWORD)] as const)
+      .filter(([, forms]) => forms.length > 0);
     assert.deepEqual(leaks, []);
   });
 });

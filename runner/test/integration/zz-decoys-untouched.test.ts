@@ -16,7 +16,12 @@ import { createLogger } from '../../src/logger.js';
 import { REPO_DIR, tempDir } from '../helpers.js';
 import { cloudEnv, testCloud } from '../support/runner-process.js';
 
-interface Decoy { service: string; type: string; id: string; name: string }
+interface Decoy {
+  service: string;
+  type: string;
+  id: string;
+  name: string;
+}
 
 describe("another tenant's Rally-lookalike resources", { timeout: 120_000 }, () => {
   const cloud = testCloud();
@@ -25,11 +30,25 @@ describe("another tenant's Rally-lookalike resources", { timeout: 120_000 }, () 
 
   before(async () => {
     const seeded = await readFile(join(cloud.dir, 'decoys.json'), 'utf8').catch(() => null);
-    assert.ok(seeded, `${cloud.dir}/decoys.json is missing: \`CLOUD_DIR=${cloud.dir} bash test/cloud/cloud.sh up\` seeds the decoys`);
+    assert.ok(
+      seeded,
+      `${cloud.dir}/decoys.json is missing: \`CLOUD_DIR=${cloud.dir} bash test/cloud/cloud.sh up\` seeds the decoys`
+    );
     decoys = (JSON.parse(seeded) as { decoys: Decoy[] }).decoys;
     const dataDir = await tempDir('rally-monitor-decoys-');
-    const config = loadConfig({ ...cloudEnv(cloud), RALLY_MONITOR_DATA_DIR: dataDir, RALLY_MONITOR_CLEANUP_MIN_AGE: '0' }, dataDir);
-    const logger = createLogger('warn', secretsOf(config), new Writable({ write(_chunk, _encoding, done) { done(); } }));
+    const config = loadConfig(
+      { ...cloudEnv(cloud), RALLY_MONITOR_DATA_DIR: dataDir, RALLY_MONITOR_CLEANUP_MIN_AGE: '0' },
+      dataDir
+    );
+    const logger = createLogger(
+      'warn',
+      secretsOf(config),
+      new Writable({
+        write(_chunk, _encoding, done) {
+          done();
+        },
+      })
+    );
     cleanup = await openCleanup(config, { logger, secrets: secretsOf(config), tasks: () => new Map() });
   });
 
@@ -38,8 +57,13 @@ describe("another tenant's Rally-lookalike resources", { timeout: 120_000 }, () 
   });
 
   it('are all still there, under their names', async () => {
-    const check = await promisify(execFile)('/usr/bin/python3', [join(REPO_DIR, 'test/cloud/lib/decoys.py'), 'check', cloud.dir], { timeout: 60_000 })
-      .catch((error: { stdout?: string; stderr?: string }) => assert.fail(`decoys were touched:\n${error.stdout ?? ''}${error.stderr ?? ''}`));
+    const check = await promisify(execFile)(
+      '/usr/bin/python3',
+      [join(REPO_DIR, 'test/cloud/lib/decoys.py'), 'check', cloud.dir],
+      { timeout: 60_000 }
+    ).catch((error: { stdout?: string; stderr?: string }) =>
+      assert.fail(`decoys were touched:\n${error.stdout ?? ''}${error.stderr ?? ''}`)
+    );
     assert.match(check.stdout, /(\d+) of \1 untouched/);
   });
 
@@ -61,6 +85,9 @@ describe("another tenant's Rally-lookalike resources", { timeout: 120_000 }, () 
       assert.ok(!candidates.has(key(decoy)), `an unscoped purge would delete ${decoy.name}`);
       assert.ok(leftOut.has(key(decoy)), `${decoy.name} left out without a reason`);
     }
-    assert.ok(decoys.some((d) => parseRallyName(d.name)) && decoys.some((d) => !parseRallyName(d.name)), 'both kinds of decoys seeded');
+    assert.ok(
+      decoys.some((d) => parseRallyName(d.name)) && decoys.some((d) => !parseRallyName(d.name)),
+      'both kinds of decoys seeded'
+    );
   });
 });

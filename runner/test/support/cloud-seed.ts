@@ -35,7 +35,13 @@ export function rallyName(taskPrefix: string, prefix = 's_rally_'): string {
   return `${prefix}${taskPrefix}_${randomPart()}`;
 }
 
-async function poll(session: OpenStackSession, url: string, headers: Record<string, string>, ready: (body: Record<string, unknown>) => boolean, what: string): Promise<void> {
+async function poll(
+  session: OpenStackSession,
+  url: string,
+  headers: Record<string, string>,
+  ready: (body: Record<string, unknown>) => boolean,
+  what: string
+): Promise<void> {
   const until = Date.now() + 120_000;
   for (;;) {
     const { body } = await session.request(url, { headers });
@@ -81,23 +87,41 @@ export class CloudSeeder {
     return made;
   }
 
-  private async post(service: ServiceName, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
-    const { body: answer } = await this.session.request(`${await this.root(service)}${path}`, { method: 'POST', body, headers });
+  private async post(
+    service: ServiceName,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {}
+  ): Promise<Record<string, unknown>> {
+    const { body: answer } = await this.session.request(`${await this.root(service)}${path}`, {
+      method: 'POST',
+      body,
+      headers,
+    });
     return (answer ?? {}) as Record<string, unknown>;
   }
 
   async project(name: string): Promise<Made> {
-    const { project } = await this.post('keystone', '/projects', { project: { name, domain_id: 'default' } }) as { project: { id: string } };
+    const { project } = (await this.post('keystone', '/projects', { project: { name, domain_id: 'default' } })) as {
+      project: { id: string };
+    };
     return this.record({ service: 'keystone', type: 'project', id: project.id, name, userId: null });
   }
 
   async user(name: string): Promise<Made> {
-    const { user } = await this.post('keystone', '/users', { user: { name, domain_id: 'default', password: randomBytes(12).toString('hex') } }) as { user: { id: string } };
+    const { user } = (await this.post('keystone', '/users', {
+      user: { name, domain_id: 'default', password: randomBytes(12).toString('hex') },
+    })) as { user: { id: string } };
     return this.record({ service: 'keystone', type: 'user', id: user.id, name, userId: null });
   }
 
   async flavor(name: string): Promise<Made> {
-    const { flavor } = await this.post('nova', '/flavors', { flavor: { name, ram: 64, vcpus: 1, disk: 1 } }, NOVA_HEADERS) as { flavor: { id: string } };
+    const { flavor } = (await this.post(
+      'nova',
+      '/flavors',
+      { flavor: { name, ram: 64, vcpus: 1, disk: 1 } },
+      NOVA_HEADERS
+    )) as { flavor: { id: string } };
     return this.record({ service: 'nova', type: 'flavor', id: flavor.id, name, userId: null });
   }
 
@@ -109,7 +133,12 @@ export class CloudSeeder {
   }
 
   async serverGroup(name: string): Promise<Made> {
-    const { server_group: group } = await this.post('nova', '/os-server-groups', { server_group: { name, policies: ['anti-affinity'] } }, NOVA_HEADERS) as { server_group: { id: string } };
+    const { server_group: group } = (await this.post(
+      'nova',
+      '/os-server-groups',
+      { server_group: { name, policies: ['anti-affinity'] } },
+      NOVA_HEADERS
+    )) as { server_group: { id: string } };
     return this.record({ service: 'nova', type: 'server_group', id: group.id, name, userId: null });
   }
 
@@ -117,51 +146,80 @@ export class CloudSeeder {
   async server(name: string, imageName: string, flavorName: string, options: { wait?: boolean } = {}): Promise<Made> {
     const nova = await this.root('nova');
     const glance = await this.root('glance');
-    const images = await listAll(this.session, `${glance}/images?name=${encodeURIComponent(imageName)}`, { style: 'links', key: 'images' });
+    const images = await listAll(this.session, `${glance}/images?name=${encodeURIComponent(imageName)}`, {
+      style: 'links',
+      key: 'images',
+    });
     const flavors = await listAll(this.session, `${nova}/flavors`, { style: 'links', key: 'flavors' }, NOVA_HEADERS);
     const imageRef = images[0]?.id;
     const flavorRef = flavors.find((f) => f.name === flavorName)?.id;
-    if (!imageRef || !flavorRef) throw new Error(`image ${imageName} or flavor ${flavorName} missing in the test cloud`);
-    const { server } = await this.post('nova', '/servers', { server: { name, imageRef, flavorRef, networks: 'none' } }, NOVA_HEADERS) as { server: { id: string } };
+    if (!imageRef || !flavorRef) {
+      throw new Error(`image ${imageName} or flavor ${flavorName} missing in the test cloud`);
+    }
+    const { server } = (await this.post(
+      'nova',
+      '/servers',
+      { server: { name, imageRef, flavorRef, networks: 'none' } },
+      NOVA_HEADERS
+    )) as { server: { id: string } };
     const made = this.record({ service: 'nova', type: 'server', id: server.id, name, userId: null });
     if (options.wait !== false) {
-      await poll(this.session, `${nova}/servers/${server.id}`, NOVA_HEADERS, (b) => (b.server as { status?: string })?.status === 'ACTIVE', `server ${name}`);
+      await poll(
+        this.session,
+        `${nova}/servers/${server.id}`,
+        NOVA_HEADERS,
+        (b) => (b.server as { status?: string })?.status === 'ACTIVE',
+        `server ${name}`
+      );
     }
     return made;
   }
 
   async network(name: string, extra: Record<string, unknown> = {}): Promise<Made> {
-    const { network } = await this.post('neutron', '/networks', { network: { name, ...extra } }) as { network: { id: string } };
+    const { network } = (await this.post('neutron', '/networks', { network: { name, ...extra } })) as {
+      network: { id: string };
+    };
     return this.record({ service: 'neutron', type: 'network', id: network.id, name, userId: null });
   }
 
   async subnet(name: string, networkId: string, cidr: string): Promise<Made> {
-    const { subnet } = await this.post('neutron', '/subnets', { subnet: { name, network_id: networkId, ip_version: 4, cidr } }) as { subnet: { id: string } };
+    const { subnet } = (await this.post('neutron', '/subnets', {
+      subnet: { name, network_id: networkId, ip_version: 4, cidr },
+    })) as { subnet: { id: string } };
     return this.record({ service: 'neutron', type: 'subnet', id: subnet.id, name, userId: null });
   }
 
   async port(name: string, networkId: string): Promise<Made> {
-    const { port } = await this.post('neutron', '/ports', { port: { name, network_id: networkId } }) as { port: { id: string } };
+    const { port } = (await this.post('neutron', '/ports', { port: { name, network_id: networkId } })) as {
+      port: { id: string };
+    };
     return this.record({ service: 'neutron', type: 'port', id: port.id, name, userId: null });
   }
 
   /** A router with an interface on the subnet, so deleting the subnet's network needs the router gone first. */
   async router(name: string, subnetId?: string): Promise<Made> {
-    const { router } = await this.post('neutron', '/routers', { router: { name } }) as { router: { id: string } };
+    const { router } = (await this.post('neutron', '/routers', { router: { name } })) as { router: { id: string } };
     if (subnetId) {
-      await this.session.request(`${await this.root('neutron')}/routers/${router.id}/add_router_interface`, { method: 'PUT', body: { subnet_id: subnetId } });
+      await this.session.request(`${await this.root('neutron')}/routers/${router.id}/add_router_interface`, {
+        method: 'PUT',
+        body: { subnet_id: subnetId },
+      });
     }
     return this.record({ service: 'neutron', type: 'router', id: router.id, name, userId: null });
   }
 
   async securityGroup(name: string): Promise<Made> {
-    const { security_group: group } = await this.post('neutron', '/security-groups', { security_group: { name } }) as { security_group: { id: string } };
+    const { security_group: group } = (await this.post('neutron', '/security-groups', {
+      security_group: { name },
+    })) as { security_group: { id: string } };
     return this.record({ service: 'neutron', type: 'security_group', id: group.id, name, userId: null });
   }
 
   /** Rally names floating IPs through their description. */
   async floatingIp(description: string, externalNetworkId: string): Promise<Made> {
-    const { floatingip } = await this.post('neutron', '/floatingips', { floatingip: { floating_network_id: externalNetworkId, description } }) as { floatingip: { id: string } };
+    const { floatingip } = (await this.post('neutron', '/floatingips', {
+      floatingip: { floating_network_id: externalNetworkId, description },
+    })) as { floatingip: { id: string } };
     return this.record({ service: 'neutron', type: 'floating_ip', id: floatingip.id, name: description, userId: null });
   }
 
@@ -171,30 +229,50 @@ export class CloudSeeder {
   }
 
   async volume(name: string, options: { wait?: boolean } = {}): Promise<Made> {
-    const { volume } = await this.post('cinder', '/volumes', { volume: { name, size: 1 } }) as { volume: { id: string } };
+    const { volume } = (await this.post('cinder', '/volumes', { volume: { name, size: 1 } })) as {
+      volume: { id: string };
+    };
     const made = this.record({ service: 'cinder', type: 'volume', id: volume.id, name, userId: null });
     if (options.wait !== false) {
-      await poll(this.session, `${await this.root('cinder')}/volumes/${volume.id}`, {}, (b) => (b.volume as { status?: string })?.status === 'available', `volume ${name}`);
+      await poll(
+        this.session,
+        `${await this.root('cinder')}/volumes/${volume.id}`,
+        {},
+        (b) => (b.volume as { status?: string })?.status === 'available',
+        `volume ${name}`
+      );
     }
     return made;
   }
 
   async snapshot(name: string, volumeId: string, options: { wait?: boolean } = {}): Promise<Made> {
-    const { snapshot } = await this.post('cinder', '/snapshots', { snapshot: { name, volume_id: volumeId, force: true } }) as { snapshot: { id: string } };
+    const { snapshot } = (await this.post('cinder', '/snapshots', {
+      snapshot: { name, volume_id: volumeId, force: true },
+    })) as { snapshot: { id: string } };
     const made = this.record({ service: 'cinder', type: 'volume_snapshot', id: snapshot.id, name, userId: null });
     if (options.wait !== false) {
-      await poll(this.session, `${await this.root('cinder')}/snapshots/${snapshot.id}`, {}, (b) => (b.snapshot as { status?: string })?.status === 'available', `snapshot ${name}`);
+      await poll(
+        this.session,
+        `${await this.root('cinder')}/snapshots/${snapshot.id}`,
+        {},
+        (b) => (b.snapshot as { status?: string })?.status === 'available',
+        `snapshot ${name}`
+      );
     }
     return made;
   }
 
   async volumeType(name: string): Promise<Made> {
-    const { volume_type: type } = await this.post('cinder', '/types', { volume_type: { name } }) as { volume_type: { id: string } };
+    const { volume_type: type } = (await this.post('cinder', '/types', { volume_type: { name } })) as {
+      volume_type: { id: string };
+    };
     return this.record({ service: 'cinder', type: 'volume_type', id: type.id, name, userId: null });
   }
 
   async qosSpec(name: string): Promise<Made> {
-    const { qos_specs: spec } = await this.post('cinder', '/qos-specs', { qos_specs: { name, consumer: 'back-end' } }) as { qos_specs: { id: string } };
+    const { qos_specs: spec } = (await this.post('cinder', '/qos-specs', {
+      qos_specs: { name, consumer: 'back-end' },
+    })) as { qos_specs: { id: string } };
     return this.record({ service: 'cinder', type: 'qos_spec', id: spec.id, name, userId: null });
   }
 
@@ -203,7 +281,11 @@ export class CloudSeeder {
     const swift = await this.root('swift');
     await this.session.request(`${swift}/${encodeURIComponent(name)}`, { method: 'PUT' });
     if (withObject) {
-      await this.session.request(`${swift}/${encodeURIComponent(name)}/payload.txt`, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'rally' });
+      await this.session.request(`${swift}/${encodeURIComponent(name)}/payload.txt`, {
+        method: 'PUT',
+        headers: { 'content-type': 'text/plain' },
+        body: 'rally',
+      });
     }
     return this.record({ service: 'swift', type: 'container', id: name, name, userId: null });
   }
@@ -212,8 +294,17 @@ export class CloudSeeder {
     const provider = await this.post('placement', '/resource_providers', { name }, PLACEMENT_HEADERS);
     const uuid = String(provider.uuid ?? '');
     if (!uuid) {
-      const { body } = await this.session.request(`${await this.root('placement')}/resource_providers?name=${encodeURIComponent(name)}`, { headers: PLACEMENT_HEADERS });
-      return this.record({ service: 'placement', type: 'resource_provider', id: String((body as { resource_providers: { uuid: string }[] }).resource_providers[0]!.uuid), name, userId: null });
+      const { body } = await this.session.request(
+        `${await this.root('placement')}/resource_providers?name=${encodeURIComponent(name)}`,
+        { headers: PLACEMENT_HEADERS }
+      );
+      return this.record({
+        service: 'placement',
+        type: 'resource_provider',
+        id: String((body as { resource_providers: Array<{ uuid: string }> }).resource_providers[0]!.uuid),
+        name,
+        userId: null,
+      });
     }
     return this.record({ service: 'placement', type: 'resource_provider', id: uuid, name, userId: null });
   }
@@ -224,23 +315,65 @@ export class CloudSeeder {
    * is gone (or failed to go): the benchmark's thousands take minutes.
    */
   async removeAll(onDone?: (made: Made) => void): Promise<string[]> {
-    const order = ['floating_ip', 'server', 'router', 'volume_snapshot', 'port', 'subnet', 'volume', 'network', 'security_group', 'image',
-      'keypair', 'flavor', 'server_group', 'volume_type', 'qos_spec', 'container', 'resource_provider', 'user', 'project'];
+    const order = [
+      'floating_ip',
+      'server',
+      'router',
+      'volume_snapshot',
+      'port',
+      'subnet',
+      'volume',
+      'network',
+      'security_group',
+      'image',
+      'keypair',
+      'flavor',
+      'server_group',
+      'volume_type',
+      'qos_spec',
+      'container',
+      'resource_provider',
+      'user',
+      'project',
+    ];
     const problems: string[] = [];
     const contextOf = await kindContexts(this.session, await this.session.currentToken());
     for (const type of order) {
-      await mapLimited(this.made.filter((m) => m.type === type), 8, async (made) => {
-        const kind = kindOf(type)!;
-        const context = contextOf(made.service);
-        if (!context) return;
-        try {
-          await kind.remove(context, { id: made.id, name: made.name, project: null, userId: made.userId, createdAt: null });
-          if (kind.pollUrl) await waitGone(this.session, kind.pollUrl(context, { id: made.id, name: made.name, project: null, userId: made.userId, createdAt: null }), {}, 120_000);
-        } catch (error) {
-          problems.push(`${type} ${made.name}: ${(error as Error).message}`);
+      await mapLimited(
+        this.made.filter((m) => m.type === type),
+        8,
+        async (made) => {
+          const kind = kindOf(type)!;
+          const context = contextOf(made.service);
+          if (!context) return;
+          try {
+            await kind.remove(context, {
+              id: made.id,
+              name: made.name,
+              project: null,
+              userId: made.userId,
+              createdAt: null,
+            });
+            if (kind.pollUrl) {
+              await waitGone(
+                this.session,
+                kind.pollUrl(context, {
+                  id: made.id,
+                  name: made.name,
+                  project: null,
+                  userId: made.userId,
+                  createdAt: null,
+                }),
+                {},
+                120_000
+              );
+            }
+          } catch (error) {
+            problems.push(`${type} ${made.name}: ${(error as Error).message}`);
+          }
+          onDone?.(made);
         }
-        onDone?.(made);
-      });
+      );
     }
     return problems;
   }

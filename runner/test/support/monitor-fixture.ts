@@ -14,12 +14,21 @@ import { tempDir } from '../helpers.js';
 export const API_TOKEN = 'unit-test-token-0123456789';
 
 /** `seed` runs before the history is opened, on the runs folder (to plant records as a previous runner left them). */
-export async function monitorFixture(env: Record<string, string> = {}, seed?: (runsDir: string) => Promise<void>, dataDirIn?: string) {
+export async function monitorFixture(
+  env: Record<string, string> = {},
+  seed?: (runsDir: string) => Promise<void>,
+  dataDirIn?: string
+) {
   const dataDir = dataDirIn ?? (await tempDir());
   const config = loadConfig({
     // Nothing listens on port 9: a cycle ends at once with Keystone unreachable, without Rally.
-    OS_AUTH_URL: 'http://127.0.0.1:9/v3', OS_USERNAME: 'admin', OS_PASSWORD: 'unit-test-password', OS_PROJECT_NAME: 'admin',
-    RALLY_MONITOR_DATA_DIR: dataDir, RALLY_MONITOR_API_TOKEN: API_TOKEN, ...env,
+    OS_AUTH_URL: 'http://127.0.0.1:9/v3',
+    OS_USERNAME: 'admin',
+    OS_PASSWORD: 'unit-test-password',
+    OS_PROJECT_NAME: 'admin',
+    RALLY_MONITOR_DATA_DIR: dataDir,
+    RALLY_MONITOR_API_TOKEN: API_TOKEN,
+    ...env,
   });
   const logger = pino({ level: 'silent' });
   const store = new HistoryStore(join(dataDir, 'runs'));
@@ -28,11 +37,21 @@ export async function monitorFixture(env: Record<string, string> = {}, seed?: (r
   const rally = new Rally({ bin: 'rally', home: join(dataDir, 'rally'), envName: 'unit' });
   const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, '0.0.0-test');
   const secrets = ['unit-test-password'];
-  const cleanup = await openCleanup(config, { logger, secrets, registry: metrics.registry, tasks: () => tasksOfStore(store) });
+  const cleanup = await openCleanup(config, {
+    logger,
+    secrets,
+    registry: metrics.registry,
+    tasks: () => tasksOfStore(store),
+  });
   const monitor = new Monitor({ config, rally, store, logger, secrets, metrics, hooks: cleanup.hooks });
-  const routes: [string, string][] = [];
+  const routes: Array<[string, string]> = [];
   const app = buildServer({
-    monitor, metrics, logger, apiToken: config.apiToken, protectReads: config.protectReads, cleanup,
+    monitor,
+    metrics,
+    logger,
+    apiToken: config.apiToken,
+    protectReads: config.protectReads,
+    cleanup,
     onRoute: (method, url) => routes.push([method, url]),
   });
   monitor.restoreMetrics();

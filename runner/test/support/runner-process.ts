@@ -30,8 +30,10 @@ export interface TestCloud {
 export function testCloud(): TestCloud {
   const dir = process.env.RALLY_MONITOR_TEST_CLOUD_DIR;
   if (!dir) {
-    throw new Error('RALLY_MONITOR_TEST_CLOUD_DIR is not set: run the tests through `npm test`, or bring a cloud up with '
-      + '`CLOUD_DIR=/tmp/c bash test/cloud/cloud.sh up` and export RALLY_MONITOR_TEST_CLOUD_DIR=/tmp/c');
+    throw new Error(
+      'RALLY_MONITOR_TEST_CLOUD_DIR is not set: run the tests through `npm test`, or bring a cloud up with ' +
+        '`CLOUD_DIR=/tmp/c bash test/cloud/cloud.sh up` and export RALLY_MONITOR_TEST_CLOUD_DIR=/tmp/c'
+    );
   }
   const info = JSON.parse(readFileSync(join(dir, 'cloud.json'), 'utf8')) as Omit<TestCloud, 'dir'>;
   return { ...info, dir };
@@ -51,7 +53,10 @@ export function cloudEnv(cloud: TestCloud): Record<string, string> {
 
 /** Runs `test/cloud/cloud.sh COMMAND ...` for the test cloud (status, stop-service NAME, start-service NAME). */
 export async function cloudCtl(cloud: TestCloud, ...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)('bash', [CLOUD_SCRIPT, ...args], { env: { ...process.env, CLOUD_DIR: cloud.dir }, timeout: 300_000 });
+  const { stdout } = await promisify(execFile)('bash', [CLOUD_SCRIPT, ...args], {
+    env: { ...process.env, CLOUD_DIR: cloud.dir },
+    timeout: 300_000,
+  });
   return stdout;
 }
 
@@ -174,7 +179,9 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunnerPr
           await response.arrayBuffer();
         }
         if (child.exitCode !== null) throw new Error(`runner exited while waiting for ${id}:\n${output.slice(-3000)}`);
-        if (Date.now() > until) throw new Error(`cycle ${id} not recorded within ${timeoutMs} ms:\n${output.slice(-3000)}`);
+        if (Date.now() > until) {
+          throw new Error(`cycle ${id} not recorded within ${timeoutMs} ms:\n${output.slice(-3000)}`);
+        }
         await new Promise((r) => setTimeout(r, 1000));
       }
     },

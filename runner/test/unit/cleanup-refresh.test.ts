@@ -14,8 +14,15 @@ import { OpenStackSession } from '../../src/openstack/session.js';
 import { tempDir } from '../helpers.js';
 
 const CREDENTIALS: OpenStackCredentials = {
-  authUrl: 'http://127.0.0.1:1/v3', username: 'u', password: 'p', projectName: 'p', userDomainName: 'Default',
-  projectDomainName: 'Default', regionName: 'RegionOne', interface: 'public', insecure: false,
+  authUrl: 'http://127.0.0.1:1/v3',
+  username: 'u',
+  password: 'p',
+  projectName: 'p',
+  userDomainName: 'Default',
+  projectDomainName: 'Default',
+  regionName: 'RegionOne',
+  interface: 'public',
+  insecure: false,
 };
 
 type Answer = CleanupReport & { refresh?: string };
@@ -24,22 +31,46 @@ async function setUp(refreshIntervalSeconds: number) {
   let listings = 0;
   // A listing that takes a while, like a real one: long enough for requests to pile up behind it.
   const slowKind: ResourceKind = {
-    service: 'keystone', type: 'project', stage: 0,
+    service: 'keystone',
+    type: 'project',
+    stage: 0,
     async list() {
       listings += 1;
       await new Promise((resolve) => setTimeout(resolve, 150));
-      return [{ id: `p${listings}`, name: `s_rally_1234abcd_AbCd${String(listings).padStart(4, '0')}`, project: null, userId: null, createdAt: null }];
+      return [
+        {
+          id: `p${listings}`,
+          name: `s_rally_1234abcd_AbCd${String(listings).padStart(4, '0')}`,
+          project: null,
+          userId: null,
+          createdAt: null,
+        },
+      ];
     },
     async remove() {},
   };
   const token = {
-    value: 'tok', expiresAt: new Date(Date.now() + 3_600_000),
-    catalog: [{ type: 'identity', name: 'keystone', endpoints: [{ interface: 'public', region: 'RegionOne', url: 'http://127.0.0.1:1/v3' }] }],
+    value: 'tok',
+    expiresAt: new Date(Date.now() + 3_600_000),
+    catalog: [
+      {
+        type: 'identity',
+        name: 'keystone',
+        endpoints: [{ interface: 'public', region: 'RegionOne', url: 'http://127.0.0.1:1/v3' }],
+      },
+    ],
   } as unknown as KeystoneToken;
   const session = new OpenStackSession(CREDENTIALS, { authenticate: async () => token });
   // Built apart from the call, so the settings may carry what this version of the monitor knows about.
   const settings = { minAgeSeconds: 0, scheduleCron: '0 0 1 1 *', refreshIntervalSeconds };
-  const monitor = await CleanupMonitor.open({ session, settings, dir: await tempDir(), logger: pino({ level: 'silent' }), secrets: [], kinds: [slowKind] });
+  const monitor = await CleanupMonitor.open({
+    session,
+    settings,
+    dir: await tempDir(),
+    logger: pino({ level: 'silent' }),
+    secrets: [],
+    kinds: [slowKind],
+  });
   const app = Fastify();
   registerCleanupRoutes(app as never, { cleanup: monitor, readGuard: async () => {}, writeGuard: async () => {} });
   const get = async (url: string) => (await app.inject({ method: 'GET', url })).json() as Answer;

@@ -14,15 +14,40 @@ import type { RawScan } from '../../src/cleanup/scan.js';
 import { tempDir } from '../helpers.js';
 
 function entry(id: string, outcome: AuditEntry['outcome'] = 'deleted'): AuditEntry {
-  return { at: new Date().toISOString(), outcome, service: 'neutron', type: 'network', id, name: `s_rally_12345678_${id.padEnd(8, 'x')}`, project: null, runId: null, taskPrefix: '12345678', trigger: 'api' };
+  return {
+    at: new Date().toISOString(),
+    outcome,
+    service: 'neutron',
+    type: 'network',
+    id,
+    name: `s_rally_12345678_${id.padEnd(8, 'x')}`,
+    project: null,
+    runId: null,
+    taskPrefix: '12345678',
+    trigger: 'api',
+  };
 }
 
-function scan(at: string, found: { type: string; id: string }[], failedTypes: string[] = []): RawScan {
+function scan(at: string, found: Array<{ type: string; id: string }>, failedTypes: string[] = []): RawScan {
   return {
     scannedAt: at,
     durationSeconds: 0.1,
-    services: [{ service: 'neutron', state: failedTypes.length ? 'failed' : 'ok', types: ['network', 'port'].map((type) => ({ type, state: failedTypes.includes(type) ? 'failed' : 'ok', count: 0 })) }],
-    found: found.map(({ type, id }) => ({ kind: kindOf(type) as ResourceKind, item: { id, name: 'x', project: null, userId: null, createdAt: null }, taskPrefix: '12345678' })),
+    services: [
+      {
+        service: 'neutron',
+        state: failedTypes.length ? 'failed' : 'ok',
+        types: ['network', 'port'].map((type) => ({
+          type,
+          state: failedTypes.includes(type) ? 'failed' : 'ok',
+          count: 0,
+        })),
+      },
+    ],
+    found: found.map(({ type, id }) => ({
+      kind: kindOf(type) as ResourceKind,
+      item: { id, name: 'x', project: null, userId: null, createdAt: null },
+      taskPrefix: '12345678',
+    })),
   };
 }
 
@@ -38,8 +63,14 @@ describe('AuditLog', () => {
     await Promise.all([restarted.append(entry('c')), restarted.append(entry('d'))]);
     const text = await readFile(log.path, 'utf8');
     assert.equal(text.split('\n').filter(Boolean).length, 5);
-    assert.deepEqual((await restarted.read()).map((e) => e.id), ['d', 'c', 'b', 'a']);
-    assert.deepEqual((await restarted.read(2)).map((e) => e.id), ['d', 'c']);
+    assert.deepEqual(
+      (await restarted.read()).map((e) => e.id),
+      ['d', 'c', 'b', 'a']
+    );
+    assert.deepEqual(
+      (await restarted.read(2)).map((e) => e.id),
+      ['d', 'c']
+    );
     assert.equal((await restarted.read()).find((e) => e.id === 'b')?.outcome, 'failed');
   });
 });
@@ -49,8 +80,22 @@ describe('Ledger', () => {
     const dir = await tempDir();
     const ledger = new Ledger(join(dir, 'ledger.json'));
     await ledger.load();
-    ledger.record(scan('2026-11-22T00:00:00.000Z', [{ type: 'network', id: 'n1' }, { type: 'port', id: 'p1' }]));
-    ledger.record(scan('2026-11-22T01:00:00.000Z', [{ type: 'network', id: 'n1' }, { type: 'network', id: 'n2' }], ['port']));
+    ledger.record(
+      scan('2026-11-22T00:00:00.000Z', [
+        { type: 'network', id: 'n1' },
+        { type: 'port', id: 'p1' },
+      ])
+    );
+    ledger.record(
+      scan(
+        '2026-11-22T01:00:00.000Z',
+        [
+          { type: 'network', id: 'n1' },
+          { type: 'network', id: 'n2' },
+        ],
+        ['port']
+      )
+    );
     assert.equal(ledger.get('neutron/network//n1')?.firstSeenAt, '2026-11-22T00:00:00.000Z');
     assert.equal(ledger.get('neutron/network//n2')?.firstSeenAt, '2026-11-22T01:00:00.000Z');
     assert.ok(ledger.get('neutron/port//p1'), 'the port listing failed, so p1 is not known to be gone');
@@ -61,7 +106,10 @@ describe('Ledger', () => {
     await ledger.save();
     const reloaded = new Ledger(ledger.path);
     await reloaded.load();
-    assert.deepEqual(reloaded.get('neutron/network//n2'), { firstSeenAt: '2026-11-22T01:00:00.000Z', runId: '20261122T010000Z-abcdef' });
+    assert.deepEqual(reloaded.get('neutron/network//n2'), {
+      firstSeenAt: '2026-11-22T01:00:00.000Z',
+      runId: '20261122T010000Z-abcdef',
+    });
   });
 
   it('starts afresh from a corrupt file, with a warning', async () => {
@@ -79,30 +127,72 @@ describe('CleanupMetrics', () => {
   it('counts leaks per listed type, and reports a service it could not list as failed, never as 0 leaks', async () => {
     const registry = new Registry();
     const metrics = new CleanupMetrics(registry);
-    const leak = (service: 'keystone' | 'glance', type: string, ageSeconds: number, attribution: Attribution = 'run') => ({
-      service, type, id: type + ageSeconds, name: 'c_rally_12345678_abcdefgh', project: null, userId: null, createdAt: null,
-      firstSeenAt: '2026-11-22T00:00:00.000Z', ageSeconds, taskPrefix: '12345678', taskUuid: null, runId: null, attribution,
+    const leak = (
+      service: 'keystone' | 'glance',
+      type: string,
+      ageSeconds: number,
+      attribution: Attribution = 'run'
+    ) => ({
+      service,
+      type,
+      id: type + ageSeconds,
+      name: 'c_rally_12345678_abcdefgh',
+      project: null,
+      userId: null,
+      createdAt: null,
+      firstSeenAt: '2026-11-22T00:00:00.000Z',
+      ageSeconds,
+      taskPrefix: '12345678',
+      taskUuid: null,
+      runId: null,
+      attribution,
     });
     const report: CleanupReport = {
       scannedAt: '2026-11-22T00:00:00.000Z',
       durationSeconds: 0.5,
       minAgeSeconds: 3600,
       services: [
-        { service: 'keystone', state: 'ok', types: [{ type: 'user', state: 'ok', count: 0 }, { type: 'project', state: 'ok', count: 2 }] },
-        { service: 'glance', state: 'failed', error: 'image: ECONNREFUSED', types: [{ type: 'image', state: 'failed', count: 0 }] },
+        {
+          service: 'keystone',
+          state: 'ok',
+          types: [
+            { type: 'user', state: 'ok', count: 0 },
+            { type: 'project', state: 'ok', count: 2 },
+          ],
+        },
+        {
+          service: 'glance',
+          state: 'failed',
+          error: 'image: ECONNREFUSED',
+          types: [{ type: 'image', state: 'failed', count: 0 }],
+        },
         { service: 'swift', state: 'absent', types: [] },
       ],
       // An unattributed one (a name that only looks like Rally's) is counted apart, and is not the oldest leak.
-      leaks: [leak('keystone', 'project', 100), leak('keystone', 'project', 7200, 'rally-task'), leak('keystone', 'project', 99_999, 'unattributed')],
+      leaks: [
+        leak('keystone', 'project', 100),
+        leak('keystone', 'project', 7200, 'rally-task'),
+        leak('keystone', 'project', 99_999, 'unattributed'),
+      ],
     };
     metrics.showScan(report);
     metrics.countDeletion('deleted');
     const text = await registry.metrics();
-    const value = (series: string) => text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1];
+    const value = (series: string) =>
+      text
+        .split('\n')
+        .find((line) => line.startsWith(`${series} `))
+        ?.split(' ')[1];
     assert.equal(value('rally_orphaned_resources{service="keystone",resource_type="project"}'), '2');
     assert.equal(value('rally_orphaned_resources{service="keystone",resource_type="user"}'), '0');
-    assert.equal(value('rally_orphaned_resource_oldest_age_seconds{service="keystone",resource_type="project"}'), '7200');
-    assert.equal(value('rally_orphaned_resource_oldest_age_seconds{service="keystone",resource_type="user"}'), undefined);
+    assert.equal(
+      value('rally_orphaned_resource_oldest_age_seconds{service="keystone",resource_type="project"}'),
+      '7200'
+    );
+    assert.equal(
+      value('rally_orphaned_resource_oldest_age_seconds{service="keystone",resource_type="user"}'),
+      undefined
+    );
     assert.equal(value('rally_orphaned_unattributed_resources{service="keystone",resource_type="project"}'), '1');
     assert.equal(value('rally_orphaned_unattributed_resources{service="keystone",resource_type="user"}'), '0');
     assert.equal(value('rally_cleanup_scan_success{service="keystone"}'), '1');
@@ -110,7 +200,10 @@ describe('CleanupMetrics', () => {
     assert.ok(!text.includes('service="glance",resource_type'), 'no leak count for a service that could not be listed');
     assert.ok(!text.includes('service="swift"'), 'nothing for a service absent from the catalog');
     assert.equal(value('rally_cleanup_scan_duration_seconds'), '0.5');
-    assert.equal(value('rally_cleanup_last_scan_timestamp_seconds'), String(Date.parse('2026-11-22T00:00:00.000Z') / 1000 + 0.5));
+    assert.equal(
+      value('rally_cleanup_last_scan_timestamp_seconds'),
+      String(Date.parse('2026-11-22T00:00:00.000Z') / 1000 + 0.5)
+    );
     assert.equal(value('rally_cleanup_deletions_total{outcome="deleted"}'), '1');
     assert.equal(value('rally_cleanup_deletions_total{outcome="failed"}'), '0');
 
@@ -128,13 +221,20 @@ describe('CleanupMetrics', () => {
       durationSeconds: 2,
       minAgeSeconds: 3600,
       services: [
-        { service: 'keystone', state: keystone, types: keystone === 'absent' ? [] : [{ type: 'project', state: keystone, count: 0 }] },
+        {
+          service: 'keystone',
+          state: keystone,
+          types: keystone === 'absent' ? [] : [{ type: 'project', state: keystone, count: 0 }],
+        },
         { service: 'glance', state: glance, types: [{ type: 'image', state: glance, count: 0 }] },
       ],
       leaks: [],
     });
     const lastSuccess = async (service: string) =>
-      (await registry.metrics()).split('\n').find((line) => line.startsWith(`rally_cleanup_last_scan_success_timestamp_seconds{service="${service}"} `))?.split(' ')[1];
+      (await registry.metrics())
+        .split('\n')
+        .find((line) => line.startsWith(`rally_cleanup_last_scan_success_timestamp_seconds{service="${service}"} `))
+        ?.split(' ')[1];
     const finished = (iso: string) => String(Date.parse(iso) / 1000 + 2);
 
     metrics.showScan(scan('2026-11-22T00:00:00.000Z', 'ok', 'failed'));
@@ -142,7 +242,11 @@ describe('CleanupMetrics', () => {
     assert.equal(await lastSuccess('glance'), undefined, 'never listed in full: no time to show');
 
     metrics.showScan(scan('2026-11-22T01:00:00.000Z', 'failed', 'ok'));
-    assert.equal(await lastSuccess('keystone'), finished('2026-11-22T00:00:00.000Z'), 'a failed scan keeps the last success');
+    assert.equal(
+      await lastSuccess('keystone'),
+      finished('2026-11-22T00:00:00.000Z'),
+      'a failed scan keeps the last success'
+    );
     assert.equal(await lastSuccess('glance'), finished('2026-11-22T01:00:00.000Z'));
 
     metrics.showScan(scan('2026-11-22T02:00:00.000Z', 'absent', 'ok'));

@@ -15,8 +15,15 @@ import type { KeystoneToken } from '../../src/openstack/keystone.js';
 import { OpenStackSession } from '../../src/openstack/session.js';
 
 const CREDENTIALS: OpenStackCredentials = {
-  authUrl: 'http://127.0.0.1:1/v3', username: 'u', password: 'p', projectName: 'p', userDomainName: 'Default',
-  projectDomainName: 'Default', regionName: 'RegionOne', interface: 'public', insecure: false,
+  authUrl: 'http://127.0.0.1:1/v3',
+  username: 'u',
+  password: 'p',
+  projectName: 'p',
+  userDomainName: 'Default',
+  projectDomainName: 'Default',
+  regionName: 'RegionOne',
+  interface: 'public',
+  insecure: false,
 };
 const ACCOUNT = 'AUTH_0123456789abcdef';
 const RALLY = 's_rally_1234abcd_AbCdEfGh';
@@ -25,7 +32,7 @@ const container = swiftKinds.find((kind) => kind.type === 'container')!;
 /** Containers of one account, each a set of object names, served the way Swift's proxy reads paths. */
 class FakeSwift {
   readonly containers = new Map<string, Set<string>>();
-  readonly requests: { method: string; container: string | null; object: string | null }[] = [];
+  readonly requests: Array<{ method: string; container: string | null; object: string | null }> = [];
   server!: Server;
   base = '';
 
@@ -48,7 +55,14 @@ class FakeSwift {
       if (request.method === 'GET' && object === null) {
         const marker = url.searchParams.get('marker') ?? '';
         const limit = Number(url.searchParams.get('limit') ?? 10000);
-        return send(200, [...objects].sort().filter((o) => o > marker).slice(0, limit).map((o) => ({ name: o, bytes: 1 })));
+        return send(
+          200,
+          [...objects]
+            .sort()
+            .filter((o) => o > marker)
+            .slice(0, limit)
+            .map((o) => ({ name: o, bytes: 1 }))
+        );
       }
       if (request.method === 'DELETE' && (object === null || object === '')) {
         if (objects.size > 0) return send(409);
@@ -68,7 +82,9 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     work.finally(() => clearTimeout(timer)),
-    new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms))),
+    new Promise<never>(
+      (_resolve, reject) => (timer = setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms))
+    ),
   ]);
 }
 
@@ -79,7 +95,12 @@ describe('Swift container purge', () => {
 
   before(async () => {
     await swift.start();
-    const token: KeystoneToken = { value: 'tok', expiresAt: new Date(Date.now() + 3_600_000), catalog: [], projectId: '0123456789abcdef' } as KeystoneToken;
+    const token: KeystoneToken = {
+      value: 'tok',
+      expiresAt: new Date(Date.now() + 3_600_000),
+      catalog: [],
+      projectId: '0123456789abcdef',
+    } as KeystoneToken;
     session = new OpenStackSession(CREDENTIALS, { authenticate: async () => token, backoffMs: 5, timeoutMs: 2000 });
     ctx = { session, base: swift.base, token, shared: (_key, work) => work(), baseOf: async () => null };
   });
@@ -89,16 +110,27 @@ describe('Swift container purge', () => {
   });
 
   it('deletes objects named with dot segments inside their container only, and never touches another container', async () => {
-    swift.containers.set(RALLY, new Set(['../prod-backups/db.dump', './x', 'a/../b', 'a/./b', '...', '.hidden', 'dir/']));
+    swift.containers.set(
+      RALLY,
+      new Set(['../prod-backups/db.dump', './x', 'a/../b', 'a/./b', '...', '.hidden', 'dir/'])
+    );
     swift.containers.set('prod-backups', new Set(['db.dump']));
     swift.containers.set(`${RALLY}-victim`, new Set(['x']));
     swift.requests.length = 0;
     const item = { id: RALLY, name: RALLY, project: null, userId: null, createdAt: null };
     await within(5000, container.remove(ctx, item, { deadline: Date.now() + 3000 }));
     assert.equal(swift.containers.has(RALLY), false, 'the Rally container is gone');
-    assert.deepEqual([...swift.containers.get('prod-backups')!], ['db.dump'], 'the victim in another container survives');
+    assert.deepEqual(
+      [...swift.containers.get('prod-backups')!],
+      ['db.dump'],
+      'the victim in another container survives'
+    );
     assert.deepEqual([...swift.containers.get(`${RALLY}-victim`)!], ['x']);
-    assert.deepEqual(swift.requests.filter((r) => r.container !== RALLY), [], 'no request left the container');
+    assert.deepEqual(
+      swift.requests.filter((r) => r.container !== RALLY),
+      [],
+      'no request left the container'
+    );
   });
 
   it('refuses an object named exactly `.` or `..` (no URL can address it), and ends with that reason', async () => {
@@ -106,8 +138,13 @@ describe('Swift container purge', () => {
       swift.containers.set(RALLY, new Set([name, 'ok']));
       swift.requests.length = 0;
       const item = { id: RALLY, name: RALLY, project: null, userId: null, createdAt: null };
-      await within(5000, assert.rejects(container.remove(ctx, item, { deadline: Date.now() + 3000 }), /cannot be addressed/));
-      const outside = swift.requests.filter((r) => r.method === 'DELETE' && (r.container !== RALLY || r.object === null || r.object === ''));
+      await within(
+        5000,
+        assert.rejects(container.remove(ctx, item, { deadline: Date.now() + 3000 }), /cannot be addressed/)
+      );
+      const outside = swift.requests.filter(
+        (r) => r.method === 'DELETE' && (r.container !== RALLY || r.object === null || r.object === '')
+      );
       assert.deepEqual(outside, [], `no DELETE of the container itself or anything outside it (${name})`);
       assert.deepEqual([...swift.containers.get(RALLY)!], [name], 'the rest was emptied');
     }
@@ -122,7 +159,10 @@ describe('Swift container purge', () => {
     original.delete = () => true;
     const item = { id: RALLY, name: RALLY, project: null, userId: null, createdAt: null };
     const started = Date.now();
-    await within(5000, assert.rejects(container.remove(ctx, item, { deadline: Date.now() + 800 }), /still lists 1 object.*stuck/));
+    await within(
+      5000,
+      assert.rejects(container.remove(ctx, item, { deadline: Date.now() + 800 }), /still lists 1 object.*stuck/)
+    );
     assert.ok(Date.now() - started < 3000, `ended ${Date.now() - started} ms after it started`);
     swift.containers.delete(RALLY);
   });

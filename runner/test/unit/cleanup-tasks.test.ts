@@ -18,16 +18,32 @@ describe('tasksOnDisk', () => {
     const store = new HistoryStore(root);
     await store.open();
     const id = newRunId();
-    await store.beginCycle({ id, startedAt: new Date().toISOString(), trigger: 'cli', cloud: 'default', region: 'RegionOne' });
+    await store.beginCycle({
+      id,
+      startedAt: new Date().toISOString(),
+      trigger: 'cli',
+      cloud: 'default',
+      region: 'RegionOne',
+    });
     const result: ServiceResult = {
-      service: 'keystone', state: 'pass', taskUuid: TASK, taskStatus: 'finished', rallyExitCode: 0, startedAt: null, finishedAt: null,
-      durationSeconds: 1, artifacts: { ...NO_ARTIFACTS, json: true }, workloads: [],
+      service: 'keystone',
+      state: 'pass',
+      taskUuid: TASK,
+      taskStatus: 'finished',
+      rallyExitCode: 0,
+      startedAt: null,
+      finishedAt: null,
+      durationSeconds: 1,
+      artifacts: { ...NO_ARTIFACTS, json: true },
+      workloads: [],
     };
     await store.saveServiceResult(id, result);
     await copyFile(fixturePath('keystone-pass.report.json'), store.artifactPath(id, 'keystone', 'json'));
 
     const index = await tasksOnDisk(root);
-    for (const prefix of ['18816454', ...WORKLOADS]) assert.deepEqual(index.get(prefix), { runId: id, taskUuid: TASK }, prefix);
+    for (const prefix of ['18816454', ...WORKLOADS]) {
+      assert.deepEqual(index.get(prefix), { runId: id, taskUuid: TASK }, prefix);
+    }
     assert.equal(index.get('00000000'), undefined);
     // Still running: the CLI must not have closed the cycle as interrupted.
     assert.equal(store.get(id), null);

@@ -44,14 +44,22 @@ describe('loadConfig', () => {
   });
 
   it('takes one profile for all services and overrides it per service', () => {
-    const config = loadConfig({ ...GOOD, RALLY_MONITOR_PROFILE: 'Heavy', RALLY_MONITOR_PROFILE_SWIFT: 'light', RALLY_EXTERNAL_NETWORK: 'public net' }, '/nonexistent');
+    const config = loadConfig(
+      {
+        ...GOOD,
+        RALLY_MONITOR_PROFILE: 'Heavy',
+        RALLY_MONITOR_PROFILE_SWIFT: 'light',
+        RALLY_EXTERNAL_NETWORK: 'public net',
+      },
+      '/nonexistent'
+    );
     assert.equal(config.profiles.nova, 'heavy');
     assert.equal(config.profiles.keystone, 'heavy');
     assert.equal(config.profiles.swift, 'light');
     assert.equal(config.externalNetwork, 'public net');
   });
 
-  const bad: [string, Record<string, string>, RegExp][] = [
+  const bad: Array<[string, Record<string, string>, RegExp]> = [
     ['OS_AUTH_URL', { OS_AUTH_URL: 'not a url' }, /http\(s\) URL/],
     ['OS_AUTH_URL', { OS_AUTH_URL: '' }, /is required/],
     ['OS_USERNAME', { OS_USERNAME: '' }, /is required/],
@@ -75,11 +83,19 @@ describe('loadConfig', () => {
     ['RALLY_MONITOR_ITERATIONS', { RALLY_MONITOR_ITERATIONS: '1.5' }, /whole number/],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /must be one of/],
     ['RALLY_MONITOR_PROFILE', { RALLY_MONITOR_PROFILE: 'medium' }, /must be one of light, heavy/],
-    ['RALLY_MONITOR_PROFILE_NOVA', { RALLY_MONITOR_PROFILE_NOVA: 'huge' }, /must be one of light, heavy \(got "huge"\)/],
+    [
+      'RALLY_MONITOR_PROFILE_NOVA',
+      { RALLY_MONITOR_PROFILE_NOVA: 'huge' },
+      /must be one of light, heavy \(got "huge"\)/,
+    ],
     ['RALLY_EXTERNAL_NETWORK', { RALLY_EXTERNAL_NETWORK: 'pub"lic' }, /without quotes, braces/],
     ['RALLY_NOVA_IMAGE', { RALLY_NOVA_IMAGE: '{{ x }}' }, /without quotes, braces/],
     ['RALLY_NOVA_FLAVOR', { RALLY_NOVA_FLAVOR: 'm1\ntiny' }, /control characters/],
-    ['OS_CLOUD', { OS_CLOUD: 'nowhere', OS_CLIENT_CONFIG_FILE: '/nonexistent/clouds.yaml' }, /no clouds.yaml was found/],
+    [
+      'OS_CLOUD',
+      { OS_CLOUD: 'nowhere', OS_CLIENT_CONFIG_FILE: '/nonexistent/clouds.yaml' },
+      /no clouds.yaml was found/,
+    ],
   ];
   for (const [variable, env, message] of bad) {
     it(`rejects a bad ${variable} with one line naming it (${JSON.stringify(Object.values(env)[0])})`, () => {
@@ -106,14 +122,19 @@ describe('loadConfig', () => {
   });
 
   it('prefers RALLY_SCHEDULE over the interval', () => {
-    const config = loadConfig({ ...GOOD, RALLY_SCHEDULE: '15 */2 * * *', RALLY_SCHEDULE_INTERVAL: '5' }, '/nonexistent');
+    const config = loadConfig(
+      { ...GOOD, RALLY_SCHEDULE: '15 */2 * * *', RALLY_SCHEDULE_INTERVAL: '5' },
+      '/nonexistent'
+    );
     assert.deepEqual(config.schedule, { cron: '15 */2 * * *', source: 'RALLY_SCHEDULE' });
   });
 
   it('translates a clouds.yaml cloud for Rally, with environment values winning', async () => {
     const dir = await tempDir();
     const file = join(dir, 'clouds.yaml');
-    await writeFile(file, `clouds:
+    await writeFile(
+      file,
+      `clouds:
   prod:
     auth:
       auth_url: https://keystone.example.org:5000/v3
@@ -125,7 +146,8 @@ describe('loadConfig', () => {
     region_name: RegionTwo
     interface: internal
     verify: false
-`);
+`
+    );
     const config = loadConfig({ OS_CLOUD: 'prod', OS_CLIENT_CONFIG_FILE: file, OS_USERNAME: 'override' }, dir);
     assert.deepEqual(config.openstack, {
       authUrl: 'https://keystone.example.org:5000/v3',
@@ -138,12 +160,18 @@ describe('loadConfig', () => {
       interface: 'internal',
       insecure: true,
     });
-    assert.throws(() => loadConfig({ OS_CLOUD: 'staging', OS_CLIENT_CONFIG_FILE: file }, dir), /cloud "staging" is not in .* \(it has: prod\)/);
+    assert.throws(
+      () => loadConfig({ OS_CLOUD: 'staging', OS_CLIENT_CONFIG_FILE: file }, dir),
+      /cloud "staging" is not in .* \(it has: prod\)/
+    );
   });
 
   it('finds clouds.yaml in the working directory when no file is named', async () => {
     const dir = await tempDir();
-    await writeFile(join(dir, 'clouds.yaml'), 'clouds:\n  here:\n    auth: {auth_url: "http://127.0.0.1:5000", username: u, password: p-secret, project_name: p}\n');
+    await writeFile(
+      join(dir, 'clouds.yaml'),
+      'clouds:\n  here:\n    auth: {auth_url: "http://127.0.0.1:5000", username: u, password: p-secret, project_name: p}\n'
+    );
     const config = loadConfig({ OS_CLOUD: 'here', HOME: dir }, dir);
     assert.equal(config.openstack.authUrl, 'http://127.0.0.1:5000');
   });

@@ -12,7 +12,13 @@ async function section(doc: string, marker: string): Promise<string[]> {
   const start = text.indexOf(`<!-- ${marker}:start -->`);
   const end = text.indexOf(`<!-- ${marker}:end -->`);
   assert.ok(start >= 0 && end > start, `docs/${doc} lacks the ${marker} markers`);
-  return text.slice(start, end).split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| name') && !line.startsWith('| method') && !line.startsWith('|---'));
+  return text
+    .slice(start, end)
+    .split('\n')
+    .filter(
+      (line) =>
+        line.startsWith('| ') && !line.startsWith('| name') && !line.startsWith('| method') && !line.startsWith('|---')
+    );
 }
 
 const DEFAULT_METRIC = /^(process_|nodejs_)/;
@@ -23,15 +29,19 @@ describe('contract: docs/metrics.md', () => {
       (await section('metrics.md', 'metrics-table')).map((row) => {
         const cells = row.split('|').map((c) => c.trim());
         const name = cells[1]!.replace(/`/g, '');
-        const labels = cells[3]!.split(',').map((l) => l.replace(/`/g, '').trim()).filter(Boolean).sort();
+        const labels = cells[3]!
+          .split(',')
+          .map((l) => l.replace(/`/g, '').trim())
+          .filter(Boolean)
+          .sort();
         return [name, { type: cells[2]!, labels }];
-      }),
+      })
     );
     const { metrics } = await monitorFixture();
     const exported = new Map(
       (await metrics.registry.getMetricsAsJSON())
         .filter((m) => !DEFAULT_METRIC.test(m.name))
-        .map((m) => [m.name, { type: String(m.type), labels: [] as string[] }]),
+        .map((m) => [m.name, { type: String(m.type), labels: [] as string[] }])
     );
     // Label names come from the metric objects (values may be empty before the first cycle).
     for (const name of exported.keys()) {
@@ -59,14 +69,24 @@ describe('contract: docs/api.md', () => {
 
 describe('contract: the plugin calls only documented routes', () => {
   it('every runner path in the plugin API client is a route of docs/api.md', async () => {
-    const documented = (await section('api.md', 'api-routes')).map((row) => row.split('|').map((c) => c.trim())[2]!.replace(/`/g, '').split('/'));
+    const documented = (await section('api.md', 'api-routes')).map((row) =>
+      row
+        .split('|')
+        .map((c) => c.trim())[2]!
+        .replace(/`/g, '')
+        .split('/')
+    );
     const client = await readFile(join(REPO_DIR, 'plugin/src/api/runnerApi.ts'), 'utf8');
     const paths = [...client.matchAll(/[`'](\/(?:api|health|metrics)[^`'?]*?)(?:\$\{query\(|[`'])/g)].map((m) => m[1]!);
     assert.ok(paths.length >= 5, `found the client's paths: ${paths.join(', ')}`);
     const placeholder = (segment: string) => segment.startsWith(':') || segment.startsWith('${');
     for (const path of paths) {
       const segments = path.split('/');
-      const match = documented.some((doc) => doc.length === segments.length && doc.every((d, i) => d === segments[i] || placeholder(d) || placeholder(segments[i]!)));
+      const match = documented.some(
+        (doc) =>
+          doc.length === segments.length &&
+          doc.every((d, i) => d === segments[i] || placeholder(d) || placeholder(segments[i]!))
+      );
       assert.ok(match, `the plugin calls ${path}, which docs/api.md does not list`);
     }
   });

@@ -62,11 +62,19 @@ function fakeRally(home: string, tasks: Record<string, FakeTask>, calls: string[
 
 function catalogToken(): KeystoneToken {
   const endpoint = (type: string, port: number) => ({
-    type, name: type, endpoints: [{ interface: 'public', region: 'RegionOne', url: `http://127.0.0.1:${port}` }],
+    type,
+    name: type,
+    endpoints: [{ interface: 'public', region: 'RegionOne', url: `http://127.0.0.1:${port}` }],
   });
   return {
-    value: 'token', expiresAt: new Date(Date.now() + 3_600_000),
-    catalog: [endpoint('identity', 5000), endpoint('compute', 8774), endpoint('image', 9292), endpoint('placement', 8778)],
+    value: 'token',
+    expiresAt: new Date(Date.now() + 3_600_000),
+    catalog: [
+      endpoint('identity', 5000),
+      endpoint('compute', 8774),
+      endpoint('image', 9292),
+      endpoint('placement', 8778),
+    ],
   };
 }
 
@@ -83,15 +91,22 @@ async function setup(env: Record<string, string>) {
   const dataDir = await tempDir();
   const config = loadConfig({
     // Nothing listens there: the runner's native Keystone client gets a real "connection refused".
-    OS_AUTH_URL: `http://127.0.0.1:${await closedPort()}/v3`, OS_USERNAME: 'admin', OS_PASSWORD: 'unit-test-password', OS_PROJECT_NAME: 'admin',
-    OS_REGION_NAME: 'RegionOne', RALLY_MONITOR_DATA_DIR: dataDir, RALLY_MONITOR_API_TOKEN: 'unit-test-token-0123456789', ...env,
+    OS_AUTH_URL: `http://127.0.0.1:${await closedPort()}/v3`,
+    OS_USERNAME: 'admin',
+    OS_PASSWORD: 'unit-test-password',
+    OS_PROJECT_NAME: 'admin',
+    OS_REGION_NAME: 'RegionOne',
+    RALLY_MONITOR_DATA_DIR: dataDir,
+    RALLY_MONITOR_API_TOKEN: 'unit-test-token-0123456789',
+    ...env,
   });
   const store = new HistoryStore(join(dataDir, 'runs'));
   await store.open();
   return { dataDir, config, store };
 }
 
-const recordedUuid = async (name: string) => (JSON.parse(await readFixture(name)) as { tasks: { uuid: string }[] }).tasks[0]!.uuid;
+const recordedUuid = async (name: string) =>
+  (JSON.parse(await readFixture(name)) as { tasks: Array<{ uuid: string }> }).tasks[0]!.uuid;
 
 describe('a cycle in which Keystone stops answering after its own task', () => {
   it('makes Keystone fail with the native client\'s error, and the services after it error "not tested: Keystone unreachable" without running', async () => {
@@ -99,36 +114,59 @@ describe('a cycle in which Keystone stops answering after its own task', () => {
     const calls: string[] = [];
     const keystoneUuid = await recordedUuid('keystone-pass.report.json');
     const keystoneGone = { exitCode: 110, output: await readFixture('keystone-stopped.nova-task-validate.log') };
-    const rally = fakeRally(join(dataDir, 'rally'), {
-      keystone: {
-        start: { exitCode: 0, output: '', taskUuid: keystoneUuid },
-        reports: { json: await readFixture('keystone-pass.report.json'), html: await readFixture('keystone-pass.report.html'), junit: await readFixture('keystone-pass.junit.xml') },
+    const rally = fakeRally(
+      join(dataDir, 'rally'),
+      {
+        keystone: {
+          start: { exitCode: 0, output: '', taskUuid: keystoneUuid },
+          reports: {
+            json: await readFixture('keystone-pass.report.json'),
+            html: await readFixture('keystone-pass.report.html'),
+            junit: await readFixture('keystone-pass.junit.xml'),
+          },
+        },
+        // Recorded: `rally task validate` of Nova right after Keystone was stopped (exit code 110); any later task
+        // would be refused the same way.
+        nova: { validate: keystoneGone },
+        glance: { validate: keystoneGone },
+        placement: { validate: keystoneGone },
       },
-      // Recorded: `rally task validate` of Nova right after Keystone was stopped (exit code 110); any later task
-      // would be refused the same way.
-      nova: { validate: keystoneGone },
-      glance: { validate: keystoneGone },
-      placement: { validate: keystoneGone },
-    }, calls);
+      calls
+    );
     let authentications = 0;
     // The catalog is read while Keystone answers; every later call is the real client against a closed port.
-    const authenticateOnce = async (c: Config) => (authentications++ === 0 ? catalogToken() : authenticate(c.openstack, { timeoutMs: 5000 }));
+    const authenticateOnce = async (c: Config) =>
+      authentications++ === 0 ? catalogToken() : authenticate(c.openstack, { timeoutMs: 5000 });
     const cycle = await runCycle(
-      { config, rally, store, logger: pino({ level: 'silent' }), secrets: secretsOf(config), authenticate: authenticateOnce },
-      { id: newRunId(), trigger: 'api' },
+      {
+        config,
+        rally,
+        store,
+        logger: pino({ level: 'silent' }),
+        secrets: secretsOf(config),
+        authenticate: authenticateOnce,
+      },
+      { id: newRunId(), trigger: 'api' }
     );
     const byName = new Map(cycle.services.map((s) => [s.service, s]));
-    assert.deepEqual(calls, ['validate keystone', 'start keystone', 'validate nova'], 'nothing runs once Keystone is gone');
+    assert.deepEqual(
+      calls,
+      ['validate keystone', 'start keystone', 'validate nova'],
+      'nothing runs once Keystone is gone'
+    );
     const keystone = byName.get('keystone')!;
     assert.equal(keystone.state, 'fail', JSON.stringify(keystone.reason));
-    assert.equal(keystone.reason, `Keystone stopped answering during the cycle: Keystone at ${config.openstack.authUrl} is unreachable: ECONNREFUSED`);
-    assert.equal(keystone.taskUuid, keystoneUuid, 'its own task\'s evidence is kept');
+    assert.equal(
+      keystone.reason,
+      `Keystone stopped answering during the cycle: Keystone at ${config.openstack.authUrl} is unreachable: ECONNREFUSED`
+    );
+    assert.equal(keystone.taskUuid, keystoneUuid, "its own task's evidence is kept");
     assert.ok(keystone.workloads.length > 0 && keystone.workloads.every((w) => w.state === 'pass'));
     for (const name of ['nova', 'glance', 'placement'] as const) {
       assert.equal(byName.get(name)!.state, 'error', name);
       assert.equal(byName.get(name)!.reason, KEYSTONE_UNREACHABLE, name);
     }
-    assert.ok(byName.get('nova')!.artifacts.log, 'Nova\'s validation output is kept');
+    assert.ok(byName.get('nova')!.artifacts.log, "Nova's validation output is kept");
     assert.equal(cycle.status, 'fail');
     assert.deepEqual(store.get(cycle.id)?.services.find((s) => s.service === 'keystone')?.state, 'fail', 'as recorded');
   });
@@ -136,26 +174,43 @@ describe('a cycle in which Keystone stops answering after its own task', () => {
   it('leaves every result as it was when Keystone still answers after a failed task', async () => {
     const { dataDir, config, store } = await setup({ RALLY_MONITOR_SERVICES: 'nova,glance' });
     const calls: string[] = [];
-    const rally = fakeRally(join(dataDir, 'rally'), {
-      nova: { validate: { exitCode: 110, output: await readFixture('keystone-stopped.nova-task-validate.log') } },
-      glance: { validate: { exitCode: 110, output: await readFixture('keystone-stopped.nova-task-validate.log') } },
-    }, calls);
+    const rally = fakeRally(
+      join(dataDir, 'rally'),
+      {
+        nova: { validate: { exitCode: 110, output: await readFixture('keystone-stopped.nova-task-validate.log') } },
+        glance: { validate: { exitCode: 110, output: await readFixture('keystone-stopped.nova-task-validate.log') } },
+      },
+      calls
+    );
     const cycle = await runCycle(
-      { config, rally, store, logger: pino({ level: 'silent' }), secrets: [], authenticate: async () => catalogToken() },
-      { id: newRunId(), trigger: 'api' },
+      {
+        config,
+        rally,
+        store,
+        logger: pino({ level: 'silent' }),
+        secrets: [],
+        authenticate: async () => catalogToken(),
+      },
+      { id: newRunId(), trigger: 'api' }
     );
     assert.deepEqual(calls, ['validate nova', 'validate glance']);
     for (const name of ['nova', 'glance']) {
       const service = cycle.services.find((s) => s.service === name)!;
       assert.equal(service.state, 'error');
-      assert.equal(service.reason, 'Rally found the cloud unavailable (existing@openstack): Unable to establish connection to http://127.0.0.1:5000/v3');
+      assert.equal(
+        service.reason,
+        'Rally found the cloud unavailable (existing@openstack): Unable to establish connection to http://127.0.0.1:5000/v3'
+      );
     }
   });
 });
 
 /** Rally's `json.dumps` (ensure_ascii): non-ASCII characters as \uXXXX. */
 function pythonJson(value: unknown): string {
-  return JSON.stringify(value, null, 4).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, 4).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  );
 }
 
 describe('a cycle whose Rally report quotes the password', () => {
@@ -164,25 +219,46 @@ describe('a cycle whose Rally report quotes the password', () => {
     // The recorded report of failed iterations, with its first error's message quoting the password (as a client
     // error naming a URL with credentials would): written back the way Rally writes JSON.
     const report = JSON.parse(await readFixture('failed-iterations.report.json')) as {
-      tasks: { uuid: string; subtasks: { workloads: { data: { error: string[] }[] }[] }[] }[];
+      tasks: Array<{ uuid: string; subtasks: Array<{ workloads: Array<{ data: Array<{ error: string[] }> }> }> }>;
     };
-    const failing = report.tasks[0]!.subtasks.flatMap((s) => s.workloads).flatMap((w) => w.data).find((it) => it.error.length > 0)!;
+    const failing = report.tasks[0]!.subtasks.flatMap((s) => s.workloads)
+      .flatMap((w) => w.data)
+      .find((it) => it.error.length > 0)!;
     failing.error[1] = `Unauthorized for password=${SPECIAL_PASSWORD} at http://127.0.0.1:5000/?password=${encodeURIComponent(SPECIAL_PASSWORD)}`;
     const calls: string[] = [];
-    const rally = fakeRally(join(dataDir, 'rally'), {
-      glance: {
-        start: { exitCode: 2, output: await readFile(fixturePath('failed-iterations.task-start.log'), 'utf8'), taskUuid: report.tasks[0]!.uuid },
-        reports: { json: pythonJson(report) },
+    const rally = fakeRally(
+      join(dataDir, 'rally'),
+      {
+        glance: {
+          start: {
+            exitCode: 2,
+            output: await readFile(fixturePath('failed-iterations.task-start.log'), 'utf8'),
+            taskUuid: report.tasks[0]!.uuid,
+          },
+          reports: { json: pythonJson(report) },
+        },
       },
-    }, calls);
+      calls
+    );
     const cycle = await runCycle(
-      { config, rally, store, logger: pino({ level: 'silent' }), secrets: secretsOf(config), authenticate: async () => catalogToken() },
-      { id: newRunId(), trigger: 'api' },
+      {
+        config,
+        rally,
+        store,
+        logger: pino({ level: 'silent' }),
+        secrets: secretsOf(config),
+        authenticate: async () => catalogToken(),
+      },
+      { id: newRunId(), trigger: 'api' }
     );
     const glance = cycle.services.find((s) => s.service === 'glance')!;
     const masked = glance.workloads.flatMap((w) => w.errors).find((e) => e.message.startsWith('Unauthorized'));
     assert.equal(masked?.message, 'Unauthorized for password=*** at http://127.0.0.1:5000/?password=***');
-    assert.deepEqual(leakedForms(JSON.stringify(store.get(cycle.id)), SPECIAL_PASSWORD), [], 'the record the API serves');
+    assert.deepEqual(
+      leakedForms(JSON.stringify(store.get(cycle.id)), SPECIAL_PASSWORD),
+      [],
+      'the record the API serves'
+    );
     assert.deepEqual(leakedForms(JSON.stringify(summarize(cycle)), SPECIAL_PASSWORD), [], 'the history entry');
     const runDir = join(dataDir, 'runs', cycle.id);
     for (const name of await readdir(runDir)) {

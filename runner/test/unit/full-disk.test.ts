@@ -22,10 +22,14 @@ describe('a full disk', { skip: unavailable ?? false }, () => {
     await fs.fill(16 * 1024);
     const logFile = join(fs.dir, 'command.log');
     // About 1 MB of output, far more than the 16 KB left.
-    const result = await runInProcessGroup('sh', ['-c', 'i=0; while [ $i -lt 2000 ]; do printf "%0500d\\n" $i; i=$((i+1)); done; echo done'], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-      logFile,
-    });
+    const result = await runInProcessGroup(
+      'sh',
+      ['-c', 'i=0; while [ $i -lt 2000 ]; do printf "%0500d\\n" $i; i=$((i+1)); done; echo done'],
+      {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        logFile,
+      }
+    );
     assert.equal(result.exitCode, 0);
     assert.match(result.output, /done\n$/);
     assert.match(result.logError ?? '', /ENOSPC/);
@@ -47,12 +51,19 @@ describe('a full disk', { skip: unavailable ?? false }, () => {
     const health = await app.inject({ url: '/health' });
     assert.equal(health.statusCode, 503);
     assert.match(health.json().reason, new RegExp(`^data directory ${dataDir} is not writable: .*ENOSPC`));
-    assert.match((await metrics.render()).body, /^rally_runs_total\{result="error",cloud="default",region="RegionOne"\} 1$/m);
+    assert.match(
+      (await metrics.render()).body,
+      /^rally_runs_total\{result="error",cloud="default",region="RegionOne"\} 1$/m
+    );
     // Space again: the next cycle is recorded.
     await fs.free();
     const next = monitor.start('api');
     assert.ok(next.started);
-    assert.equal((await next.done).status, 'fail', 'Keystone is unreachable in this fixture: an ordinary recorded cycle');
+    assert.equal(
+      (await next.done).status,
+      'fail',
+      'Keystone is unreachable in this fixture: an ordinary recorded cycle'
+    );
     assert.equal((await app.inject({ url: '/health' })).statusCode, 200);
   });
 });

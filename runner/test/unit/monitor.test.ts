@@ -36,7 +36,11 @@ describe('stopping', () => {
     const running = monitor.start('api');
     assert.ok(running.started);
     const stopped = monitor.stop();
-    const during = await app.inject({ method: 'POST', url: '/api/runs', headers: { authorization: `Bearer ${API_TOKEN}` } });
+    const during = await app.inject({
+      method: 'POST',
+      url: '/api/runs',
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
     assert.equal(during.statusCode, 503, during.body);
     assert.equal(during.json().code, 'stopping');
     await stopped;
@@ -44,7 +48,12 @@ describe('stopping', () => {
     const after = monitor.start('api');
     assert.equal(after.started, false, 'no cycle starts after the stop');
     for (const url of ['/api/runs', '/api/cleanup/purge']) {
-      const response = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${API_TOKEN}` }, payload: {} });
+      const response = await app.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+        payload: {},
+      });
       assert.equal(response.statusCode, 503, `${url}: ${response.body}`);
       assert.match(response.json().error, /stopping/);
     }
@@ -52,6 +61,10 @@ describe('stopping', () => {
     assert.equal(health.statusCode, 503);
     assert.match(health.json().reason, /stopping/);
     await monitor.tick();
-    assert.deepEqual(store.query({ limit: 10 }).items.map((c) => c.id), [running.id], 'a firing while stopping records nothing');
+    assert.deepEqual(
+      store.query({ limit: 10 }).items.map((c) => c.id),
+      [running.id],
+      'a firing while stopping records nothing'
+    );
   });
 });

@@ -7,8 +7,15 @@ import type { KeystoneToken } from '../../src/openstack/keystone.js';
 import { listAll, OpenStackError, OpenStackSession } from '../../src/openstack/session.js';
 
 const CREDENTIALS: OpenStackCredentials = {
-  authUrl: 'http://127.0.0.1:1/v3', username: 'u', password: 'p', projectName: 'p', userDomainName: 'Default',
-  projectDomainName: 'Default', regionName: 'RegionOne', interface: 'public', insecure: false,
+  authUrl: 'http://127.0.0.1:1/v3',
+  username: 'u',
+  password: 'p',
+  projectName: 'p',
+  userDomainName: 'Default',
+  projectDomainName: 'Default',
+  regionName: 'RegionOne',
+  interface: 'public',
+  insecure: false,
 };
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -27,11 +34,17 @@ describe('OpenStackSession', () => {
     return {
       value: `token-${authentications}`,
       expiresAt: new Date(Date.now() + tokenLifetimeMs),
-      catalog: [{ type: 'network', name: 'neutron', endpoints: [
-        { interface: 'internal', region: 'RegionOne', url: `${base}/internal` },
-        { interface: 'public', region: 'RegionTwo', url: `${base}/other-region` },
-        { interface: 'public', region: 'RegionOne', url: `${base}/public/` },
-      ] }],
+      catalog: [
+        {
+          type: 'network',
+          name: 'neutron',
+          endpoints: [
+            { interface: 'internal', region: 'RegionOne', url: `${base}/internal` },
+            { interface: 'public', region: 'RegionTwo', url: `${base}/other-region` },
+            { interface: 'public', region: 'RegionOne', url: `${base}/public/` },
+          ],
+        },
+      ],
     };
   };
   const session = (options: ConstructorParameters<typeof OpenStackSession>[1] = {}) =>
@@ -63,7 +76,10 @@ describe('OpenStackSession', () => {
     assert.equal(await client.endpoint('neutron'), `${base}/public`);
     assert.equal(await client.endpoint('nova'), null);
     const answers = await Promise.all([1, 2, 3].map(() => client.request(`${base}/x`)));
-    assert.deepEqual(answers.map((a) => (a.body as { token: string }).token), ['token-1', 'token-1', 'token-1']);
+    assert.deepEqual(
+      answers.map((a) => (a.body as { token: string }).token),
+      ['token-1', 'token-1', 'token-1']
+    );
     assert.equal(authentications, 1);
     tokenLifetimeMs = 60_000; // inside the 5-minute renewal margin: every use renews
     client.invalidate();
@@ -102,7 +118,10 @@ describe('OpenStackSession', () => {
       calls += 1;
       json(response, 400, { error: 'bad' });
     };
-    await assert.rejects(session().request(`${base}/x`), (error: OpenStackError) => error.status === 400 && /HTTP 400/.test(error.message));
+    await assert.rejects(
+      session().request(`${base}/x`),
+      (error: OpenStackError) => error.status === 400 && /HTTP 400/.test(error.message)
+    );
     assert.equal(calls, 1);
 
     calls = 0;
@@ -115,7 +134,10 @@ describe('OpenStackSession', () => {
 
     // A POST that failed on the server may have created something: it is not sent again.
     calls = 0;
-    await assert.rejects(session({ retries: 2 }).request(`${base}/x`, { method: 'POST', body: {} }), (error: OpenStackError) => error.status === 500);
+    await assert.rejects(
+      session({ retries: 2 }).request(`${base}/x`, { method: 'POST', body: {} }),
+      (error: OpenStackError) => error.status === 500
+    );
     assert.equal(calls, 1);
   });
 
@@ -124,7 +146,10 @@ describe('OpenStackSession', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await assert.rejects(session({ retries: 1 }).request(`http://127.0.0.1:${closedPort}/x`), (error: OpenStackError) => error.status === null && /ECONNREFUSED/.test(error.message));
+    await assert.rejects(
+      session({ retries: 1 }).request(`http://127.0.0.1:${closedPort}/x`),
+      (error: OpenStackError) => error.status === null && /ECONNREFUSED/.test(error.message)
+    );
     handler = () => {}; // never answers
     const started = Date.now();
     await assert.rejects(session({ retries: 0, timeoutMs: 300 }).request(`${base}/slow`), /timed out/);
@@ -143,29 +168,55 @@ describe('OpenStackSession', () => {
       const url = new URL(request.url!, base);
       const marker = url.searchParams.get('marker');
       if (url.pathname === '/v2.0/networks') {
-        if (!marker) json(response, 200, { networks: [{ id: 'a' }, { id: 'b' }], networks_links: [{ rel: 'next', href: `${base}/v2.0/networks?limit=2&marker=b` }] });
-        else if (marker === 'b') json(response, 200, { networks: [{ id: 'c' }], networks_links: [{ rel: 'next', href: '/v2.0/networks?limit=2&marker=c' }] });
-        else json(response, 200, { networks: [], networks_links: [] });
+        if (!marker) {
+          json(response, 200, {
+            networks: [{ id: 'a' }, { id: 'b' }],
+            networks_links: [{ rel: 'next', href: `${base}/v2.0/networks?limit=2&marker=b` }],
+          });
+        } else if (marker === 'b') {
+          json(response, 200, {
+            networks: [{ id: 'c' }],
+            networks_links: [{ rel: 'next', href: '/v2.0/networks?limit=2&marker=c' }],
+          });
+        } else json(response, 200, { networks: [], networks_links: [] });
       } else if (url.pathname === '/v2/images') {
         if (!marker) json(response, 200, { images: [{ id: 'i1' }], next: '/v2/images?marker=i1' });
         else json(response, 200, { images: [{ id: 'i2' }] });
       } else if (url.pathname === '/v1/AUTH_x') {
         const names = ['c1', 'c2', 'c3', 'c4', 'c5'];
         const start = marker ? names.indexOf(marker) + 1 : 0;
-        json(response, 200, names.slice(start, start + Number(url.searchParams.get('limit'))).map((name) => ({ name })));
+        json(
+          response,
+          200,
+          names.slice(start, start + Number(url.searchParams.get('limit'))).map((name) => ({ name }))
+        );
       } else if (url.pathname === '/loop') {
-        json(response, 200, { items: [{ id: 'x' }], items_links: [{ rel: 'next', href: `${base}/loop?limit=1000&marker=x` }] });
+        json(response, 200, {
+          items: [{ id: 'x' }],
+          items_links: [{ rel: 'next', href: `${base}/loop?limit=1000&marker=x` }],
+        });
       }
     };
     const client = session();
-    assert.deepEqual((await listAll(client, `${base}/v2.0/networks`, { style: 'links', key: 'networks', pageSize: 2 })).map((n) => n.id), ['a', 'b', 'c']);
-    assert.deepEqual((await listAll(client, `${base}/v2/images`, { style: 'links', key: 'images' })).map((n) => n.id), ['i1', 'i2']);
-    assert.deepEqual((await listAll(client, `${base}/v1/AUTH_x`, { style: 'swift', pageSize: 2 })).map((n) => n.name), ['c1', 'c2', 'c3', 'c4', 'c5']);
+    assert.deepEqual(
+      (await listAll(client, `${base}/v2.0/networks`, { style: 'links', key: 'networks', pageSize: 2 })).map(
+        (n) => n.id
+      ),
+      ['a', 'b', 'c']
+    );
+    assert.deepEqual(
+      (await listAll(client, `${base}/v2/images`, { style: 'links', key: 'images' })).map((n) => n.id),
+      ['i1', 'i2']
+    );
+    assert.deepEqual(
+      (await listAll(client, `${base}/v1/AUTH_x`, { style: 'swift', pageSize: 2 })).map((n) => n.name),
+      ['c1', 'c2', 'c3', 'c4', 'c5']
+    );
     // A service that ignores the marker would loop forever; the repeated link ends the listing.
     assert.equal((await listAll(client, `${base}/loop`, { style: 'links', key: 'items' })).length, 2);
   });
 
-  it('follows next links only on the endpoint\'s own origin, never sending the token elsewhere', async () => {
+  it("follows next links only on the endpoint's own origin, never sending the token elsewhere", async () => {
     // Another origin on loopback (another port): it must never see a request, least of all the token.
     const elsewhere: string[] = [];
     const other = createServer((request, response) => {
@@ -184,14 +235,20 @@ describe('OpenStackSession', () => {
     ];
     try {
       for (const href of hostile) {
-        handler = (_request, response) => json(response, 200, { items: [{ id: 'a' }], items_links: [{ rel: 'next', href }] });
+        handler = (_request, response) =>
+          json(response, 200, { items: [{ id: 'a' }], items_links: [{ rel: 'next', href }] });
         await assert.rejects(
           listAll(session(), `${base}/v2.0/items`, { style: 'links', key: 'items' }),
-          (error: OpenStackError) => error instanceof OpenStackError && /not on the endpoint's origin/.test(error.message),
-          href,
+          (error: OpenStackError) =>
+            error instanceof OpenStackError && /not on the endpoint's origin/.test(error.message),
+          href
         );
         handler = (_request, response) => json(response, 200, { images: [{ id: 'a' }], next: href }); // Glance's style
-        await assert.rejects(listAll(session(), `${base}/v2/images`, { style: 'links', key: 'images' }), /not on the endpoint's origin/, href);
+        await assert.rejects(
+          listAll(session(), `${base}/v2/images`, { style: 'links', key: 'images' }),
+          /not on the endpoint's origin/,
+          href
+        );
       }
       assert.deepEqual(elsewhere, []);
     } finally {

@@ -17,10 +17,17 @@ describe('redact', () => {
   }
 
   it('masks each form inside one document, and leaves the text around it alone', () => {
-    const text = Object.values(WRITERS).map((write) => `<${write(SPECIAL_PASSWORD)}>`).join('\n');
+    const text = Object.values(WRITERS)
+      .map((write) => `<${write(SPECIAL_PASSWORD)}>`)
+      .join('\n');
     const masked = redact(text, [SPECIAL_PASSWORD]);
     assert.deepEqual(leakedForms(masked, SPECIAL_PASSWORD), []);
-    assert.equal(masked, Object.keys(WRITERS).map(() => '<***>').join('\n'));
+    assert.equal(
+      masked,
+      Object.keys(WRITERS)
+        .map(() => '<***>')
+        .join('\n')
+    );
   });
 
   it('masks a longer secret whole when it contains a shorter one, and ignores secrets under 4 characters', () => {
@@ -33,25 +40,49 @@ describe('redact', () => {
   });
 
   it('masks decoded values inside a parsed record, keys included', () => {
-    const record = { errors: [{ message: `bad password ${SPECIAL_PASSWORD}`, count: 2 }], [SPECIAL_PASSWORD]: null, ok: true };
-    assert.deepEqual(redactDeep(record, [SPECIAL_PASSWORD]), { errors: [{ message: 'bad password ***', count: 2 }], '***': null, ok: true });
+    const record = {
+      errors: [{ message: `bad password ${SPECIAL_PASSWORD}`, count: 2 }],
+      [SPECIAL_PASSWORD]: null,
+      ok: true,
+    };
+    assert.deepEqual(redactDeep(record, [SPECIAL_PASSWORD]), {
+      errors: [{ message: 'bad password ***', count: 2 }],
+      '***': null,
+      ok: true,
+    });
   });
 
   it('masks a stored file in place, in every form', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'redact-')), 'report.html');
-    await writeFile(file, Object.values(WRITERS).map((write) => write(SPECIAL_PASSWORD)).join(' | '));
+    await writeFile(
+      file,
+      Object.values(WRITERS)
+        .map((write) => write(SPECIAL_PASSWORD))
+        .join(' | ')
+    );
     await redactFile(file, [SPECIAL_PASSWORD]);
     assert.deepEqual(leakedForms(await readFile(file, 'utf8'), SPECIAL_PASSWORD), []);
   });
 });
 
-describe('the runner\'s log lines', () => {
+describe("the runner's log lines", () => {
   it('never carry the password, however it reached a message, a field or an error', () => {
     let out = '';
-    const sink = new Writable({ write(chunk: Buffer, _encoding, done) { out += chunk.toString(); done(); } });
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
     const logger = createLogger('info', [SPECIAL_PASSWORD], sink);
-    logger.info({ url: `http://127.0.0.1:5000/?password=${encodeURIComponent(SPECIAL_PASSWORD)}` }, `password ${SPECIAL_PASSWORD}`);
-    logger.error({ err: new Error(`Keystone refused ${SPECIAL_PASSWORD}: <p>${WRITERS.markupsafe!(SPECIAL_PASSWORD)}</p>`) }, 'failed');
+    logger.info(
+      { url: `http://127.0.0.1:5000/?password=${encodeURIComponent(SPECIAL_PASSWORD)}` },
+      `password ${SPECIAL_PASSWORD}`
+    );
+    logger.error(
+      { err: new Error(`Keystone refused ${SPECIAL_PASSWORD}: <p>${WRITERS.markupsafe!(SPECIAL_PASSWORD)}</p>`) },
+      'failed'
+    );
     assert.match(out, /password \*\*\*/);
     assert.deepEqual(leakedForms(out, SPECIAL_PASSWORD), []);
   });

@@ -9,18 +9,30 @@ describe('parseReport on real Rally 3.3.0 reports', () => {
     const report = parseReport(await readFixture('keystone-pass.report.json'));
     assert.equal(report.taskUuid, '18816454-90dc-4d24-82e7-9da6bd612348');
     assert.equal(report.taskStatus, 'finished');
-    assert.deepEqual(report.workloads.map((w) => [w.scenario, w.state]), [
-      ['KeystoneBasic.create_delete_user', 'pass'],
-      ['KeystoneBasic.create_and_list_tenants', 'pass'],
-      ['Authenticate.keystone', 'pass'],
-    ]);
+    assert.deepEqual(
+      report.workloads.map((w) => [w.scenario, w.state]),
+      [
+        ['KeystoneBasic.create_delete_user', 'pass'],
+        ['KeystoneBasic.create_and_list_tenants', 'pass'],
+        ['Authenticate.keystone', 'pass'],
+      ]
+    );
     const first = report.workloads[0]!;
     assert.equal(first.iterations, 4);
     assert.equal(first.failedIterations, 0);
     // Rally's own summary of the same iterations: min 1.092, median 1.691, 90%ile 1.893, 95%ile 1.935, max 1.978, avg 1.613
     const d = first.durationSeconds!;
-    assert.deepEqual([d.min, d.p50, d.p90, d.p95, d.max, d.mean].map((v) => v.toFixed(3)), ['1.092', '1.691', '1.893', '1.935', '1.978', '1.613']);
-    assert.deepEqual(first.atomicActions.map((a) => [a.name, a.count]), [['keystone_v3.create_user', 4], ['keystone_v3.delete_user', 4]]);
+    assert.deepEqual(
+      [d.min, d.p50, d.p90, d.p95, d.max, d.mean].map((v) => v.toFixed(3)),
+      ['1.092', '1.691', '1.893', '1.935', '1.978', '1.613']
+    );
+    assert.deepEqual(
+      first.atomicActions.map((a) => [a.name, a.count]),
+      [
+        ['keystone_v3.create_user', 4],
+        ['keystone_v3.delete_user', 4],
+      ]
+    );
     assert.equal(first.sla[0]!.criterion, 'failure_rate');
     assert.equal(first.startedAt, new Date(1795299435.074911 * 1000).toISOString());
   });
@@ -38,7 +50,7 @@ describe('parseReport on real Rally 3.3.0 reports', () => {
     assert.match(http!.reason!, /^4 of 4 iterations failed: ConnectionError/);
   });
 
-  it('tells an SLA breach (fail) from a workload that ran nothing (the monitor\'s error)', async () => {
+  it("tells an SLA breach (fail) from a workload that ran nothing (the monitor's error)", async () => {
     const report = parseReport(await readFixture('mixed-sla-breach-config-error.report.json'));
     const byScenario = Object.fromEntries(report.workloads.map((w) => [w.scenario, w]));
     const keystone = byScenario['KeystoneBasic.create_delete_user']!;
@@ -64,7 +76,10 @@ describe('parseReport on real Rally 3.3.0 reports', () => {
     const doc = JSON.parse(text);
     doc.tasks[0].subtasks[0].workloads.push(doc.tasks[0].subtasks[0].workloads[0]);
     const keys = parseReport(JSON.stringify(doc)).workloads.map((w) => w.key);
-    assert.deepEqual(keys.filter((k) => k.startsWith('KeystoneBasic.create_delete_user')), ['KeystoneBasic.create_delete_user', 'KeystoneBasic.create_delete_user#2']);
+    assert.deepEqual(
+      keys.filter((k) => k.startsWith('KeystoneBasic.create_delete_user')),
+      ['KeystoneBasic.create_delete_user', 'KeystoneBasic.create_delete_user#2']
+    );
   });
 
   it('rejects text that is not a Rally report with a clear error', () => {
@@ -90,18 +105,34 @@ describe('serviceVerdict', () => {
 
   it('makes an unreachable Keystone a Keystone failure, with the reason from the start log', async () => {
     const log = await readFixture('keystone-unreachable.task-start.log');
-    const verdict = serviceVerdict({ ...base, exitCode: 110, taskStatus: 'crashed', service: 'keystone', workloads: [], log });
+    const verdict = serviceVerdict({
+      ...base,
+      exitCode: 110,
+      taskStatus: 'crashed',
+      service: 'keystone',
+      workloads: [],
+      log,
+    });
     // Rally's own line ("One or several platforms are not available ... Check logs") says no why: the platform's line does.
     assert.deepEqual(verdict, {
       state: 'fail',
-      reason: 'Rally found the cloud unavailable (existing@openstack): Could not find versioned identity endpoints when attempting to authenticate. '
-        + 'Please check that your auth_url is correct. Unable to establish connection to http://127.0.0.1:1',
+      reason:
+        'Rally found the cloud unavailable (existing@openstack): Could not find versioned identity endpoints when attempting to authenticate. ' +
+        'Please check that your auth_url is correct. Unable to establish connection to http://127.0.0.1:1',
     });
   });
 
   it('makes the same crash an error (grey) for another service: it could not be tested', async () => {
     const log = await readFixture('keystone-unreachable.task-start.log');
-    const verdict = serviceVerdict({ ...base, exitCode: 110, taskStatus: 'crashed', service: 'glance', workloads: [], log, endpointUrls: ['http://127.0.0.1:9292'] });
+    const verdict = serviceVerdict({
+      ...base,
+      exitCode: 110,
+      taskStatus: 'crashed',
+      service: 'glance',
+      workloads: [],
+      log,
+      endpointUrls: ['http://127.0.0.1:9292'],
+    });
     assert.equal(verdict.state, 'error');
   });
 
@@ -112,13 +143,21 @@ describe('serviceVerdict', () => {
   });
 
   it('explains a task Rally could not even create', () => {
-    const verdict = serviceVerdict({ ...base, exitCode: 1, taskStatus: null, service: 'nova', workloads: [], log: 'usage: rally\n' });
+    const verdict = serviceVerdict({
+      ...base,
+      exitCode: 1,
+      taskStatus: null,
+      service: 'nova',
+      workloads: [],
+      log: 'usage: rally\n',
+    });
     assert.equal(verdict.state, 'error');
     assert.match(verdict.reason!, /code 1 \(no task was created\)/);
   });
 
   it('finds the context failure line in a start log', () => {
-    const log = "2026-11-21 INFO x\n2026-11-21 ERROR rally.task.engine [-] Unable to setup context 'users': 'boom'[00m\n";
+    const log =
+      "2026-11-21 INFO x\n2026-11-21 ERROR rally.task.engine [-] Unable to setup context 'users': 'boom'[00m\n";
     assert.equal(crashReasonFromLog(log), "Unable to setup context 'users': 'boom'");
   });
 });

@@ -19,7 +19,11 @@ interface WorkloadShape {
 }
 
 function skeleton(text: string): string {
-  return text.split('\n').filter((line) => !/^\s*\{%.*%\}\s*$/.test(line)).join('\n').replace(/\{\{[^}]*\}\}/g, '1');
+  return text
+    .split('\n')
+    .filter((line) => !/^\s*\{%.*%\}\s*$/.test(line))
+    .join('\n')
+    .replace(/\{\{[^}]*\}\}/g, '1');
 }
 
 describe('scenario files', () => {
@@ -27,7 +31,11 @@ describe('scenario files', () => {
     const file = join(DEFAULT_SCENARIOS_DIR, `${service}.yaml`);
     it(`${service}.yaml is task format v2 with a runner and a failure-rate SLA on every workload`, () => {
       const text = readFileSync(file, 'utf8');
-      const task = parse(skeleton(text)) as { version: number; title: string; subtasks: { title: string; workloads: WorkloadShape[] }[] };
+      const task = parse(skeleton(text)) as {
+        version: number;
+        title: string;
+        subtasks: Array<{ title: string; workloads: WorkloadShape[] }>;
+      };
       assert.equal(task.version, 2);
       assert.equal(task.title, service);
       const workloads = task.subtasks.flatMap((s) => s.workloads);
@@ -36,11 +44,17 @@ describe('scenario files', () => {
         const [name, ...more] = Object.keys(workload.scenario);
         assert.equal(more.length, 0);
         assert.match(name!, /^[A-Za-z]+\.[a-z_]+$|^1$/, `${service}: scenario ${name}`);
-        assert.ok(workload.runner.constant.times !== undefined && workload.runner.constant.concurrency !== undefined, `${service} ${name}: runner`);
+        assert.ok(
+          workload.runner.constant.times !== undefined && workload.runner.constant.concurrency !== undefined,
+          `${service} ${name}: runner`
+        );
         assert.deepEqual(workload.sla.failure_rate, { max: 0 }, `${service} ${name}: failure_rate`);
       }
       // Light by default: times and concurrency come from the task args, never fixed in the file.
-      assert.equal((text.match(/times: \{\{ iterations \}\}, concurrency: \{\{ concurrency \}\}/g) ?? []).length, workloads.length);
+      assert.equal(
+        (text.match(/times: \{\{ iterations \}\}, concurrency: \{\{ concurrency \}\}/g) ?? []).length,
+        workloads.length
+      );
     });
   }
 
@@ -64,11 +78,18 @@ describe('scenario files', () => {
   it('ships the Placement plugin as valid Python', () => {
     const plugin = join(DEFAULT_SCENARIOS_DIR, 'plugins', 'placement.py');
     assert.ok(existsSync(plugin));
-    execFileSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', plugin]);
+    execFileSync('/usr/bin/python3', [
+      '-c',
+      'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])',
+      plugin,
+    ]);
     const text = readFileSync(plugin, 'utf8');
     for (const name of ['PlacementMonitor.list_resource_providers', 'PlacementMonitor.list_resource_classes']) {
       assert.ok(text.includes(`name="${name}"`), name);
-      assert.ok(readFileSync(join(DEFAULT_SCENARIOS_DIR, 'placement.yaml'), 'utf8').includes(name), `placement.yaml uses ${name}`);
+      assert.ok(
+        readFileSync(join(DEFAULT_SCENARIOS_DIR, 'placement.yaml'), 'utf8').includes(name),
+        `placement.yaml uses ${name}`
+      );
     }
   });
 });

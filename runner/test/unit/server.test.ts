@@ -8,9 +8,22 @@ import { API_TOKEN, monitorFixture } from '../support/monitor-fixture.js';
 
 const BEARER = { authorization: `Bearer ${API_TOKEN}` };
 
-async function recordedCycle(store: Awaited<ReturnType<typeof monitorFixture>>['store'], services: Cycle['services']): Promise<Cycle> {
+async function recordedCycle(
+  store: Awaited<ReturnType<typeof monitorFixture>>['store'],
+  services: Cycle['services']
+): Promise<Cycle> {
   const now = new Date().toISOString();
-  const cycle: Cycle = { id: newRunId(), cloud: 'c', region: 'r', trigger: 'api', status: 'pass', startedAt: now, finishedAt: now, durationSeconds: 1, services };
+  const cycle: Cycle = {
+    id: newRunId(),
+    cloud: 'c',
+    region: 'r',
+    trigger: 'api',
+    status: 'pass',
+    startedAt: now,
+    finishedAt: now,
+    durationSeconds: 1,
+    services,
+  };
   await store.finishCycle(cycle);
   return cycle;
 }
@@ -18,7 +31,12 @@ async function recordedCycle(store: Awaited<ReturnType<typeof monitorFixture>>['
 describe('HTTP API', () => {
   it('guards POST /api/runs: 401 without or with a wrong token, 202 then 409 with it', async () => {
     const { app, monitor } = await monitorFixture();
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token' }, { authorization: API_TOKEN }, { authorization: 'Bearer ' }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer wrong-token-wrong-token' },
+      { authorization: API_TOKEN },
+      { authorization: 'Bearer ' },
+    ]) {
       const response = await app.inject({ method: 'POST', url: '/api/runs', headers });
       assert.equal(response.statusCode, 401, JSON.stringify(headers));
       assert.equal(response.json().code, 'unauthorized');
@@ -51,7 +69,7 @@ describe('HTTP API', () => {
   it('answers bad ids and query values with 400 and unknown ones with 404, as JSON', async () => {
     const { app, store } = await monitorFixture();
     const cycle = await recordedCycle(store, []);
-    const cases: [string, number][] = [
+    const cases: Array<[string, number]> = [
       ['/api/runs/not-an-id', 400],
       ['/api/runs/..%2F..%2Fetc%2Fpasswd', 400],
       ['/api/runs/20200101T000000Z-abcdef', 404],
@@ -77,19 +95,43 @@ describe('HTTP API', () => {
       assert.equal(body.code, status === 400 ? 'bad_request' : 'not_found');
     }
     assert.equal((await app.inject({ url: `/api/runs/${cycle.id}` })).statusCode, 200);
-    assert.equal((await app.inject({ url: '/api/history?from=1700000000000&to=2000000000000&limit=5' })).statusCode, 200);
+    assert.equal(
+      (await app.inject({ url: '/api/history?from=1700000000000&to=2000000000000&limit=5' })).statusCode,
+      200
+    );
   });
 
   it('reads from and to as ISO 8601 or epoch milliseconds of 10+ digits only, else 400 naming both forms', async () => {
     const { app } = await monitorFixture();
-    for (const value of ['2020', '-1', '123456789', '1e12', 'Nov 22 2026', '2026-11-22T25:00:00Z', '2026-02-30', ' 1700000000000', '0x1F']) {
+    for (const value of [
+      '2020',
+      '-1',
+      '123456789',
+      '1e12',
+      'Nov 22 2026',
+      '2026-11-22T25:00:00Z',
+      '2026-02-30',
+      ' 1700000000000',
+      '0x1F',
+    ]) {
       for (const name of ['from', 'to']) {
         const response = await app.inject({ url: `/api/history?${name}=${encodeURIComponent(value)}` });
         assert.equal(response.statusCode, 400, `${name}=${value}: ${response.body}`);
-        assert.match(response.json().error, new RegExp(`^${name} must be an ISO 8601 time .* or epoch milliseconds \\(10 or more digits`), `${name}=${value}`);
+        assert.match(
+          response.json().error,
+          new RegExp(`^${name} must be an ISO 8601 time .* or epoch milliseconds \\(10 or more digits`),
+          `${name}=${value}`
+        );
       }
     }
-    for (const value of ['2026-11-22', '2026-11-22T00:00:00Z', '2026-11-22T00:00:00.123+02:00', '2026-11-22T00:00Z', '1700000000000', '1000000000']) {
+    for (const value of [
+      '2026-11-22',
+      '2026-11-22T00:00:00Z',
+      '2026-11-22T00:00:00.123+02:00',
+      '2026-11-22T00:00Z',
+      '1700000000000',
+      '1000000000',
+    ]) {
       const response = await app.inject({ url: `/api/history?from=${encodeURIComponent(value)}` });
       assert.equal(response.statusCode, 200, `from=${value}: ${response.body}`);
     }
@@ -99,7 +141,19 @@ describe('HTTP API', () => {
     const { mkdir } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const { app, metrics } = await monitorFixture({}, async (runs) => {
-      const bad = { ...{ id: newRunId(), cloud: 'c', region: 'r', trigger: 'api', status: 'pass', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), durationSeconds: 1 }, services: [null] };
+      const bad = {
+        ...{
+          id: newRunId(),
+          cloud: 'c',
+          region: 'r',
+          trigger: 'api',
+          status: 'pass',
+          startedAt: new Date().toISOString(),
+          finishedAt: new Date().toISOString(),
+          durationSeconds: 1,
+        },
+        services: [null],
+      };
       await mkdir(join(runs, bad.id), { recursive: true });
       await writeFile(join(runs, bad.id, 'cycle.json'), JSON.stringify(bad));
     });
@@ -108,7 +162,10 @@ describe('HTTP API', () => {
       assert.ok(response.statusCode < 500, `${url}: ${response.statusCode} ${response.body}`);
     }
     assert.equal((await app.inject({ url: '/api/history' })).json().total, 0);
-    assert.match((await metrics.render()).body, /^rally_history_quarantined_records_total\{cloud="default",region="RegionOne"\} 1$/m);
+    assert.match(
+      (await metrics.render()).body,
+      /^rally_history_quarantined_records_total\{cloud="default",region="RegionOne"\} 1$/m
+    );
   });
 
   it('says 404 before the first cycle, then serves the latest one', async () => {
@@ -121,7 +178,15 @@ describe('HTTP API', () => {
   it('asks which service when a run has several reports, and serves HTML sandboxed', async () => {
     const { app, store } = await monitorFixture();
     const withHtml = { ...NO_ARTIFACTS, html: true };
-    const base = { taskUuid: null, taskStatus: 'finished', rallyExitCode: 0, startedAt: null, finishedAt: null, durationSeconds: 1, workloads: [] };
+    const base = {
+      taskUuid: null,
+      taskStatus: 'finished',
+      rallyExitCode: 0,
+      startedAt: null,
+      finishedAt: null,
+      durationSeconds: 1,
+      workloads: [],
+    };
     const cycle = await recordedCycle(store, [
       { ...base, service: 'keystone', state: 'pass', artifacts: withHtml },
       { ...base, service: 'glance', state: 'pass', artifacts: withHtml },
@@ -163,7 +228,17 @@ describe('health', () => {
     const { app, store, monitor } = await monitorFixture({ RALLY_SCHEDULE_INTERVAL: '5' });
     assert.equal(monitor.staleAfterSeconds, 600);
     const old = new Date(Date.now() - 11 * 60_000);
-    const cycle: Cycle = { id: newRunId(old), cloud: 'c', region: 'r', trigger: 'schedule', status: 'pass', startedAt: old.toISOString(), finishedAt: old.toISOString(), durationSeconds: 1, services: [] };
+    const cycle: Cycle = {
+      id: newRunId(old),
+      cloud: 'c',
+      region: 'r',
+      trigger: 'schedule',
+      status: 'pass',
+      startedAt: old.toISOString(),
+      finishedAt: old.toISOString(),
+      durationSeconds: 1,
+      services: [],
+    };
     await store.finishCycle(cycle);
     const response = await app.inject({ url: '/health' });
     assert.equal(response.statusCode, 503);

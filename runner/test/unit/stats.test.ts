@@ -14,6 +14,14 @@ describe('computeStats', () => {
   });
 
   it('handles one value', () => {
-    assert.deepEqual(computeStats([0.25]), { count: 1, min: 0.25, p50: 0.25, p90: 0.25, p95: 0.25, max: 0.25, mean: 0.25 });
+    assert.deepEqual(computeStats([0.25]), {
+      count: 1,
+      min: 0.25,
+      p50: 0.25,
+      p90: 0.25,
+      p95: 0.25,
+      max: 0.25,
+      mean: 0.25,
+    });
   });
 });

@@ -8,21 +8,35 @@ import { HistoryStore, isRunId, newRunId } from '../../src/history/store.js';
 import type { Cycle, ServiceResult } from '../../src/model.js';
 import { NO_ARTIFACTS } from '../../src/model.js';
 import { tasksOfStore, tasksOnDisk } from '../../src/cleanup/tasks.js';
-import { REPO_DIR } from '../helpers.js';
-import { tempDir } from '../helpers.js';
+import { REPO_DIR, tempDir } from '../helpers.js';
 
 function serviceResult(state: ServiceResult['state']): ServiceResult {
   return {
-    service: 'keystone', state, taskUuid: null, taskStatus: 'finished', rallyExitCode: 0, startedAt: null,
-    finishedAt: null, durationSeconds: 1, artifacts: { ...NO_ARTIFACTS }, workloads: [],
+    service: 'keystone',
+    state,
+    taskUuid: null,
+    taskStatus: 'finished',
+    rallyExitCode: 0,
+    startedAt: null,
+    finishedAt: null,
+    durationSeconds: 1,
+    artifacts: { ...NO_ARTIFACTS },
+    workloads: [],
   };
 }
 
 function cycleAt(at: Date, status: Cycle['status'] = 'pass'): Cycle {
   const iso = at.toISOString();
   return {
-    id: newRunId(at), cloud: 'c', region: 'r', trigger: 'schedule', status, startedAt: iso, finishedAt: iso,
-    durationSeconds: 1, services: [serviceResult(status === 'fail' ? 'fail' : 'pass')],
+    id: newRunId(at),
+    cloud: 'c',
+    region: 'r',
+    trigger: 'schedule',
+    status,
+    startedAt: iso,
+    finishedAt: iso,
+    durationSeconds: 1,
+    services: [serviceResult(status === 'fail' ? 'fail' : 'pass')],
   };
 }
 
@@ -76,9 +90,12 @@ describe('HistoryStore', () => {
     await store.open();
     const good = cycleAt(new Date());
     await store.finishCycle(good);
-    const bad: [string, unknown][] = [
+    const bad: Array<[string, unknown]> = [
       ['services [null]', { ...cycleAt(new Date(Date.now() - 3000)), services: [null] }],
-      ['state green', { ...cycleAt(new Date(Date.now() - 2000)), services: [{ ...serviceResult('pass'), state: 'green' }] }],
+      [
+        'state green',
+        { ...cycleAt(new Date(Date.now() - 2000)), services: [{ ...serviceResult('pass'), state: 'green' }] },
+      ],
       ['a number', 42],
     ];
     const ids: string[] = [];
@@ -91,7 +108,9 @@ describe('HistoryStore', () => {
     // The cleanup CLI reads the history without opening the store: it skips them too.
     await tasksOnDisk(root);
     const warnings: string[] = [];
-    const reopened = new HistoryStore(root, (message, details) => warnings.push(`${message} ${JSON.stringify(details)}`));
+    const reopened = new HistoryStore(root, (message, details) =>
+      warnings.push(`${message} ${JSON.stringify(details)}`)
+    );
     const opened = await reopened.open();
     assert.equal(opened.loaded, 1);
     assert.equal(opened.corrupt, 3);
@@ -103,10 +122,17 @@ describe('HistoryStore', () => {
       assert.ok(existsSync(join(root, '.quarantine', id, 'cycle.json')), `${id} kept for a person to look at`);
     }
     // The history and the cleanup monitor's task index read only valid records.
-    assert.deepEqual(reopened.query({ limit: 50 }).items.map((c) => c.id), [good.id]);
+    assert.deepEqual(
+      reopened.query({ limit: 50 }).items.map((c) => c.id),
+      [good.id]
+    );
     await tasksOfStore(reopened);
     const again: string[] = [];
-    assert.deepEqual(await new HistoryStore(root, (m) => again.push(m)).open(), { loaded: 1, corrupt: 0, recovered: 0 });
+    assert.deepEqual(await new HistoryStore(root, (m) => again.push(m)).open(), {
+      loaded: 1,
+      corrupt: 0,
+      recovered: 0,
+    });
     assert.deepEqual(again, [], 'logged once: a quarantined record is not read again');
   });
 
@@ -117,11 +143,18 @@ describe('HistoryStore', () => {
     await store.open();
     await store.beginCycle({ id, startedAt: new Date().toISOString(), trigger: 'api', cloud: 'c', region: 'r' });
     await store.saveServiceResult(id, serviceResult('pass'));
-    await writeFile(join(root, id, 'nova.result.json'), JSON.stringify({ service: 'nova', state: 'pass', workloads: [null] }));
+    await writeFile(
+      join(root, id, 'nova.result.json'),
+      JSON.stringify({ service: 'nova', state: 'pass', workloads: [null] })
+    );
     const reopened = new HistoryStore(root);
     await reopened.open();
     const cycle = reopened.get(id)!;
-    assert.deepEqual(cycle.services.map((s) => s.service), ['keystone'], 'the invalid result is left out');
+    assert.deepEqual(
+      cycle.services.map((s) => s.service),
+      ['keystone'],
+      'the invalid result is left out'
+    );
     assert.ok(existsSync(join(root, '.quarantine', `${id}.nova.result.json`)));
     assert.equal(reopened.quarantined, 1);
   });
@@ -130,18 +163,27 @@ describe('HistoryStore', () => {
     const root = await tempDir();
     const id = newRunId();
     await mkdir(join(root, id));
-    await writeFile(join(root, id, 'running.json'), JSON.stringify({ id, startedAt: 5, trigger: 'nonsense', cloud: null, region: ['r'] }));
+    await writeFile(
+      join(root, id, 'running.json'),
+      JSON.stringify({ id, startedAt: 5, trigger: 'nonsense', cloud: null, region: ['r'] })
+    );
     const store = new HistoryStore(root);
     assert.deepEqual(await store.open(), { loaded: 1, corrupt: 0, recovered: 1 });
     const reopened = new HistoryStore(root);
-    assert.deepEqual(await reopened.open(), { loaded: 1, corrupt: 0, recovered: 0 }, 'the recovered record is valid when read again');
+    assert.deepEqual(
+      await reopened.open(),
+      { loaded: 1, corrupt: 0, recovered: 0 },
+      'the recovered record is valid when read again'
+    );
     assert.equal(reopened.get(id)?.trigger, 'recovery');
   });
 
   it('accepts every record the real runner wrote (recorded API fixtures)', async () => {
     const dir = join(REPO_DIR, 'test/fixtures/runner-api');
-    const files = [...(await readdir(dir)).map((f) => join(dir, f)), ...(await readdir(join(dir, 'seven-services'))).map((f) => join(dir, 'seven-services', f))]
-      .filter((f) => /\/run-.*\.json$/.test(f));
+    const files = [
+      ...(await readdir(dir)).map((f) => join(dir, f)),
+      ...(await readdir(join(dir, 'seven-services'))).map((f) => join(dir, 'seven-services', f)),
+    ].filter((f) => /\/run-.*\.json$/.test(f));
     assert.ok(files.length >= 2);
     for (const file of files) {
       const cycle = JSON.parse(await readFile(file, 'utf8')) as Cycle;
@@ -165,7 +207,9 @@ describe('HistoryStore', () => {
       const result = await stat(join(store.runDir(cycle.id), 'keystone.result.json'));
       assert.equal(result.mode & 0o777, 0o600, 'service result');
       await store.finishCycle(cycle);
-      for (const dir of [data, store.root, store.runDir(cycle.id)]) assert.equal((await stat(dir)).mode & 0o777, 0o700, dir);
+      for (const dir of [data, store.root, store.runDir(cycle.id)]) {
+        assert.equal((await stat(dir)).mode & 0o777, 0o700, dir);
+      }
       assert.equal((await stat(join(store.runDir(cycle.id), 'cycle.json'))).mode & 0o777, 0o600, 'cycle record');
     } finally {
       process.umask(previous);
@@ -182,11 +226,16 @@ describe('HistoryStore', () => {
     await mkdir(join(root, brokenId));
     await writeFile(join(root, brokenId, 'cycle.json'), '{"id": "trunc');
     const warnings: string[] = [];
-    const reopened = new HistoryStore(root, (message, details) => warnings.push(`${message} ${JSON.stringify(details)}`));
+    const reopened = new HistoryStore(root, (message, details) =>
+      warnings.push(`${message} ${JSON.stringify(details)}`)
+    );
     assert.deepEqual(await reopened.open(), { loaded: 1, corrupt: 1, recovered: 0 });
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, new RegExp(brokenId));
-    assert.ok(existsSync(join(root, '.quarantine', brokenId, 'cycle.json')), 'the corrupt record is kept for a person to look at');
+    assert.ok(
+      existsSync(join(root, '.quarantine', brokenId, 'cycle.json')),
+      'the corrupt record is kept for a person to look at'
+    );
   });
 
   it('closes a cycle interrupted by a kill as aborted, keeping the services that finished', async () => {
@@ -201,10 +250,17 @@ describe('HistoryStore', () => {
     const cycle = reopened.get(id)!;
     assert.equal(cycle.status, 'aborted');
     assert.equal(cycle.trigger, 'api');
-    assert.deepEqual(cycle.services.map((s) => [s.service, s.state]), [['keystone', 'pass']]);
+    assert.deepEqual(
+      cycle.services.map((s) => [s.service, s.state]),
+      [['keystone', 'pass']]
+    );
     assert.equal(reopened.latest(), null, 'an aborted cycle is not the current state');
     assert.ok(!existsSync(join(root, id, 'running.json')));
-    assert.deepEqual(await new HistoryStore(root).open(), { loaded: 1, corrupt: 0, recovered: 0 }, 'recovered once, then an ordinary record');
+    assert.deepEqual(
+      await new HistoryStore(root).open(),
+      { loaded: 1, corrupt: 0, recovered: 0 },
+      'recovered once, then an ordinary record'
+    );
   });
 
   it('prunes cycles past the retention with their reports, and keeps the rest', async () => {
@@ -228,14 +284,23 @@ describe('HistoryStore', () => {
     assert.equal(store.count(), 1);
   });
 
-  it('says which Rally tasks the pruned cycles ran, so they leave Rally\'s database too', async () => {
+  it("says which Rally tasks the pruned cycles ran, so they leave Rally's database too", async () => {
     const root = await tempDir();
     const store = new HistoryStore(root);
     await store.open();
     const now = new Date('2026-11-22T12:00:00Z');
     const uuid = (n: number) => `0000000${n}-1111-2222-3333-444444444444`;
-    const old = { ...cycleAt(new Date('2026-11-10T12:00:00Z')), services: [{ ...serviceResult('pass'), taskUuid: uuid(1) }, { ...serviceResult('fail'), service: 'nova' as const, taskUuid: uuid(2) }] };
-    const recent = { ...cycleAt(new Date('2026-11-20T12:00:00Z')), services: [{ ...serviceResult('pass'), taskUuid: uuid(3) }] };
+    const old = {
+      ...cycleAt(new Date('2026-11-10T12:00:00Z')),
+      services: [
+        { ...serviceResult('pass'), taskUuid: uuid(1) },
+        { ...serviceResult('fail'), service: 'nova' as const, taskUuid: uuid(2) },
+      ],
+    };
+    const recent = {
+      ...cycleAt(new Date('2026-11-20T12:00:00Z')),
+      services: [{ ...serviceResult('pass'), taskUuid: uuid(3) }],
+    };
     await store.finishCycle(old);
     await store.finishCycle(recent);
     const pruned = await store.prune(7, now);
@@ -249,18 +314,36 @@ describe('HistoryStore', () => {
     const cycles = [0, 1, 2, 3, 4].map((i) => cycleAt(new Date(base + i * 3_600_000), i === 2 ? 'fail' : 'pass'));
     for (const c of cycles) await store.finishCycle(c);
     const page1 = store.query({ limit: 2 });
-    assert.deepEqual(page1.items.map((c) => c.id), [cycles[4]!.id, cycles[3]!.id]);
+    assert.deepEqual(
+      page1.items.map((c) => c.id),
+      [cycles[4]!.id, cycles[3]!.id]
+    );
     assert.equal(page1.total, 5);
     const page2 = store.query({ limit: 2, cursor: page1.nextCursor! });
-    assert.deepEqual(page2.items.map((c) => c.id), [cycles[2]!.id, cycles[1]!.id]);
+    assert.deepEqual(
+      page2.items.map((c) => c.id),
+      [cycles[2]!.id, cycles[1]!.id]
+    );
     const page3 = store.query({ limit: 2, cursor: page2.nextCursor! });
-    assert.deepEqual(page3.items.map((c) => c.id), [cycles[0]!.id]);
+    assert.deepEqual(
+      page3.items.map((c) => c.id),
+      [cycles[0]!.id]
+    );
     assert.equal(page3.nextCursor, null);
     const ranged = store.query({ limit: 50, from: new Date(base + 3_600_000), to: new Date(base + 3 * 3_600_000) });
-    assert.deepEqual(ranged.items.map((c) => c.id), [cycles[3]!.id, cycles[2]!.id, cycles[1]!.id]);
-    assert.deepEqual(store.query({ limit: 50, service: 'keystone', state: 'fail' }).items.map((c) => c.id), [cycles[2]!.id]);
+    assert.deepEqual(
+      ranged.items.map((c) => c.id),
+      [cycles[3]!.id, cycles[2]!.id, cycles[1]!.id]
+    );
+    assert.deepEqual(
+      store.query({ limit: 50, service: 'keystone', state: 'fail' }).items.map((c) => c.id),
+      [cycles[2]!.id]
+    );
     assert.deepEqual(store.query({ limit: 50, service: 'nova' }).items, []);
-    assert.deepEqual(store.query({ limit: 50, state: 'fail' }).items.map((c) => c.status), ['fail']);
+    assert.deepEqual(
+      store.query({ limit: 50, state: 'fail' }).items.map((c) => c.status),
+      ['fail']
+    );
     assert.equal('workloads' in page1.items[0]!.services[0]!, false, 'summaries leave the details out');
   });
 });

@@ -7,18 +7,40 @@ import { leakSummary, summaryTable } from '../../src/summary.js';
 
 function service(name: ServiceResult['service'], extra: Partial<ServiceResult> = {}): ServiceResult {
   return {
-    service: name, state: 'pass', taskUuid: null, taskStatus: 'finished', rallyExitCode: 0, startedAt: null, finishedAt: null,
-    durationSeconds: 12.34, artifacts: { ...NO_ARTIFACTS }, workloads: [], ...extra,
+    service: name,
+    state: 'pass',
+    taskUuid: null,
+    taskStatus: 'finished',
+    rallyExitCode: 0,
+    startedAt: null,
+    finishedAt: null,
+    durationSeconds: 12.34,
+    artifacts: { ...NO_ARTIFACTS },
+    workloads: [],
+    ...extra,
   };
 }
 
 describe('run-once summary', () => {
   const cycle: Cycle = {
-    id: '20261122T010000Z-abcdef', cloud: 'c', region: 'r', trigger: 'cli', status: 'pass',
-    startedAt: '2026-11-22T01:00:00.000Z', finishedAt: '2026-11-22T01:01:00.000Z', durationSeconds: 60,
+    id: '20261122T010000Z-abcdef',
+    cloud: 'c',
+    region: 'r',
+    trigger: 'cli',
+    status: 'pass',
+    startedAt: '2026-11-22T01:00:00.000Z',
+    finishedAt: '2026-11-22T01:01:00.000Z',
+    durationSeconds: 60,
     services: [
       service('keystone'),
-      service('nova', { skipped: [{ scenario: 'NovaServers.boot_server_associate_and_dissociate_floating_ip', reason: 'no external network for floating IPs: RALLY_EXTERNAL_NETWORK is not set' }] }),
+      service('nova', {
+        skipped: [
+          {
+            scenario: 'NovaServers.boot_server_associate_and_dissociate_floating_ip',
+            reason: 'no external network for floating IPs: RALLY_EXTERNAL_NETWORK is not set',
+          },
+        ],
+      }),
       service('swift', { state: 'absent', reason: 'not in the catalog', durationSeconds: null }),
     ],
   };
@@ -27,7 +49,10 @@ describe('run-once summary', () => {
     const lines = summaryTable(cycle).split('\n');
     assert.match(lines[1]!, /^keystone\s+PASS\s+12\.3 s/);
     assert.match(lines[3]!, /^swift\s+ABSENT\s+-\s+-\s+not in the catalog$/);
-    assert.equal(lines[5], 'skipped: nova NovaServers.boot_server_associate_and_dissociate_floating_ip: no external network for floating IPs: RALLY_EXTERNAL_NETWORK is not set');
+    assert.equal(
+      lines[5],
+      'skipped: nova NovaServers.boot_server_associate_and_dissociate_floating_ip: no external network for floating IPs: RALLY_EXTERNAL_NETWORK is not set'
+    );
     assert.equal(lines.at(-1), 'cycle 20261122T010000Z-abcdef: PASS in 60.0 s');
   });
 
@@ -39,11 +64,25 @@ describe('run-once summary', () => {
 describe('run-once leak summary', () => {
   const runId = '20261122T010000Z-abcdef';
   const leak = (name: string, leakRunId: string | null): Leak => ({
-    service: 'keystone', type: 'project', id: `id-${name}`, name, project: null, userId: null, createdAt: null,
-    firstSeenAt: '2026-11-22T01:00:30.000Z', ageSeconds: 30, taskPrefix: name.slice(8, 16), taskUuid: null, runId: leakRunId, attribution: 'run',
+    service: 'keystone',
+    type: 'project',
+    id: `id-${name}`,
+    name,
+    project: null,
+    userId: null,
+    createdAt: null,
+    firstSeenAt: '2026-11-22T01:00:30.000Z',
+    ageSeconds: 30,
+    taskPrefix: name.slice(8, 16),
+    taskUuid: null,
+    runId: leakRunId,
+    attribution: 'run',
   });
-  const report = (leaks: Leak[], failed: boolean = false): CleanupReport => ({
-    scannedAt: '2026-11-22T01:01:01.000Z', durationSeconds: 0.5, minAgeSeconds: 3600, leaks,
+  const report = (leaks: Leak[], failed = false): CleanupReport => ({
+    scannedAt: '2026-11-22T01:01:01.000Z',
+    durationSeconds: 0.5,
+    minAgeSeconds: 3600,
+    leaks,
     services: [
       { service: 'keystone', state: 'ok', types: [{ type: 'project', state: 'ok', count: leaks.length }] },
       { service: 'swift', state: failed ? 'failed' : 'ok', types: [], ...(failed ? { error: 'HTTP 503' } : {}) },
@@ -51,7 +90,14 @@ describe('run-once leak summary', () => {
   });
 
   it('names each resource the cycle left behind, and counts the older ones apart', () => {
-    const lines = leakSummary(runId, report([leak('c_rally_1a2b3c4d_x1', runId), leak('c_rally_99999999_y2', null), leak('c_rally_88888888_z3', 'earlier')]));
+    const lines = leakSummary(
+      runId,
+      report([
+        leak('c_rally_1a2b3c4d_x1', runId),
+        leak('c_rally_99999999_y2', null),
+        leak('c_rally_88888888_z3', 'earlier'),
+      ])
+    );
     assert.deepEqual(lines, [
       'leaks: 1 Rally-named resource left by this cycle:',
       '  keystone project c_rally_1a2b3c4d_x1 (id-c_rally_1a2b3c4d_x1)',
@@ -60,7 +106,10 @@ describe('run-once leak summary', () => {
   });
 
   it('says none when the cycle left nothing, and which services could not be listed', () => {
-    assert.deepEqual(leakSummary(runId, report([], true)), ['leaks: none left by this cycle', 'leaks: could not list swift; their leaks are unknown']);
+    assert.deepEqual(leakSummary(runId, report([], true)), [
+      'leaks: none left by this cycle',
+      'leaks: could not list swift; their leaks are unknown',
+    ]);
   });
 
   it('never says none without a scan after the cycle', () => {

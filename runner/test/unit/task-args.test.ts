@@ -5,7 +5,12 @@ import { loadConfig } from '../../src/config.js';
 import { skippedWorkloads, taskPlan } from '../../src/rally/task-args.js';
 import { SERVICE_NAMES } from '../../src/services.js';
 
-const BASE = { OS_AUTH_URL: 'http://127.0.0.1:5000/v3', OS_USERNAME: 'admin', OS_PASSWORD: 'pw-very-secret', OS_PROJECT_NAME: 'admin' };
+const BASE = {
+  OS_AUTH_URL: 'http://127.0.0.1:5000/v3',
+  OS_USERNAME: 'admin',
+  OS_PASSWORD: 'pw-very-secret',
+  OS_PROJECT_NAME: 'admin',
+};
 const ALL = [...SERVICE_NAMES];
 
 function config(env: Record<string, string> = {}) {
@@ -14,7 +19,12 @@ function config(env: Record<string, string> = {}) {
 
 describe('task args', () => {
   it('gives every scenario file the configured values, its profile and the shipped image file', () => {
-    const { args, skipped } = taskPlan(config({ RALLY_MONITOR_ITERATIONS: '3', RALLY_MONITOR_PROFILE_GLANCE: 'heavy' }), 'glance', ALL, '/opt/scenarios');
+    const { args, skipped } = taskPlan(
+      config({ RALLY_MONITOR_ITERATIONS: '3', RALLY_MONITOR_PROFILE_GLANCE: 'heavy' }),
+      'glance',
+      ALL,
+      '/opt/scenarios'
+    );
     assert.deepEqual(skipped, []);
     assert.equal(args.iterations, 3);
     assert.equal(args.concurrency, 1);
@@ -30,17 +40,26 @@ describe('task args', () => {
 
   it('leaves the floating IP workload out, saying why, without an external network', () => {
     const { args, skipped } = taskPlan(config({ RALLY_EXTERNAL_NETWORK: '' }), 'nova', ALL, '/s');
-    assert.deepEqual(skipped, [{
-      scenario: 'NovaServers.boot_server_associate_and_dissociate_floating_ip',
-      reason: 'no external network for floating IPs: RALLY_EXTERNAL_NETWORK is not set',
-    }]);
+    assert.deepEqual(skipped, [
+      {
+        scenario: 'NovaServers.boot_server_associate_and_dissociate_floating_ip',
+        reason: 'no external network for floating IPs: RALLY_EXTERNAL_NETWORK is not set',
+      },
+    ]);
     assert.deepEqual(args.skip, ['NovaServers.boot_server_associate_and_dissociate_floating_ip']);
     assert.equal(args.external_network, null);
   });
 
   it('names an absent service before a missing setting', () => {
-    const skipped = skippedWorkloads(config({ RALLY_EXTERNAL_NETWORK: '' }), 'nova', ALL.filter((s) => s !== 'neutron'));
-    assert.deepEqual(skipped.map((s) => s.reason), ['neutron is not in the catalog']);
+    const skipped = skippedWorkloads(
+      config({ RALLY_EXTERNAL_NETWORK: '' }),
+      'nova',
+      ALL.filter((s) => s !== 'neutron')
+    );
+    assert.deepEqual(
+      skipped.map((s) => s.reason),
+      ['neutron is not in the catalog']
+    );
   });
 
   it('leaves every boot out without an image, and reports heavy-only workloads only in the heavy profile', () => {
@@ -52,7 +71,10 @@ describe('task args', () => {
     ]);
     const heavy = skippedWorkloads(config({ RALLY_NOVA_IMAGE: '', RALLY_MONITOR_PROFILE: 'heavy' }), 'nova', ALL);
     assert.equal(heavy.length, 4);
-    assert.deepEqual(heavy.at(-1), { scenario: 'NovaServers.boot_and_rebuild_server', reason: 'no image to boot: RALLY_NOVA_IMAGE is not set' });
+    assert.deepEqual(heavy.at(-1), {
+      scenario: 'NovaServers.boot_and_rebuild_server',
+      reason: 'no image to boot: RALLY_NOVA_IMAGE is not set',
+    });
   });
 
   it('skips Keystone token validation by services the catalog lacks', () => {

@@ -13,23 +13,44 @@ describe('rally task validate output', () => {
     assert.equal(problem, "Invalid task: NovaServers.boot_and_delete_server: image 'cirros' not found");
   });
 
-  it('makes a missing image the monitor\'s error, not a red Nova', async () => {
+  it("makes a missing image the monitor's error, not a red Nova", async () => {
     const verdict = serviceVerdict({
-      service: 'nova', exitCode: 114, taskStatus: null, workloads: [], endpointUrls: ['http://127.0.0.1:8774/v2.1'],
-      log: validationProblem(await readFixture('nova-image-missing.task-validate.txt')), timedOut: false, aborted: false,
+      service: 'nova',
+      exitCode: 114,
+      taskStatus: null,
+      workloads: [],
+      endpointUrls: ['http://127.0.0.1:8774/v2.1'],
+      log: validationProblem(await readFixture('nova-image-missing.task-validate.txt')),
+      timedOut: false,
+      aborted: false,
     });
-    assert.deepEqual(verdict, { state: 'error', reason: "Invalid task: NovaServers.boot_and_delete_server: image 'cirros' not found" });
+    assert.deepEqual(verdict, {
+      state: 'error',
+      reason: "Invalid task: NovaServers.boot_and_delete_server: image 'cirros' not found",
+    });
   });
 
   it('keeps the platform line when the cloud did not answer, so an unreachable Keystone is Keystone failing', async () => {
     const problem = validationProblem(await readFixture('keystone-unreachable.task-start.log'));
     assert.match(problem, /^Validation error: One or several platforms are not available/);
-    const verdict = serviceVerdict({ service: 'keystone', exitCode: 110, taskStatus: null, workloads: [], endpointUrls: [], log: problem, timedOut: false, aborted: false });
+    const verdict = serviceVerdict({
+      service: 'keystone',
+      exitCode: 110,
+      taskStatus: null,
+      workloads: [],
+      endpointUrls: [],
+      log: problem,
+      timedOut: false,
+      aborted: false,
+    });
     assert.equal(verdict.state, 'fail');
   });
 
   it('falls back to the last lines Rally printed', () => {
-    assert.equal(validationProblem('a\nb\n\nsomething odd\n'), 'Error: rally task validate failed: a | b | something odd');
+    assert.equal(
+      validationProblem('a\nb\n\nsomething odd\n'),
+      'Error: rally task validate failed: a | b | something odd'
+    );
   });
 });
 
@@ -49,10 +70,18 @@ describe('validation before start', () => {
       },
       async startTask() {
         calls.push('start');
-        return { exitCode: startExit, output: startExit ? await readFixture('nova-image-missing.task-validate.txt') : 'ok', killed: false, taskUuid: 'c0ffee00-0000-4000-8000-000000000000' };
+        return {
+          exitCode: startExit,
+          output: startExit ? await readFixture('nova-image-missing.task-validate.txt') : 'ok',
+          killed: false,
+          taskUuid: 'c0ffee00-0000-4000-8000-000000000000',
+        };
       },
     } as unknown as Rally;
-    const set = (exit: number, invalidOutput = '') => { startExit = exit; validateOutput = invalidOutput; };
+    const set = (exit: number, invalidOutput = '') => {
+      startExit = exit;
+      validateOutput = invalidOutput;
+    };
     return { rally, taskFile, calls, set };
   }
   const options = { tag: 't', logFile: '/dev/null' };
@@ -72,7 +101,12 @@ describe('validation before start', () => {
     set(0, await readFixture('nova-image-missing.task-validate.txt'));
     const run = await startValidatedTask(rally, taskFile, {}, options);
     assert.deepEqual(calls, ['validate']);
-    assert.deepEqual(run, { exitCode: 114, killed: false, taskUuid: null, output: "Invalid task: NovaServers.boot_and_delete_server: image 'cirros' not found" });
+    assert.deepEqual(run, {
+      exitCode: 114,
+      killed: false,
+      taskUuid: null,
+      output: "Invalid task: NovaServers.boot_and_delete_server: image 'cirros' not found",
+    });
   });
 
   it('condenses a start Rally rejects after all, and validates again next time', async () => {

@@ -22,7 +22,9 @@ export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 50
     }
     const now = Date.now();
     if (now - started > timeoutMs) {
-      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+      throw new Error(
+        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`
+      );
     }
     if (now - lastReport >= 30_000) {
       log(`# still waiting for ${what} (${Math.round((now - started) / 1000)} s)`);

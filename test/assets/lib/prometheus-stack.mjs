@@ -23,7 +23,10 @@ export function alertmanagerConfigForTests(shipped, webhookUrl) {
   shorten(config.route);
   config.route.group_wait = '1s';
   config.route.group_interval = '1s';
-  config.receivers = config.receivers.map(({ name }) => ({ name, webhook_configs: [{ url: webhookUrl, send_resolved: true }] }));
+  config.receivers = config.receivers.map(({ name }) => ({
+    name,
+    webhook_configs: [{ url: webhookUrl, send_resolved: true }],
+  }));
   return config;
 }
 
@@ -32,16 +35,24 @@ export async function startAlertmanager(dir, config) {
   mkdirSync(join(dir, 'alertmanager'), { recursive: true });
   const configFile = join(dir, 'alertmanager', 'alertmanager.yml');
   writeFileSync(configFile, stringify(config));
-  const daemon = new Daemon('alertmanager', 'prometheus-alertmanager', [
-    `--config.file=${configFile}`,
-    `--storage.path=${join(dir, 'alertmanager', 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--cluster.listen-address=',
-    ...debugLogging(),
-  ], { logFile: join(dir, 'alertmanager.log') });
+  const daemon = new Daemon(
+    'alertmanager',
+    'prometheus-alertmanager',
+    [
+      `--config.file=${configFile}`,
+      `--storage.path=${join(dir, 'alertmanager', 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      ...debugLogging(),
+    ],
+    { logFile: join(dir, 'alertmanager.log') }
+  );
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('Alertmanager to be ready', async () => daemon.alive && (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 30_000 })
-    .catch((error) => { throw new Error(`${error.message}\n${daemon.tail()}`); });
+  await waitFor('Alertmanager to be ready', async () => daemon.alive && (await fetch(`${url}/-/ready`)).ok, {
+    timeoutMs: 30_000,
+  }).catch((error) => {
+    throw new Error(`${error.message}\n${daemon.tail()}`);
+  });
   return { daemon, url, port };
 }
 
@@ -59,31 +70,46 @@ export function bearerScrapeJobForTests(dir, shippedConfig, runnerAddress, token
 }
 
 /** Without scrape jobs, Prometheus scrapes nothing (a misconfigured Prometheus). */
-export async function startPrometheus(dir, { name = 'main', rulesText, scrapeJobs = [], alertmanagerAddress, scrapeInterval = '2s' }) {
+export async function startPrometheus(
+  dir,
+  { name = 'main', rulesText, scrapeJobs = [], alertmanagerAddress, scrapeInterval = '2s' }
+) {
   const port = await freePort();
   mkdirSync(join(dir, 'prometheus'), { recursive: true });
   writeFileSync(join(dir, 'prometheus', 'rally-monitor.rules.yml'), rulesText);
   const config = {
     // As in any setup with several Prometheus servers, an external label keeps their alerts apart in Alertmanager.
-    global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval, external_labels: { prometheus: name } },
+    global: {
+      scrape_interval: scrapeInterval,
+      evaluation_interval: scrapeInterval,
+      external_labels: { prometheus: name },
+    },
     rule_files: ['rally-monitor.rules.yml'],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanagerAddress] }] }] },
     scrape_configs: scrapeJobs,
   };
   const configFile = join(dir, 'prometheus', 'prometheus.yml');
   writeFileSync(configFile, stringify(config));
-  const daemon = new Daemon('prometheus', 'prometheus', [
-    `--config.file=${configFile}`,
-    `--storage.tsdb.path=${join(dir, 'prometheus', 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-        // Alerts that fire before the notifier has discovered Alertmanager are dropped and only resent after this delay
-    // (1m by default): keep it short so no test waits on it.
-    '--rules.alert.resend-delay=2s',
-    ...debugLogging(),
-  ], { logFile: join(dir, 'prometheus.log') });
+  const daemon = new Daemon(
+    'prometheus',
+    'prometheus',
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(dir, 'prometheus', 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // Alerts that fire before the notifier has discovered Alertmanager are dropped and only resent after this delay
+      // (1m by default): keep it short so no test waits on it.
+      '--rules.alert.resend-delay=2s',
+      ...debugLogging(),
+    ],
+    { logFile: join(dir, 'prometheus.log') }
+  );
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('Prometheus to be ready', async () => daemon.alive && (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 60_000 })
-    .catch((error) => { throw new Error(`${error.message}\n${daemon.tail()}`); });
+  await waitFor('Prometheus to be ready', async () => daemon.alive && (await fetch(`${url}/-/ready`)).ok, {
+    timeoutMs: 60_000,
+  }).catch((error) => {
+    throw new Error(`${error.message}\n${daemon.tail()}`);
+  });
 
   const api = async (path, params) => {
     const { status, body } = await getJson(`${url}/api/v1/${path}`, {

@@ -2,8 +2,20 @@
 import { dashboards, readYaml, PROMETHEUS_RULES } from './repo.mjs';
 
 const NON_METRIC_WORDS = new Set([
-  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset',
-  'inf', 'nan', 'atan2',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'inf',
+  'nan',
+  'atan2',
 ]);
 
 /** Metric names an expression selects (functions, keywords, labels, strings and Grafana variables excluded). */
@@ -32,7 +44,9 @@ export function parseLabelValuesQuery(query) {
 }
 
 export function alertRules() {
-  return readYaml(...PROMETHEUS_RULES).groups.flatMap((group) => group.rules.map((rule) => ({ group: group.name, ...rule })));
+  return readYaml(...PROMETHEUS_RULES).groups.flatMap((group) =>
+    group.rules.map((rule) => ({ group: group.name, ...rule }))
+  );
 }
 
 function panelsOf(panels = []) {
@@ -51,14 +65,30 @@ export function dashboardExpressions() {
   for (const { file, json } of dashboards()) {
     for (const panel of dashboardPanels(json)) {
       for (const target of panel.targets ?? []) {
-        if (target.expr) found.push({ where: `${file} panel "${panel.title}" ${target.refId}`, expr: target.expr, target, panel, file });
+        if (target.expr) {
+          found.push({
+            where: `${file} panel "${panel.title}" ${target.refId}`,
+            expr: target.expr,
+            target,
+            panel,
+            file,
+          });
+        }
       }
     }
     for (const variable of json.templating?.list ?? []) {
       if (variable.type !== 'query') continue;
       const parsed = parseLabelValuesQuery(variableQuery(variable) ?? '');
-      if (!parsed) throw new Error(`${file} variable ${variable.name}: only label_values(selector, label) queries are supported`);
-      found.push({ where: `${file} variable ${variable.name}`, expr: parsed.selector, variable, label: parsed.label, file });
+      if (!parsed) {
+        throw new Error(`${file} variable ${variable.name}: only label_values(selector, label) queries are supported`);
+      }
+      found.push({
+        where: `${file} variable ${variable.name}`,
+        expr: parsed.selector,
+        variable,
+        label: parsed.label,
+        file,
+      });
     }
   }
   return found;
@@ -67,7 +97,9 @@ export function dashboardExpressions() {
 /** Grafana variables in a text: $name, ${name}, ${name:format}, [[name]]. Built-ins start with two underscores. */
 export function grafanaVariablesIn(text) {
   const names = new Set();
-  for (const match of text.matchAll(/\$\{([A-Za-z_][\w.]*)(?::[^}]*)?\}|\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*)(?::[^\]]*)?\]\]/g)) {
+  for (const match of text.matchAll(
+    /\$\{([A-Za-z_][\w.]*)(?::[^}]*)?\}|\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*)(?::[^\]]*)?\]\]/g
+  )) {
     names.add(match[1] ?? match[2] ?? match[3]);
   }
   return [...names];
@@ -90,7 +122,12 @@ export function labelNamesInPromQL(expr) {
     for (const [, name] of inside.matchAll(/([A-Za-z_]\w*)\s*(?:=~|!~|!=|=)/g)) names.add(name);
   }
   for (const [, list] of text.matchAll(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g)) {
-    for (const name of list.split(',').map((n) => n.trim()).filter(Boolean)) names.add(name);
+    for (const name of list
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean)) {
+      names.add(name);
+    }
   }
   for (const [, , label] of text.matchAll(/\blabel_values\((.*),\s*([A-Za-z_]\w*)\s*\)/g)) names.add(label);
   names.delete('__name__');

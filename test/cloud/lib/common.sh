@@ -48,7 +48,7 @@ close_inherited_fds() {
   local fd
   for fd in "/proc/$BASHPID/fd"/*; do
     fd=${fd##*/}
-    ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null || true
+    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
   done
 }
 

@@ -84,7 +84,10 @@ describe('AppConfig', () => {
     expect(screen.queryByDisplayValue('configured')).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(reload).toHaveBeenCalled());
-    expect(backend.requests[0]!.data.jsonData).toEqual({ runnerUrl: 'https://elsewhere.example:9101', allowInsecureHttp: false });
+    expect(backend.requests[0]!.data.jsonData).toEqual({
+      runnerUrl: 'https://elsewhere.example:9101',
+      allowInsecureHttp: false,
+    });
     expect(backend.requests[0]!.data.secureJsonData).toEqual({ runnerToken: '' });
   });
 
@@ -119,16 +122,22 @@ describe('AppConfig', () => {
   });
 
   it('flags a saved plain-http URL to another host when the page opens, and keeps it once allowed', () => {
-    const { unmount } = renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101' }, true)} />, { role: OrgRole.Admin });
+    const { unmount } = renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101' }, true)} />, {
+      role: OrgRole.Admin,
+    });
     expect(screen.getByText(/Use https:\/\/ for a runner on another host/)).toBeInTheDocument();
     unmount();
-    renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101', allowInsecureHttp: true }, true)} />, { role: OrgRole.Admin });
+    renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101', allowInsecureHttp: true }, true)} />, {
+      role: OrgRole.Admin,
+    });
     expect(screen.queryByText(/Use https:\/\/ for a runner on another host/)).not.toBeInTheDocument();
     expect(screen.getByLabelText(/Allow plain http/)).toBeChecked();
   });
 
   it('takes the provisioned opt-in as the string Grafana expands it to, and nothing else as yes', () => {
-    renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101', allowInsecureHttp: 'true' }, true)} />, { role: OrgRole.Admin });
+    renderPage(<AppConfig {...props({ runnerUrl: 'http://rally-runner:9101', allowInsecureHttp: 'true' }, true)} />, {
+      role: OrgRole.Admin,
+    });
     expect(screen.queryByText(/Use https:\/\/ for a runner on another host/)).not.toBeInTheDocument();
     for (const value of ['', 'false', '${RALLY_MONITOR_ALLOW_INSECURE_HTTP}', 'yes', undefined, false]) {
       expect(allowsInsecureHttp(value)).toBe(false);
@@ -140,7 +149,12 @@ describe('AppConfig', () => {
     for (const url of ['http://localhost:9101', 'http://127.0.0.1:9101', 'http://[::1]:9101', 'https://runner:9101']) {
       expect(validateRunnerUrl(url, false)).toBeUndefined();
     }
-    for (const url of ['http://runner:9101', 'http://10.0.0.5:9101', 'http://localhost.evil.example:9101', 'http://127.0.0.1.nip.io']) {
+    for (const url of [
+      'http://runner:9101',
+      'http://10.0.0.5:9101',
+      'http://localhost.evil.example:9101',
+      'http://127.0.0.1.nip.io',
+    ]) {
       expect(validateRunnerUrl(url, false)).toMatch(/https/);
       expect(validateRunnerUrl(url, true)).toBeUndefined();
     }

@@ -24,7 +24,8 @@ export function allowsInsecureHttp(value: boolean | string | undefined): boolean
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}
 
-type Connection = { state: 'idle' | 'testing' } | { state: 'ok'; health: Health } | { state: 'failed'; error: RunnerApiError };
+type Connection =
+  { state: 'idle' | 'testing' } | { state: 'ok'; health: Health } | { state: 'failed'; error: RunnerApiError };
 
 /** Loopback hosts: plain http to them never leaves the Grafana server's machine. */
 function isLoopback(hostname: string): boolean {
@@ -186,11 +187,13 @@ function ConnectionResult({ connection }: { connection: Connection }) {
     return health.status === 'ok' ? (
       <Alert severity="success" title="Connected to the runner">
         The runner is healthy.{' '}
-        {health.lastCycleFinishedAt ? `Last cycle ${health.lastCycleId} finished ${health.lastCycleFinishedAt}.` : 'No cycle has completed yet.'}
+        {health.lastCycleFinishedAt
+          ? `Last cycle ${health.lastCycleId} finished ${health.lastCycleFinishedAt}.`
+          : 'No cycle has completed yet.'}
       </Alert>
     ) : (
       <Alert severity="warning" title="Connected, but the runner is unhealthy">
-        {health.reason ?? 'No reason given.'} Check the runner's logs and schedule.
+        {health.reason ?? 'No reason given.'} Check the runner&apos;s logs and schedule.
       </Alert>
     );
   }

@@ -92,7 +92,9 @@ export function StatusTimeline<L extends TimelineLane = TimelineLane>({
     const el = target as SVGElement;
     const lane = el.getAttribute?.('data-lane');
     const segment = el.getAttribute?.('data-segment');
-    return lane === null || segment === null || lane === undefined ? null : { lane: Number(lane), segment: Number(segment) };
+    return lane === null || segment === null || lane === undefined
+      ? null
+      : { lane: Number(lane), segment: Number(segment) };
   };
 
   const onMouseOver = (event: React.MouseEvent) => {
@@ -128,7 +130,11 @@ export function StatusTimeline<L extends TimelineLane = TimelineLane>({
         </defs>
       </svg>
       {lanes.map((lane, laneIndex) => (
-        <div className={styles.row} key={`${lane.key ?? lane.name}-${laneIndex}`} data-testid={`timeline-lane-${lane.name}`}>
+        <div
+          className={styles.row}
+          key={`${lane.key ?? lane.name}-${laneIndex}`}
+          data-testid={`timeline-lane-${lane.name}`}
+        >
           <div className={styles.name} title={lane.name}>
             {lane.name}
           </div>

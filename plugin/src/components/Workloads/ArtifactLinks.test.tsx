@@ -10,7 +10,10 @@ import { ArtifactLinks } from './ArtifactLinks';
 import { REPORT_FRAME_CSP } from './ReportViewer';
 
 // A real Rally 3.3.0 static HTML report of a Keystone task (runner/test/fixtures/rally-3.3.0/README.md).
-const REPORT = fs.readFileSync(path.resolve(__dirname, '../../../../runner/test/fixtures/rally-3.3.0/keystone-pass.report.html'), 'utf8');
+const REPORT = fs.readFileSync(
+  path.resolve(__dirname, '../../../../runner/test/fixtures/rally-3.3.0/keystone-pass.report.html'),
+  'utf8'
+);
 const r = recorded();
 const result = r.run.services.find((s) => s.artifacts.html && s.artifacts.junit && s.artifacts.log)!;
 
@@ -46,7 +49,9 @@ describe('ArtifactLinks', () => {
     expect(srcdoc.indexOf('Content-Security-Policy')).toBeLessThan(srcdoc.indexOf('<script'));
     expect(srcdoc.length).toBeGreaterThan(REPORT.length);
     expect(backend.requests[0]).toMatchObject({ responseType: 'text', method: 'GET' });
-    expect(backend.requests[0]!.url).toBe(`api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs/${r.run.id}/report.html?service=${result.service}`);
+    expect(backend.requests[0]!.url).toBe(
+      `api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs/${r.run.id}/report.html?service=${result.service}`
+    );
     const download = within(screen.getByRole('dialog')).getByRole('link', { name: 'Download the report' });
     expect(download).toHaveAttribute('download');
     expect(download).toHaveAttribute('target', '_blank');
@@ -55,7 +60,12 @@ describe('ArtifactLinks', () => {
   it('says so when the report cannot be fetched', async () => {
     const { user } = renderPage(<ArtifactLinks runId={r.run.id} result={result} />, {
       role: OrgRole.Viewer,
-      backend: { [`GET /api/runs/${r.run.id}/report.html`]: { status: 404, data: { error: 'report.html of keystone was pruned or lost', code: 'not_found' } } },
+      backend: {
+        [`GET /api/runs/${r.run.id}/report.html`]: {
+          status: 404,
+          data: { error: 'report.html of keystone was pruned or lost', code: 'not_found' },
+        },
+      },
     });
     await user.click(screen.getByRole('link', { name: 'Rally HTML report' }));
     expect(await screen.findByText('The report could not be loaded')).toBeInTheDocument();

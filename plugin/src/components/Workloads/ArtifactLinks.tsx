@@ -44,12 +44,23 @@ export function ArtifactLinks({ runId, result, size }: { runId: string; result: 
         </LinkButton>
       )}
       {artifacts.log && (
-        <LinkButton size={size} variant="secondary" icon="file-alt" target="_blank" href={artifactUrl(runId, 'rally.log', service)}>
+        <LinkButton
+          size={size}
+          variant="secondary"
+          icon="file-alt"
+          target="_blank"
+          href={artifactUrl(runId, 'rally.log', service)}
+        >
           Rally log
         </LinkButton>
       )}
       {reportOpen && (
-        <Drawer title={`Rally report: ${service}`} subtitle={`Run ${runId}`} size="lg" onClose={() => setReportOpen(false)}>
+        <Drawer
+          title={`Rally report: ${service}`}
+          subtitle={`Run ${runId}`}
+          size="lg"
+          onClose={() => setReportOpen(false)}
+        >
           <ReportViewer runId={runId} service={service} />
         </Drawer>
       )}

@@ -16,10 +16,19 @@ export function LatencySparkline({ points, label }: { points: LatencyPoint[]; la
   const span = Math.max(points[points.length - 1]!.time - t0, 1);
   const max = Math.max(...points.map((p) => p.p95), 1e-9);
   const line = (pick: (p: LatencyPoint) => number) =>
-    points.map((p) => `${(((p.time - t0) / span) * WIDTH).toFixed(1)},${(HEIGHT - (pick(p) / max) * (HEIGHT - 2)).toFixed(1)}`).join(' ');
+    points
+      .map(
+        (p) => `${(((p.time - t0) / span) * WIDTH).toFixed(1)},${(HEIGHT - (pick(p) / max) * (HEIGHT - 2)).toFixed(1)}`
+      )
+      .join(' ');
   return (
     <svg width={WIDTH} height={HEIGHT} role="img" aria-label={`${label} p50 and p95 over time`}>
-      <polyline points={line((p) => p.p95)} fill="none" stroke={theme.visualization.getColorByName('orange')} strokeDasharray="4 2" />
+      <polyline
+        points={line((p) => p.p95)}
+        fill="none"
+        stroke={theme.visualization.getColorByName('orange')}
+        strokeDasharray="4 2"
+      />
       <polyline points={line((p) => p.p50)} fill="none" stroke={theme.visualization.getColorByName('blue')} />
     </svg>
   );

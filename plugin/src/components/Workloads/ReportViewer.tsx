@@ -1,26 +1,28 @@
-import React, { useEffect, useState } from 'react';
+import React from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Alert, LinkButton, LoadingPlaceholder } from '@grafana/ui';
 
-import type { RunnerApiError } from '../../api/errors';
 import { toRunnerError } from '../../api/errors';
 import { artifactUrl, runnerApi } from '../../api/runnerApi';
 import type { ServiceName } from '../../api/types';
+import { runnerKeys } from '../../data/queryKeys';
 
 /**
  * The runner's own policy for its reports (runner/src/http/server.ts REPORT_CSP) minus `sandbox`, which a <meta>
  * policy cannot carry (the iframe's sandbox attribute does that job). It keeps the report off the network: inline
  * scripts and styles, data: images, nothing fetched.
  */
-export const REPORT_FRAME_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+export const REPORT_FRAME_CSP =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 /** The report with REPORT_FRAME_CSP as the first thing in its document, before any script can run. */
 export function withFramePolicy(html: string): string {
   const meta = `<meta http-equiv="Content-Security-Policy" content="${REPORT_FRAME_CSP}">`;
   const head = /<head[^>]*>/i.exec(html);
-  return head ? html.slice(0, head.index + head[0].length) + meta + html.slice(head.index + head[0].length) : meta + html;
+  return head
+    ? html.slice(0, head.index + head[0].length) + meta + html.slice(head.index + head[0].length)
+    : meta + html;
 }
-
-type State = { state: 'loading' } | { state: 'loaded'; html: string } | { state: 'failed'; error: RunnerApiError };
 
 /**
  * Rally's HTML report of one service of a run, shown inside the app. Rally builds the report with scripts, and
@@ -30,19 +32,15 @@ type State = { state: 'loading' } | { state: 'loaded'; html: string } | { state:
  * in an opaque origin, away from Grafana's cookies and DOM) through `srcdoc` (never a blob: URL in Grafana's origin).
  */
 export function ReportViewer({ runId, service }: { runId: string; service: ServiceName }) {
-  const [report, setReport] = useState<State>({ state: 'loading' });
-
-  useEffect(() => {
-    let current = true;
-    setReport({ state: 'loading' });
-    runnerApi
-      .reportHtml(runId, service)
-      .then((html) => current && setReport({ state: 'loaded', html }))
-      .catch((e) => current && setReport({ state: 'failed', error: toRunnerError(e) }));
-    return () => {
-      current = false;
-    };
-  }, [runId, service]);
+  // Cached with the run (runnerKeys.report nests under runnerKeys.run): a report of a finished run never changes.
+  const report = useQuery({
+    queryKey: runnerKeys.report(runId, service),
+    queryFn: () =>
+      runnerApi.reportHtml(runId, service).catch((e: unknown) => {
+        throw toRunnerError(e);
+      }),
+    staleTime: Infinity,
+  });
 
   return (
     <div>
@@ -58,18 +56,18 @@ export function ReportViewer({ runId, service }: { runId: string; service: Servi
           Download the report
         </LinkButton>
       </p>
-      {report.state === 'loading' && <LoadingPlaceholder text="Loading Rally's report…" />}
-      {report.state === 'failed' && (
+      {report.isPending && <LoadingPlaceholder text="Loading Rally's report…" />}
+      {report.isError && (
         <Alert severity="error" title="The report could not be loaded">
           {report.error.message} {report.error.hint}
         </Alert>
       )}
-      {report.state === 'loaded' && (
+      {report.isSuccess && (
         <iframe
           data-testid="rally-report-frame"
           title={`Rally report of ${service} in run ${runId}`}
           sandbox="allow-scripts"
-          srcDoc={withFramePolicy(report.html)}
+          srcDoc={withFramePolicy(report.data)}
           style={{ width: '100%', height: '75vh', border: 0, background: 'white' }}
         />
       )}

@@ -49,7 +49,9 @@ export function WorkloadTable({ workloads }: { workloads: Workload[] }) {
               ))}
             </td>
             <td>
-              {w.durationSeconds ? `${formatSeconds(w.durationSeconds.p50)} / ${formatSeconds(w.durationSeconds.p95)}` : '-'}
+              {w.durationSeconds
+                ? `${formatSeconds(w.durationSeconds.p50)} / ${formatSeconds(w.durationSeconds.p95)}`
+                : '-'}
             </td>
             <td>{formatDuration(w.loadDurationSeconds * 1000)}</td>
           </tr>
@@ -75,7 +77,8 @@ export function FailureList({ workloads }: { workloads: Workload[] }) {
           {w.errors.map((e, i) => (
             <details key={i}>
               <summary>
-                <strong>{e.type}</strong>: {e.message} {e.count > 1 && <span className={styles.secondary}>×{e.count}</span>}
+                <strong>{e.type}</strong>: {e.message}{' '}
+                {e.count > 1 && <span className={styles.secondary}>×{e.count}</span>}
               </summary>
               <pre className={styles.pre}>{e.traceback}</pre>
             </details>

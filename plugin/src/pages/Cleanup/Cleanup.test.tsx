@@ -18,19 +18,25 @@ function routes(): Routes {
   };
 }
 
-const rowIds = () => screen.getAllByTestId(/^leak-/).map((row) => row.getAttribute('data-testid')!.slice('leak-'.length));
+const rowIds = () =>
+  screen.getAllByTestId(/^leak-/).map((row) => row.getAttribute('data-testid')!.slice('leak-'.length));
 
 describe('Cleanup', () => {
   it('lists the recorded leaks, oldest first, with the run and task they are attributed to', async () => {
     expect(c.report.leaks.length).toBeGreaterThan(0);
     renderPage(<Cleanup />, { backend: routes() });
     await screen.findByRole('table', { name: 'Leaked resources' });
-    expect(screen.getByText(`${c.report.leaks.length} of ${c.report.leaks.length} leaked resources`)).toBeInTheDocument();
+    expect(
+      screen.getByText(`${c.report.leaks.length} of ${c.report.leaks.length} leaked resources`)
+    ).toBeInTheDocument();
     expect(rowIds()).toEqual(sortLeaks(c.report.leaks, 'age', 'desc').map((l) => l.id));
     for (const leak of c.report.leaks) {
       const row = screen.getByTestId(`leak-${leak.id}`);
       if (leak.runId) {
-        expect(within(row).getByRole('link', { name: leak.runId })).toHaveAttribute('href', `/a/rallymonitor-openstack-app/runs/${leak.runId}`);
+        expect(within(row).getByRole('link', { name: leak.runId })).toHaveAttribute(
+          'href',
+          `/a/rallymonitor-openstack-app/runs/${leak.runId}`
+        );
       } else {
         // Not tied to a run the runner knows: said so, with the task part of the name.
         expect(row).toHaveTextContent(`unknowntask ${leak.taskUuid ?? `${leak.taskPrefix}…`}`);
@@ -45,7 +51,13 @@ describe('Cleanup', () => {
     expect(c.report.leaks.map((l) => l.attribution)).toContain('unattributed');
     for (const leak of c.report.leaks) {
       const text = within(screen.getByTestId(`leak-${leak.id}`)).getByTestId('attribution').textContent;
-      expect(text).toMatch(leak.attribution === 'unattributed' ? /^unattributed: .*not purged unless included/ : leak.attribution === 'run' ? /a task of a run/ : /Rally's database/);
+      expect(text).toMatch(
+        leak.attribution === 'unattributed'
+          ? /^unattributed: .*not purged unless included/
+          : leak.attribution === 'run'
+            ? /a task of a run/
+            : /Rally's database/
+      );
     }
   });
 
@@ -55,10 +67,16 @@ describe('Cleanup', () => {
     const type = c.report.leaks[0]!.type;
     await user.click(screen.getByLabelText('Type'));
     await user.click(await screen.findByText(type, { selector: '[role="option"] *' }));
-    expect(rowIds().sort()).toEqual(filterLeaks(c.report.leaks, { type }).map((l) => l.id).sort());
+    expect(rowIds().sort()).toEqual(
+      filterLeaks(c.report.leaks, { type })
+        .map((l) => l.id)
+        .sort()
+    );
 
     await user.type(screen.getByLabelText('Search'), c.report.leaks[0]!.name);
-    expect(rowIds()).toEqual(sortLeaks(filterLeaks(c.report.leaks, { type, text: c.report.leaks[0]!.name }), 'age', 'desc').map((l) => l.id));
+    expect(rowIds()).toEqual(
+      sortLeaks(filterLeaks(c.report.leaks, { type, text: c.report.leaks[0]!.name }), 'age', 'desc').map((l) => l.id)
+    );
 
     await user.clear(screen.getByLabelText('Search'));
     await user.click(screen.getByRole('button', { name: /^Name/ }));
@@ -107,7 +125,8 @@ describe('Cleanup', () => {
       backend: {
         ...routes(),
         // The proxy gave up waiting (as Grafana answers when the runner does not); the runner may have deleted some.
-        'POST /api/cleanup/purge': (request) => (request.data?.confirm ? { status: 502, data: {} } : { status: 200, data: c.dryRun }),
+        'POST /api/cleanup/purge': (request) =>
+          request.data?.confirm ? { status: 502, data: {} } : { status: 200, data: c.dryRun },
       },
     });
     await user.click(await screen.findByRole('button', { name: 'Purge…' }));
@@ -145,7 +164,9 @@ describe('Cleanup', () => {
     await user.click(screen.getByRole('button', { name: 'Scan now' }));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Scan now' })).toBeEnabled());
     const scans = backend.requests.filter((q) => q.url.includes('/api/cleanup?'));
-    expect(scans.map((q) => q.url)).toEqual(['api/plugin-proxy/rallymonitor-openstack-app/runner/api/cleanup?refresh=true']);
+    expect(scans.map((q) => q.url)).toEqual([
+      'api/plugin-proxy/rallymonitor-openstack-app/runner/api/cleanup?refresh=true',
+    ]);
     expect(screen.getAllByTestId(/^leak-/)).toHaveLength(c.report.leaks.length);
   });
 

@@ -39,15 +39,20 @@ export function Cleanup() {
     body = (
       <Stack direction="column" gap={2}>
         <div className={styles.secondary}>
-          Scanned {dateTimeFormat(data.scannedAt)} in {formatDuration(data.durationSeconds * 1000)}. Only resources named the
-          way Rally names them are listed.
+          Scanned {dateTimeFormat(data.scannedAt)} in {formatDuration(data.durationSeconds * 1000)}. Only resources
+          named the way Rally names them are listed.
         </div>
         {failed.length > 0 && (
           <Alert severity="warning" title="Some services could not be scanned">
             {failed.map((s) => (
               <div key={s.service}>
-                {s.service}: {s.error ?? s.types.filter((t) => t.state === 'failed').map((t) => `${t.type}: ${t.error ?? 'failed'}`).join('; ')}.
-                Its leaks are unknown, not zero.
+                {s.service}:{' '}
+                {s.error ??
+                  s.types
+                    .filter((t) => t.state === 'failed')
+                    .map((t) => `${t.type}: ${t.error ?? 'failed'}`)
+                    .join('; ')}
+                . Its leaks are unknown, not zero.
               </div>
             ))}
           </Alert>

@@ -49,13 +49,31 @@ export function LeakTable({ leaks, onFilterChange }: { leaks: Leak[]; onFilterCh
     <Stack direction="column" gap={1}>
       <Stack alignItems="flex-end" wrap="wrap">
         <Field label="Service">
-          <Select inputId="leaks-service" width={20} options={options(services, 'All services')} value={filter.service ?? ''} onChange={(v) => setFilter({ ...filter, service: v.value || undefined })} />
+          <Select
+            inputId="leaks-service"
+            width={20}
+            options={options(services, 'All services')}
+            value={filter.service ?? ''}
+            onChange={(v) => setFilter({ ...filter, service: v.value || undefined })}
+          />
         </Field>
         <Field label="Type">
-          <Select inputId="leaks-type" width={24} options={options(types, 'All types')} value={filter.type ?? ''} onChange={(v) => setFilter({ ...filter, type: v.value || undefined })} />
+          <Select
+            inputId="leaks-type"
+            width={24}
+            options={options(types, 'All types')}
+            value={filter.type ?? ''}
+            onChange={(v) => setFilter({ ...filter, type: v.value || undefined })}
+          />
         </Field>
         <Field label="Search">
-          <Input id="leaks-search" width={30} placeholder="name, id, project or run" value={filter.text ?? ''} onChange={(e) => setFilter({ ...filter, text: e.currentTarget.value })} />
+          <Input
+            id="leaks-search"
+            width={30}
+            placeholder="name, id, project or run"
+            value={filter.text ?? ''}
+            onChange={(e) => setFilter({ ...filter, text: e.currentTarget.value })}
+          />
         </Field>
       </Stack>
       <div className={styles.secondary}>
@@ -66,9 +84,15 @@ export function LeakTable({ leaks, onFilterChange }: { leaks: Leak[]; onFilterCh
           <thead>
             <tr>
               {COLUMNS.map((c) => (
-                <th key={c.key} aria-sort={sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                <th
+                  key={c.key}
+                  aria-sort={sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+                >
                   <button type="button" onClick={() => onSort(c.key)} style={{ all: 'inherit', cursor: 'pointer' }}>
-                    {c.label} {sort.key === c.key && <Icon name={sort.direction === 'asc' ? 'arrow-up' : 'arrow-down'} size="sm" />}
+                    {c.label}{' '}
+                    {sort.key === c.key && (
+                      <Icon name={sort.direction === 'asc' ? 'arrow-up' : 'arrow-down'} size="sm" />
+                    )}
                   </button>
                 </th>
               ))}
@@ -84,11 +108,21 @@ export function LeakTable({ leaks, onFilterChange }: { leaks: Leak[]; onFilterCh
                   {l.id !== l.name && <div className={styles.secondary}>{l.id}</div>}
                 </td>
                 <td>{l.project ?? '-'}</td>
-                <td title={l.createdAt ? `created ${l.createdAt}` : `first seen ${l.firstSeenAt}`}>{formatDuration(l.ageSeconds * 1000)}</td>
+                <td title={l.createdAt ? `created ${l.createdAt}` : `first seen ${l.firstSeenAt}`}>
+                  {formatDuration(l.ageSeconds * 1000)}
+                </td>
                 <td>
-                  {l.runId ? <TextLink href={runLink(l.runId)}>{l.runId}</TextLink> : <span className={styles.secondary}>unknown</span>}
+                  {l.runId ? (
+                    <TextLink href={runLink(l.runId)}>{l.runId}</TextLink>
+                  ) : (
+                    <span className={styles.secondary}>unknown</span>
+                  )}
                   <div className={styles.secondary}>task {l.taskUuid ?? `${l.taskPrefix}…`}</div>
-                  {l.attribution && <div className={styles.secondary} data-testid="attribution">{ATTRIBUTION[l.attribution]}</div>}
+                  {l.attribution && (
+                    <div className={styles.secondary} data-testid="attribution">
+                      {ATTRIBUTION[l.attribution]}
+                    </div>
+                  )}
                 </td>
               </tr>
             ))}

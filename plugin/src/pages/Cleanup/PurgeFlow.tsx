@@ -74,19 +74,26 @@ export function PurgeFlow({ scope }: { scope: PurgeScope }) {
           >
             {preview.isPending ? 'Planning…' : execute.isPending ? 'Deleting…' : 'Purge…'}
           </Button>{' '}
-          <span className={styles.secondary}>Shows a dry run of {describeScope(scope)} first; nothing is deleted yet.</span>
+          <span className={styles.secondary}>
+            Shows a dry run of {describeScope(scope)} first; nothing is deleted yet.
+          </span>
         </div>
       )}
       {preview.error && <RunnerErrorAlert error={preview.error} />}
       {execute.error && <RunnerErrorAlert error={execute.error} />}
       {plan && (
         <section aria-label="Dry run" data-testid="purge-dry-run">
-          <Alert severity={plan.candidates.length ? 'warning' : 'info'} title={`Dry run: ${plan.candidates.length} resources would be deleted`}>
+          <Alert
+            severity={plan.candidates.length ? 'warning' : 'info'}
+            title={`Dry run: ${plan.candidates.length} resources would be deleted`}
+          >
             <p>
-              Scope: {describeScope(plan.scope)}. Only Rally-named resources older than {formatDuration(plan.minAgeSeconds * 1000)} are
-              deleted, in dependency order.
+              Scope: {describeScope(plan.scope)}. Only Rally-named resources older than{' '}
+              {formatDuration(plan.minAgeSeconds * 1000)} are deleted, in dependency order.
             </p>
-            {plan.tooYoung.length > 0 && <p>{plan.tooYoung.length} younger resources are left alone (a cycle may still be using them).</p>}
+            {plan.tooYoung.length > 0 && (
+              <p>{plan.tooYoung.length} younger resources are left alone (a cycle may still be using them).</p>
+            )}
             {plan.failedServices.length > 0 && (
               <p>Not considered, because they could not be listed: {plan.failedServices.join(', ')}.</p>
             )}
@@ -111,7 +118,10 @@ export function PurgeFlow({ scope }: { scope: PurgeScope }) {
         </section>
       )}
       {done && (
-        <Alert severity={failed.length ? 'error' : 'success'} title={`Purge done: ${deleted.length} deleted, ${failed.length} failed`}>
+        <Alert
+          severity={failed.length ? 'error' : 'success'}
+          title={`Purge done: ${deleted.length} deleted, ${failed.length} failed`}
+        >
           {failed.map((f) => (
             <div key={`${f.leak.service}/${f.leak.type}/${f.leak.id}`}>
               {f.leak.service} {f.leak.type} {f.leak.name}: {f.error ?? 'failed'}

@@ -29,7 +29,10 @@ describe.each(RECORDINGS)('Overview of a recorded run (%s)', (_label, recording)
       expect(screen.queryByTestId(`service-row-${service.service}`)).not.toBeInTheDocument();
       expect(screen.getByTestId('absent-services')).toHaveTextContent(service.service);
     }
-    expect(screen.getByRole('link', { name: r.results.id })).toHaveAttribute('href', `/a/rallymonitor-openstack-app/runs/${r.results.id}`);
+    expect(screen.getByRole('link', { name: r.results.id })).toHaveAttribute(
+      'href',
+      `/a/rallymonitor-openstack-app/runs/${r.results.id}`
+    );
   });
 
   it('draws a timeline lane per tested service from the history of the chosen range', async () => {
@@ -53,7 +56,9 @@ describe('Overview', () => {
     const lane = await screen.findByTestId(`timeline-lane-${service}`);
     const cell = lane.querySelector(`rect[data-state="${r.tested[0]!.state}"]`)!;
     fireEvent.click(cell);
-    expect(push).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^/a/rallymonitor-openstack-app/runs\\?service=${service}&from=\\d+&to=\\d+$`)));
+    expect(push).toHaveBeenCalledWith(
+      expect.stringMatching(new RegExp(`^/a/rallymonitor-openstack-app/runs\\?service=${service}&from=\\d+&to=\\d+$`))
+    );
   });
 
   it('offers "Run now" to Admins only', async () => {
@@ -102,7 +107,10 @@ describe('Overview', () => {
     const id = (started.data as { id: string }).id;
     const notice = await screen.findByTestId('run-started');
     expect(notice).toHaveTextContent(`Cycle ${id} is running.`);
-    expect(within(notice).getByRole('link', { name: id })).toHaveAttribute('href', `/a/rallymonitor-openstack-app/runs/${id}`);
+    expect(within(notice).getByRole('link', { name: id })).toHaveAttribute(
+      'href',
+      `/a/rallymonitor-openstack-app/runs/${id}`
+    );
     expect(backend.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
   });
 
@@ -127,8 +135,10 @@ describe('Overview', () => {
           }
           return phase === 'done' ? { status: 200, data: after.health } : recordedAnswer('fresh-health.json');
         },
-        'GET /api/results': () => (phase === 'done' ? { status: 200, data: after.results } : recordedAnswer('fresh-results.json')),
-        'GET /api/history': () => (phase === 'done' ? { status: 200, data: after.history } : recordedAnswer('fresh-history.json')),
+        'GET /api/results': () =>
+          phase === 'done' ? { status: 200, data: after.results } : recordedAnswer('fresh-results.json'),
+        'GET /api/history': () =>
+          phase === 'done' ? { status: 200, data: after.history } : recordedAnswer('fresh-history.json'),
         'POST /api/runs': () => {
           phase = 'started';
           return started;
@@ -173,7 +183,11 @@ describe('Overview', () => {
     const { user } = renderPage(<Overview />, {
       route,
       role: OrgRole.Admin,
-      backend: { ...recordedRoutes(r), 'GET /health': { status: 'pending' }, 'POST /api/runs': recordedAnswer('run-unauthorized.json') },
+      backend: {
+        ...recordedRoutes(r),
+        'GET /health': { status: 'pending' },
+        'POST /api/runs': recordedAnswer('run-unauthorized.json'),
+      },
     });
     await user.click(await screen.findByRole('button', { name: 'Run now' }));
     expect(await screen.findByText('Runner token rejected')).toBeInTheDocument();
@@ -209,7 +223,8 @@ describe('Overview', () => {
   it('reads everything again on Refresh, with a new "now" for a relative range', async () => {
     const { user, backend } = renderPage(<Overview />, { route: 'overview', backend: recordedRoutes(r) });
     await screen.findByTestId(`service-row-${r.tested[0]!.service}`);
-    const historyTo = () => backend.requests.filter((q) => q.url.includes('/api/history')).map((q) => Number(queryOf(q).get('to')));
+    const historyTo = () =>
+      backend.requests.filter((q) => q.url.includes('/api/history')).map((q) => Number(queryOf(q).get('to')));
     expect(historyTo()).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 5));
     await user.click(screen.getByRole('button', { name: 'Refresh' }));

@@ -128,8 +128,8 @@ function OverviewBody({ health, latest, history, from, to, styles }: BodyProps) 
       )}
       <div className={styles.summary}>
         Cloud <strong>{cycle.cloud}</strong>, region <strong>{cycle.region}</strong>: last cycle{' '}
-        <TextLink href={runLink(cycle.id)}>{cycle.id}</TextLink> <StateBadge state={cycle.status} tooltip={cycle.reason} />{' '}
-        finished {dateTimeFormat(cycle.finishedAt)}
+        <TextLink href={runLink(cycle.id)}>{cycle.id}</TextLink>{' '}
+        <StateBadge state={cycle.status} tooltip={cycle.reason} /> finished {dateTimeFormat(cycle.finishedAt)}
       </div>
       <table className={styles.table} aria-label="Services">
         <thead>
@@ -167,8 +167,7 @@ function OverviewBody({ health, latest, history, from, to, styles }: BodyProps) 
       </table>
       {absent.length > 0 && (
         <div className={styles.secondary} data-testid="absent-services">
-          Not tested:{' '}
-          {absent.map((s) => `${s.service} (${s.reason ?? 'absent from the Keystone catalog'})`).join(', ')}
+          Not tested: {absent.map((s) => `${s.service} (${s.reason ?? 'absent from the Keystone catalog'})`).join(', ')}
         </div>
       )}
       <h3>Status timeline</h3>

@@ -50,7 +50,9 @@ describe.each(RECORDINGS)('RunDetail of a recorded run (%s)', (_label, recording
       const section = await screen.findByTestId(`run-service-${service.service}`);
       const skipped = within(section).queryByLabelText('Skipped workloads');
       expect(skipped?.textContent ?? '').toBe(
-        service.skipped?.length ? `Not run this cycle${service.skipped.map((w) => `${w.scenario}: ${w.reason}`).join('')}` : ''
+        service.skipped?.length
+          ? `Not run this cycle${service.skipped.map((w) => `${w.scenario}: ${w.reason}`).join('')}`
+          : ''
       );
     }
   });
@@ -62,7 +64,11 @@ describe('RunDetail of a failed run (recorded: Glance stopped mid-cycle)', () =>
   it("shows the failing workload's iteration errors and the failed atomic action", async () => {
     const glance = failed.services.find((s) => s.service === 'glance')!;
     expect(glance.state).toBe('fail');
-    renderPage(<RunDetail />, { route: `runs/${failed.id}`, path: 'runs/:id', backend: { [`GET /api/runs/${failed.id}`]: { status: 200, data: failed } } });
+    renderPage(<RunDetail />, {
+      route: `runs/${failed.id}`,
+      path: 'runs/:id',
+      backend: { [`GET /api/runs/${failed.id}`]: { status: 200, data: failed } },
+    });
     const section = await screen.findByTestId(`run-service-glance`);
     expect(section).toHaveTextContent(glance.reason!);
     const failing = glance.workloads.filter((w) => w.errors.length > 0);
@@ -80,7 +86,7 @@ describe('RunDetail of a failed run (recorded: Glance stopped mid-cycle)', () =>
 });
 
 describe('RunDetail', () => {
-  it('keeps Grafana\'s sub-path in artifact links', async () => {
+  it("keeps Grafana's sub-path in artifact links", async () => {
     const tested = r.run.services.find((s) => s.state !== 'absent' && s.artifacts.html)!;
     config.appSubUrl = '/grafana';
     try {
@@ -95,7 +101,11 @@ describe('RunDetail', () => {
   });
 
   it('rejects a malformed id without calling the runner', () => {
-    const { backend } = renderPage(<RunDetail />, { route: 'runs/..%2Fetc', path: 'runs/:id', backend: recordedRoutes(r) });
+    const { backend } = renderPage(<RunDetail />, {
+      route: 'runs/..%2Fetc',
+      path: 'runs/:id',
+      backend: recordedRoutes(r),
+    });
     expect(screen.getByText('Malformed run id')).toBeInTheDocument();
     expect(backend.requests).toHaveLength(0);
   });
@@ -117,11 +127,17 @@ describe('RunDetail and the run cache', () => {
       queryClient,
     });
     await screen.findByRole('table', { name: 'Atomic action latency' });
-    const runReads = (requests: Array<{ url: string }>) => requests.filter((q) => q.url.endsWith(`/api/runs/${r.run.id}`)).length;
+    const runReads = (requests: Array<{ url: string }>) =>
+      requests.filter((q) => q.url.endsWith(`/api/runs/${r.run.id}`)).length;
     expect(runReads(first.backend.requests)).toBe(1);
     first.unmount();
 
-    const second = renderPage(<RunDetail />, { route: `runs/${r.run.id}`, path: 'runs/:id', backend: recordedRoutes(r), queryClient });
+    const second = renderPage(<RunDetail />, {
+      route: `runs/${r.run.id}`,
+      path: 'runs/:id',
+      backend: recordedRoutes(r),
+      queryClient,
+    });
     expect(await screen.findByTestId(`run-service-${service}`)).toBeInTheDocument();
     expect(runReads(second.backend.requests)).toBe(0);
   });

@@ -51,7 +51,11 @@ export function RunDetail() {
               <Stack direction="column" gap={1}>
                 <Stack>
                   <ArtifactLinks runId={cycle.id} result={s} size="sm" />
-                  {s.taskUuid && <span className={styles.secondary}>Rally task {s.taskUuid} ({s.taskStatus})</span>}
+                  {s.taskUuid && (
+                    <span className={styles.secondary}>
+                      Rally task {s.taskUuid} ({s.taskStatus})
+                    </span>
+                  )}
                 </Stack>
                 <WorkloadTable workloads={s.workloads} />
                 <SkippedWorkloads skipped={s.skipped} />

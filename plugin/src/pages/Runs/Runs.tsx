@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { dateTimeFormat, SelectableValue } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
@@ -39,17 +39,16 @@ export function Runs() {
   const { range, setRange } = useTimeRange();
   const service = parseService(params.get('service'));
   const state = parseState(params.get('state'));
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
-  const [earlier, setEarlier] = useState<CycleSummary[]>([]);
   const from = range.from.valueOf();
   const to = range.to.valueOf();
+  // The pages loaded so far belong to one filter: a new filter starts a new listing. Derived, not reset in an effect.
+  const filterKey = JSON.stringify([from, to, service, state]);
+  const [listing, setListing] = useState<{ filterKey: string; cursor?: string; earlier: CycleSummary[] }>({
+    filterKey,
+    earlier: [],
+  });
+  const { cursor, earlier } = listing.filterKey === filterKey ? listing : { cursor: undefined, earlier: [] };
   const page = useHistoryPage({ from, to, service, state, limit: PAGE_SIZE, cursor });
-
-  // A new filter starts a new listing.
-  useEffect(() => {
-    setCursor(undefined);
-    setEarlier([]);
-  }, [from, to, service, state]);
 
   const setFilter = (key: 'service' | 'state', value: string | undefined) =>
     setParams((current) => {
@@ -64,8 +63,7 @@ export function Runs() {
 
   const loadMore = () => {
     if (page.data?.nextCursor) {
-      setEarlier((items) => [...items, ...page.data!.items]);
-      setCursor(page.data.nextCursor);
+      setListing({ filterKey, cursor: page.data.nextCursor, earlier: [...earlier, ...page.data.items] });
     }
   };
 

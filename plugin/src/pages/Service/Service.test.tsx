@@ -10,36 +10,58 @@ import { Service } from './Service';
 
 const r = recorded();
 const tested = r.tested[0]!;
-const pathFor = (service: string, recording = r) => `service/${service}?from=${recording.span.from}&to=${recording.span.to}`;
+const pathFor = (service: string, recording = r) =>
+  `service/${service}?from=${recording.span.from}&to=${recording.span.to}`;
 
 // Every tested service of each recorded run, as the runner served it.
 describe.each(RECORDINGS)('Service page of a recorded run (%s)', (_label, recording) => {
   const r = recorded(recording);
   describe.each(r.tested.map((service) => [service.service, service] as const))('%s', (_service, tested) => {
     it('lists the scenarios of the last cycle with their state and SLA verdicts', async () => {
-      renderPage(<Service />, { route: pathFor(tested.service, r), path: 'service/:service', backend: recordedRoutes(r) });
+      renderPage(<Service />, {
+        route: pathFor(tested.service, r),
+        path: 'service/:service',
+        backend: recordedRoutes(r),
+      });
       const table = await screen.findByRole('table', { name: 'Workloads' });
       for (const workload of tested.workloads) {
         const row = within(table).getByTestId(`workload-${workload.key}`);
         expect(row).toHaveTextContent(workload.key);
         for (const criterion of workload.sla) {
-          expect(within(row).getByLabelText(`SLA ${criterion.criterion} ${criterion.success ? 'passed' : 'failed'}`)).toHaveTextContent(
-            criterion.detail.replace(/\s+/g, ' ').trim()
-          );
+          expect(
+            within(row).getByLabelText(`SLA ${criterion.criterion} ${criterion.success ? 'passed' : 'failed'}`)
+          ).toHaveTextContent(criterion.detail.replace(/\s+/g, ' ').trim());
         }
       }
     });
 
     it("links to the run's Rally report, JUnit file and log through the proxy", async () => {
-      renderPage(<Service />, { route: pathFor(tested.service, r), path: 'service/:service', backend: recordedRoutes(r) });
+      renderPage(<Service />, {
+        route: pathFor(tested.service, r),
+        path: 'service/:service',
+        backend: recordedRoutes(r),
+      });
       const base = `/api/plugin-proxy/rallymonitor-openstack-app/runner/api/runs/${r.results.id}`;
-      expect(await screen.findByRole('link', { name: 'Rally HTML report' })).toHaveAttribute('href', `${base}/report.html?service=${tested.service}`);
-      expect(screen.getByRole('link', { name: 'JUnit XML' })).toHaveAttribute('href', `${base}/junit.xml?service=${tested.service}`);
-      expect(screen.getByRole('link', { name: 'Rally log' })).toHaveAttribute('href', `${base}/rally.log?service=${tested.service}`);
+      expect(await screen.findByRole('link', { name: 'Rally HTML report' })).toHaveAttribute(
+        'href',
+        `${base}/report.html?service=${tested.service}`
+      );
+      expect(screen.getByRole('link', { name: 'JUnit XML' })).toHaveAttribute(
+        'href',
+        `${base}/junit.xml?service=${tested.service}`
+      );
+      expect(screen.getByRole('link', { name: 'Rally log' })).toHaveAttribute(
+        'href',
+        `${base}/rally.log?service=${tested.service}`
+      );
     });
 
     it("shows each atomic action's p50 and p95 from the service's runs in the range", async () => {
-      const { backend } = renderPage(<Service />, { route: pathFor(tested.service, r), path: 'service/:service', backend: recordedRoutes(r) });
+      const { backend } = renderPage(<Service />, {
+        route: pathFor(tested.service, r),
+        path: 'service/:service',
+        backend: recordedRoutes(r),
+      });
       const table = await screen.findByRole('table', { name: 'Atomic action latency' });
       const run = r.run.services.find((s) => s.service === tested.service)!;
       for (const workload of run.workloads) {
@@ -54,9 +76,15 @@ describe.each(RECORDINGS)('Service page of a recorded run (%s)', (_label, record
     });
 
     it('lists exactly the failing workloads of the last cycle, or says there are none', async () => {
-      renderPage(<Service />, { route: pathFor(tested.service, r), path: 'service/:service', backend: recordedRoutes(r) });
+      renderPage(<Service />, {
+        route: pathFor(tested.service, r),
+        path: 'service/:service',
+        backend: recordedRoutes(r),
+      });
       await screen.findByRole('table', { name: 'Workloads' });
-      const failing = tested.workloads.filter((w) => w.state !== 'pass' || w.errors.length > 0).map((w) => `failures-${w.key}`);
+      const failing = tested.workloads
+        .filter((w) => w.state !== 'pass' || w.errors.length > 0)
+        .map((w) => `failures-${w.key}`);
       expect(screen.queryAllByTestId(/^failures-/).map((e) => e.getAttribute('data-testid'))).toEqual(failing);
       expect(screen.queryByText('No failures.') !== null).toBe(failing.length === 0);
     });
@@ -72,9 +100,13 @@ describe('Service with workloads left out of the cycle', () => {
     renderPage(<Service />, { route: pathFor('nova', r), path: 'service/:service', backend: recordedRoutes(r) });
     const list = await screen.findByLabelText('Skipped workloads');
     for (const skipped of nova.skipped!) {
-      expect(within(list).getByTestId(`skipped-${skipped.scenario}`)).toHaveTextContent(`${skipped.scenario}: ${skipped.reason}`);
+      expect(within(list).getByTestId(`skipped-${skipped.scenario}`)).toHaveTextContent(
+        `${skipped.scenario}: ${skipped.reason}`
+      );
     }
-    expect(within(screen.getByRole('table', { name: 'Workloads' })).queryByText(nova.skipped![0]!.scenario)).not.toBeInTheDocument();
+    expect(
+      within(screen.getByRole('table', { name: 'Workloads' })).queryByText(nova.skipped![0]!.scenario)
+    ).not.toBeInTheDocument();
   });
 
   it('shows no such list for a service that ran everything', async () => {
@@ -95,7 +127,9 @@ describe('Service', () => {
       path: 'service/:service',
       backend: { ...recordedRoutes(r), 'GET /api/results': { status: 200, data: down } },
     });
-    expect(await screen.findByText({ fail: 'Fail', error: 'Error' }[keystone.state as 'fail'], { selector: 'span, div' })).toBeInTheDocument();
+    expect(
+      await screen.findByText({ fail: 'Fail', error: 'Error' }[keystone.state as 'fail'], { selector: 'span, div' })
+    ).toBeInTheDocument();
     if (keystone.reason) {
       expect(screen.getAllByText(keystone.reason).length).toBeGreaterThan(0);
     }
@@ -119,7 +153,10 @@ describe('Service', () => {
     renderPage(<Service />, {
       route: pathFor(tested.service),
       path: 'service/:service',
-      backend: { 'GET /api/results': recordedAnswer('fresh-results.json'), 'GET /api/history': recordedAnswer('fresh-history.json') },
+      backend: {
+        'GET /api/results': recordedAnswer('fresh-results.json'),
+        'GET /api/history': recordedAnswer('fresh-history.json'),
+      },
     });
     expect(await screen.findByText('No cycle yet')).toBeInTheDocument();
     expect(await screen.findByText('No atomic action timings in this time range.')).toBeInTheDocument();
@@ -147,7 +184,11 @@ describe('Service', () => {
   });
 
   it('rejects an unknown service without calling the runner', () => {
-    const { backend } = renderPage(<Service />, { route: 'service/octavia', path: 'service/:service', backend: recordedRoutes(r) });
+    const { backend } = renderPage(<Service />, {
+      route: 'service/octavia',
+      path: 'service/:service',
+      backend: recordedRoutes(r),
+    });
     expect(screen.getByText('Unknown service')).toBeInTheDocument();
     expect(backend.requests).toHaveLength(0);
   });

@@ -53,7 +53,11 @@ function ServiceView({ service }: { service: ServiceName }) {
   if (latest.isPending) {
     body = <LoadingPlaceholder text="Loading the latest cycle…" />;
   } else if (latest.error?.kind === 'not-found') {
-    body = <Alert severity="info" title="No cycle yet">The runner has not completed a cycle yet.</Alert>;
+    body = (
+      <Alert severity="info" title="No cycle yet">
+        The runner has not completed a cycle yet.
+      </Alert>
+    );
   } else if (latest.error) {
     body = <RunnerErrorAlert error={latest.error} onRetry={() => void latest.refetch()} />;
   } else if (otherRunner) {
@@ -72,7 +76,8 @@ function ServiceView({ service }: { service: ServiceName }) {
   } else if (!result || result.state === 'absent') {
     body = (
       <Alert severity="info" title="Not tested">
-        {service} was not tested in the last cycle{result?.reason ? `: ${result.reason}` : ' (absent from the Keystone catalog)'}.
+        {service} was not tested in the last cycle
+        {result?.reason ? `: ${result.reason}` : ' (absent from the Keystone catalog)'}.
       </Alert>
     );
   } else {
@@ -137,7 +142,9 @@ function ServiceView({ service }: { service: ServiceName }) {
                     <td>{formatSeconds(last.p95)}</td>
                     <td>
                       <LatencySparkline points={a.points} label={a.id} />
-                      <span className={styles.secondary}>{a.points.length === 1 ? '1 cycle' : `${a.points.length} cycles`}</span>
+                      <span className={styles.secondary}>
+                        {a.points.length === 1 ? '1 cycle' : `${a.points.length} cycles`}
+                      </span>
                     </td>
                   </tr>
                 );

@@ -94,7 +94,11 @@ function renderPanel(
 /** A frame without its null rows: how Prometheus returns a series that was absent for a while. */
 function dropNullRows(frame: DataFrame): DataFrame {
   const keep = frame.fields[1]!.values.map((v, i) => (v === null ? -1 : i)).filter((i) => i >= 0);
-  return { ...frame, length: keep.length, fields: frame.fields.map((f) => ({ ...f, values: keep.map((i) => f.values[i]) })) };
+  return {
+    ...frame,
+    length: keep.length,
+    fields: frame.fields.map((f) => ({ ...f, values: keep.map((i) => f.values[i]) })),
+  };
 }
 
 const cells = (service: string) =>
@@ -137,7 +141,11 @@ describe('StatusTimelinePanel', () => {
     unmount();
 
     renderPanel([statusFrame('nova', values)], { gapStyle: 'empty' });
-    expect(cells('nova').find((c) => c.dataset.state === 'nodata')!.getAttribute('fill')).toBe('transparent');
+    expect(
+      cells('nova')
+        .find((c) => c.dataset.state === 'nodata')!
+        .getAttribute('fill')
+    ).toBe('transparent');
     expect(screen.getByLabelText('Legend')).not.toHaveTextContent('No data');
   });
 
@@ -188,8 +196,25 @@ describe('StatusTimelinePanel', () => {
   it("opens the lane's service page, for the lane's cloud and region, at the cell's time; not for gaps", () => {
     const push = jest.spyOn(locationService, 'push').mockImplementation(() => {});
     renderPanel([
-      promFrame({ service: 'nova', cloud: 'east', region: 'r1' }, '{{service}} ({{cloud}}/{{region}})', new Array(12).fill(1)),
-      promFrame({ service: 'nova', cloud: 'west', region: 'r2' }, '{{service}} ({{cloud}}/{{region}})', [1, 1, 1, 1, 0, 0, null, null, null, null, 1, 1]),
+      promFrame(
+        { service: 'nova', cloud: 'east', region: 'r1' },
+        '{{service}} ({{cloud}}/{{region}})',
+        new Array(12).fill(1)
+      ),
+      promFrame({ service: 'nova', cloud: 'west', region: 'r2' }, '{{service}} ({{cloud}}/{{region}})', [
+        1,
+        1,
+        1,
+        1,
+        0,
+        0,
+        null,
+        null,
+        null,
+        null,
+        1,
+        1,
+      ]),
     ]);
     const [, fail, gap] = cells('nova (west/r2)');
     fireEvent.click(fail!);
@@ -209,7 +234,11 @@ describe('StatusTimelinePanel', () => {
       promFrame({ service: 'nova', cloud: 'west', region: 'r2' }, legend, new Array(12).fill(-1)),
     ]);
     const names = screen.getAllByTestId(/^timeline-lane-/).map((lane) => lane.getAttribute('data-testid'));
-    expect(names).toEqual(['timeline-lane-nova (east/r1)', 'timeline-lane-nova (west/r1)', 'timeline-lane-nova (west/r2)']);
+    expect(names).toEqual([
+      'timeline-lane-nova (east/r1)',
+      'timeline-lane-nova (west/r1)',
+      'timeline-lane-nova (west/r2)',
+    ]);
     expect(cells('nova (west/r1)').map((c) => c.dataset.state)).toEqual(['fail']);
   });
 
@@ -222,7 +251,10 @@ describe('StatusTimelinePanel', () => {
           { name: 'Value', type: FieldType.number, values: [1], labels },
         ],
       });
-    const { unmount } = renderPanel([unnamed({ service: 'nova', cloud: 'east' }), unnamed({ service: 'glance', cloud: 'east' })]);
+    const { unmount } = renderPanel([
+      unnamed({ service: 'nova', cloud: 'east' }),
+      unnamed({ service: 'glance', cloud: 'east' }),
+    ]);
     expect(screen.getAllByTestId(/^timeline-lane-/).map((l) => l.getAttribute('data-testid'))).toEqual([
       'timeline-lane-nova',
       'timeline-lane-glance',
@@ -246,7 +278,12 @@ describe('StatusTimelinePanel', () => {
       {},
       {
         defaults: {
-          links: [{ title: 'Drill down', url: '/d/rally-service/x?var-cloud=${__field.labels.cloud}&var-region=${__field.labels.region}' }],
+          links: [
+            {
+              title: 'Drill down',
+              url: '/d/rally-service/x?var-cloud=${__field.labels.cloud}&var-region=${__field.labels.region}',
+            },
+          ],
         },
         overrides: [],
       }
@@ -257,27 +294,46 @@ describe('StatusTimelinePanel', () => {
 
   it('offers every data link in a menu when the panel has several', async () => {
     const push = jest.spyOn(locationService, 'push').mockImplementation(() => {});
-    renderPanel([promFrame({ service: 'nova', cloud: 'east', region: 'r1' }, '{{service}}', new Array(12).fill(1))], {}, {
-      defaults: {
-        links: [
-          { title: 'Open ${__field.labels.service}', url: '/a/rallymonitor-openstack-app/service/${__field.labels.service}' },
-          { title: 'Drill down', url: '/d/rally-service/x?var-service=${__field.labels.service}' },
-        ],
-      },
-      overrides: [],
-    });
+    renderPanel(
+      [promFrame({ service: 'nova', cloud: 'east', region: 'r1' }, '{{service}}', new Array(12).fill(1))],
+      {},
+      {
+        defaults: {
+          links: [
+            {
+              title: 'Open ${__field.labels.service}',
+              url: '/a/rallymonitor-openstack-app/service/${__field.labels.service}',
+            },
+            { title: 'Drill down', url: '/d/rally-service/x?var-service=${__field.labels.service}' },
+          ],
+        },
+        overrides: [],
+      }
+    );
     fireEvent.click(cells('nova')[0]!);
     expect(push).not.toHaveBeenCalled();
     const menu = await screen.findByRole('menu');
-    expect(within(menu).getByRole('menuitem', { name: 'Open nova' })).toHaveAttribute('href', '/a/rallymonitor-openstack-app/service/nova');
-    expect(within(menu).getByRole('menuitem', { name: 'Drill down' })).toHaveAttribute('href', '/d/rally-service/x?var-service=nova');
+    expect(within(menu).getByRole('menuitem', { name: 'Open nova' })).toHaveAttribute(
+      'href',
+      '/a/rallymonitor-openstack-app/service/nova'
+    );
+    expect(within(menu).getByRole('menuitem', { name: 'Drill down' })).toHaveAttribute(
+      'href',
+      '/d/rally-service/x?var-service=nova'
+    );
   });
 
   it("colours and names the states from the panel's value mappings", () => {
-    renderPanel([statusFrame('nova', [1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1])], {}, {
-      defaults: { mappings: [{ type: MappingType.ValueToText, options: { '0': { text: 'Down', color: '#123456', index: 0 } } }] },
-      overrides: [],
-    });
+    renderPanel(
+      [statusFrame('nova', [1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1])],
+      {},
+      {
+        defaults: {
+          mappings: [{ type: MappingType.ValueToText, options: { '0': { text: 'Down', color: '#123456', index: 0 } } }],
+        },
+        overrides: [],
+      }
+    );
     expect(cells('nova').map((c) => c.getAttribute('fill'))).toEqual([
       createTheme().visualization.getColorByName('green'),
       '#123456',
@@ -295,11 +351,19 @@ describe('StatusTimelinePanel', () => {
     expect(plugin.fieldConfigRegistry.getIfExists('unit')).toBeUndefined();
   });
 
-  it('shows a silence longer than the maximum interval as a gap from the end of the last sample\'s step', () => {
+  it("shows a silence longer than the maximum interval as a gap from the end of the last sample's step", () => {
     // Samples every 5 minutes, then none for 20: with at most 10 minutes between samples, the silence is a gap.
-    renderPanel([statusFrame('nova', [1, 1, 1, null, null, null, null, 1, 1, 1, 1, 1].map((v) => v))].map(dropNullRows), {
-      maxGapSeconds: 600,
-    });
+    renderPanel(
+      [
+        statusFrame(
+          'nova',
+          [1, 1, 1, null, null, null, null, 1, 1, 1, 1, 1].map((v) => v)
+        ),
+      ].map(dropNullRows),
+      {
+        maxGapSeconds: 600,
+      }
+    );
     const states = cells('nova').map((c) => [c.dataset.state, Number(c.getAttribute('width')!.replace('%', ''))]);
     // 12 steps in range: pass for steps 0-2 (3 steps: 25%), a gap for 3-6 (4 steps), pass for 7-11.
     expect(states.map(([state]) => state)).toEqual(['pass', 'nodata', 'pass']);

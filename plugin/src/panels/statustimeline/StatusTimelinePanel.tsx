@@ -27,15 +27,30 @@ function defaultTarget(lane: FieldLane, segment: Segment): string | undefined {
   if (!labels.service || !(SERVICE_NAMES as readonly string[]).includes(labels.service)) {
     return undefined;
   }
-  return serviceLink(labels.service, { cloud: labels.cloud, region: labels.region, from: segment.start, to: segment.end });
+  return serviceLink(labels.service, {
+    cloud: labels.cloud,
+    region: labels.region,
+    from: segment.start,
+    to: segment.end,
+  });
 }
 
-export function StatusTimelinePanel({ data, options, timeRange, timeZone, width, height }: PanelProps<StatusTimelineOptions>) {
+export function StatusTimelinePanel({
+  data,
+  options,
+  timeRange,
+  timeZone,
+  width,
+  height,
+}: PanelProps<StatusTimelineOptions>) {
   const theme = useTheme2();
   const from = timeRange.from.valueOf();
   const to = timeRange.to.valueOf();
   const maxGapMs = options.maxGapSeconds > 0 ? options.maxGapSeconds * 1000 : undefined;
-  const lanes = useMemo(() => framesToLanes(data.series, from, to, maxGapMs, theme), [data.series, from, to, maxGapMs, theme]);
+  const lanes = useMemo(
+    () => framesToLanes(data.series, from, to, maxGapMs, theme),
+    [data.series, from, to, maxGapMs, theme]
+  );
   const colors = useMemo(
     () => ({ pass: options.passColor, fail: options.failColor, error: options.errorColor }),
     [options.passColor, options.failColor, options.errorColor]

@@ -1,4 +1,12 @@
-import { DataFrame, Field, FieldColorModeId, FieldType, getDisplayProcessor, getFieldDisplayName, GrafanaTheme2 } from '@grafana/data';
+import {
+  DataFrame,
+  Field,
+  FieldColorModeId,
+  FieldType,
+  getDisplayProcessor,
+  getFieldDisplayName,
+  GrafanaTheme2,
+} from '@grafana/data';
 
 import type { StateDisplay, TimelineLane } from '../../components/StatusTimeline/StatusTimeline';
 import {
@@ -35,7 +43,10 @@ function mappedStates(field: Field, theme: GrafanaTheme2): TimelineLane['states'
   const display = field.display ?? getDisplayProcessor({ field, theme });
   const unmapped = getDisplayProcessor({ field: { ...field, config: { ...field.config, mappings: [] } }, theme });
   const colorProbe = getDisplayProcessor({
-    field: { ...field, config: { ...field.config, color: { mode: FieldColorModeId.Fixed, fixedColor: UNMAPPED_COLOR } } },
+    field: {
+      ...field,
+      config: { ...field.config, color: { mode: FieldColorModeId.Fixed, fixedColor: UNMAPPED_COLOR } },
+    },
     theme,
   });
   const unmappedColor = theme.visualization.getColorByName(UNMAPPED_COLOR);

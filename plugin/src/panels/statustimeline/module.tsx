@@ -26,42 +26,52 @@ export const plugin = new PanelPlugin<StatusTimelineOptions>(StatusTimelinePanel
     ],
   })
   .setPanelOptions((builder) =>
-  builder
-    .addColorPicker({ path: 'passColor', name: 'Pass colour', defaultValue: defaultOptions.passColor, category: ['Colours'] })
-    .addColorPicker({ path: 'failColor', name: 'Fail colour', defaultValue: defaultOptions.failColor, category: ['Colours'] })
-    .addColorPicker({
-      path: 'errorColor',
-      name: 'Error colour',
-      description: 'The monitor could not test (-1)',
-      defaultValue: defaultOptions.errorColor,
-      category: ['Colours'],
-    })
-    .addBooleanSwitch({
-      path: 'showUptime',
-      name: 'Show uptime per lane',
-      description: 'Pass time over pass + fail time; error time is excluded and shown apart',
-      defaultValue: defaultOptions.showUptime,
-    })
-    .addBooleanSwitch({ path: 'showLegend', name: 'Show legend', defaultValue: defaultOptions.showLegend })
-    .addRadio({
-      path: 'gapStyle',
-      name: 'Gaps (no data)',
-      description: 'No data is never drawn as pass',
-      defaultValue: defaultOptions.gapStyle,
-      settings: {
-        options: [
-          { value: 'hatched', label: 'Hatched' },
-          { value: 'empty', label: 'Empty' },
-        ],
-      },
-    })
-    .addNumberInput({
-      path: 'maxGapSeconds',
-      name: 'Maximum interval between samples (s)',
-      description:
-        'Samples further apart are not joined: the earlier one covers one step of the series and the rest of the ' +
-        "silence is a gap. 0: twice the series' step (the query interval)",
-      defaultValue: defaultOptions.maxGapSeconds,
-      settings: { min: 0, integer: true },
-    })
-);
+    builder
+      .addColorPicker({
+        path: 'passColor',
+        name: 'Pass colour',
+        defaultValue: defaultOptions.passColor,
+        category: ['Colours'],
+      })
+      .addColorPicker({
+        path: 'failColor',
+        name: 'Fail colour',
+        defaultValue: defaultOptions.failColor,
+        category: ['Colours'],
+      })
+      .addColorPicker({
+        path: 'errorColor',
+        name: 'Error colour',
+        description: 'The monitor could not test (-1)',
+        defaultValue: defaultOptions.errorColor,
+        category: ['Colours'],
+      })
+      .addBooleanSwitch({
+        path: 'showUptime',
+        name: 'Show uptime per lane',
+        description: 'Pass time over pass + fail time; error time is excluded and shown apart',
+        defaultValue: defaultOptions.showUptime,
+      })
+      .addBooleanSwitch({ path: 'showLegend', name: 'Show legend', defaultValue: defaultOptions.showLegend })
+      .addRadio({
+        path: 'gapStyle',
+        name: 'Gaps (no data)',
+        description: 'No data is never drawn as pass',
+        defaultValue: defaultOptions.gapStyle,
+        settings: {
+          options: [
+            { value: 'hatched', label: 'Hatched' },
+            { value: 'empty', label: 'Empty' },
+          ],
+        },
+      })
+      .addNumberInput({
+        path: 'maxGapSeconds',
+        name: 'Maximum interval between samples (s)',
+        description:
+          'Samples further apart are not joined: the earlier one covers one step of the series and the rest of the ' +
+          "silence is a gap. 0: twice the series' step (the query interval)",
+        defaultValue: defaultOptions.maxGapSeconds,
+        settings: { min: 0, integer: true },
+      })
+  );

@@ -65,7 +65,14 @@ function backendFetch(options: { url: string; method?: string; data?: unknown; r
           subscriber.error({ status: response.status, statusText: response.statusText, data, config: options });
           return;
         }
-        subscriber.next({ data, status: response.status, ok: true, headers: response.headers, url: response.url, config: options });
+        subscriber.next({
+          data,
+          status: response.status,
+          ok: true,
+          headers: response.headers,
+          url: response.url,
+          config: options,
+        });
         subscriber.complete();
       })
       .catch((e) => subscriber.error({ status: 0, statusText: String(e), data: {}, config: options }));
@@ -83,7 +90,11 @@ setPluginPage(({ children, actions }: { children?: React.ReactNode; actions?: Re
 // Grafana registers its option editors at start-up; panels' option builders look them up by id. The host renders
 // panels, never their editors, so placeholders suffice.
 grafanaData.standardEditorsRegistry.setInit(() =>
-  ['color', 'boolean', 'radio', 'number', 'text', 'select', 'slider', 'unit', 'multi-select'].map((id) => ({ id, name: id, editor: () => null }))
+  ['color', 'boolean', 'radio', 'number', 'text', 'select', 'slider', 'unit', 'multi-select'].map((id) => ({
+    id,
+    name: id,
+    editor: () => null,
+  }))
 );
 
 const APP_ID = 'rallymonitor-openstack-app';
@@ -160,7 +171,9 @@ async function renderApp({ path, theme }: { path: string; theme: 'dark' | 'light
         <reactRouter.Routes>
           <reactRouter.Route
             path={`/a/${APP_ID}/*`}
-            element={<Root meta={meta} basename={`/a/${APP_ID}`} onNavChanged={() => {}} query={{}} path={`/a/${APP_ID}`} />}
+            element={
+              <Root meta={meta} basename={`/a/${APP_ID}`} onNavChanged={() => {}} query={{}} path={`/a/${APP_ID}`} />
+            }
           />
         </reactRouter.Routes>
       </reactRouter.MemoryRouter>
@@ -170,21 +183,36 @@ async function renderApp({ path, theme }: { path: string; theme: 'dark' | 'light
 
 /** rally_service_status as Prometheus would return it, one frame per tested service, from the runner's history. */
 function statusFrames(items: CycleSummary[]) {
-  const services = Array.from(new Set(items.flatMap((c) => c.services.filter((s) => s.state !== 'absent').map((s) => s.service))));
+  const services = Array.from(
+    new Set(items.flatMap((c) => c.services.filter((s) => s.state !== 'absent').map((s) => s.service)))
+  );
   return services.map((service) => {
     const points = historyPoints(items, service);
     return toDataFrame({
       name: 'rally_service_status',
       fields: [
         { name: 'Time', type: FieldType.time, values: points.map((p) => p.time) },
-        { name: 'Value', type: FieldType.number, values: points.map((p) => p.value), labels: { service, cloud: 'default', region: 'RegionOne' } },
+        {
+          name: 'Value',
+          type: FieldType.number,
+          values: points.map((p) => p.value),
+          labels: { service, cloud: 'default', region: 'RegionOne' },
+        },
       ],
     });
   });
 }
 
 /** The props Grafana's PanelRenderer gives a panel, for data frames over an absolute range. */
-function panelElement(plugin: any, frames: grafanaData.DataFrame[], from: number, to: number, width: number, height: number, key = 0) {
+function panelElement(
+  plugin: any,
+  frames: grafanaData.DataFrame[],
+  from: number,
+  to: number,
+  width: number,
+  height: number,
+  key = 0
+) {
   const Panel = plugin.panel;
   const timeRange = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
   return (
@@ -210,10 +238,24 @@ function panelElement(plugin: any, frames: grafanaData.DataFrame[], from: number
   );
 }
 
-async function renderPanel({ from, to, theme, width, height }: { from: number; to: number; theme: 'dark' | 'light'; width: number; height: number }) {
+async function renderPanel({
+  from,
+  to,
+  theme,
+  width,
+  height,
+}: {
+  from: number;
+  to: number;
+  theme: 'dark' | 'light';
+  width: number;
+  height: number;
+}) {
   // Like a failed Prometheus query: the panel gets no series.
   const history: any = await rxjs
-    .lastValueFrom(backendFetch({ url: `api/plugin-proxy/${APP_ID}/runner/api/history?from=${from}&to=${to}&limit=500` }))
+    .lastValueFrom(
+      backendFetch({ url: `api/plugin-proxy/${APP_ID}/runner/api/history?from=${from}&to=${to}&limit=500` })
+    )
     .catch(() => ({ data: { items: [] } }));
   const frames = statusFrames(history.data.items);
   const { plugin } = await System.import(`/public/plugins/${APP_ID}/panels/statustimeline/module.js`);
@@ -233,7 +275,7 @@ async function renderPanel({ from, to, theme, width, height }: { from: number; t
  */
 function syntheticFrames(lanes: number, points: number, stepMs: number, to: number) {
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   return Array.from({ length: lanes }, (_, lane) => {
     const times: number[] = [];
     const values: Array<number | null> = [];
@@ -275,7 +317,9 @@ async function benchPanel({ lanes, points, iterations }: { lanes: number; points
     const start = performance.now();
     flushSync(() =>
       root.render(
-        <grafanaUI.ThemeContext.Provider value={theme}>{panelElement(plugin, frames, from, to, 1200, 400, i)}</grafanaUI.ThemeContext.Provider>
+        <grafanaUI.ThemeContext.Provider value={theme}>
+          {panelElement(plugin, frames, from, to, 1200, 400, i)}
+        </grafanaUI.ThemeContext.Provider>
       )
     );
     times.push(performance.now() - start);

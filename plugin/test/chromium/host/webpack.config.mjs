@@ -13,18 +13,30 @@ export default {
   context: here,
   entry: { host: './host.tsx' },
   output: { path: HOST_OUTPUT_DIR, filename: '[name].js', clean: false },
-  cache: { type: 'filesystem', cacheDirectory: path.join(HOST_OUTPUT_DIR, '.webpack-cache'), buildDependencies: { config: [fileURLToPath(import.meta.url)] } },
+  cache: {
+    type: 'filesystem',
+    cacheDirectory: path.join(HOST_OUTPUT_DIR, '.webpack-cache'),
+    buildDependencies: { config: [fileURLToPath(import.meta.url)] },
+  },
   resolve: {
     extensions: ['.tsx', '.ts', '.mjs', '.js'],
     // Grafana's shell sets the PluginPage implementation through an internal setter that the package does not export.
-    alias: { 'grafana-runtime-plugin-page$': path.resolve(here, '../../../../node_modules/@grafana/runtime/dist/esm/components/PluginPage.mjs') },
+    alias: {
+      'grafana-runtime-plugin-page$': path.resolve(
+        here,
+        '../../../../node_modules/@grafana/runtime/dist/esm/components/PluginPage.mjs'
+      ),
+    },
   },
   module: {
     rules: [
       {
         test: /\.tsx?$/,
         exclude: /node_modules/,
-        use: { loader: 'swc-loader', options: { jsc: { target: 'es2020', parser: { syntax: 'typescript', tsx: true } }, module: { type: 'es6' } } },
+        use: {
+          loader: 'swc-loader',
+          options: { jsc: { target: 'es2020', parser: { syntax: 'typescript', tsx: true } }, module: { type: 'es6' } },
+        },
       },
       { test: /\.m?js$/, resolve: { fullySpecified: false } },
       { test: /\.css$/, use: ['style-loader', 'css-loader'] },

@@ -13,7 +13,12 @@ function volumeKind(type: string, collection: string, stage: number, projectFiel
     type,
     stage,
     async list(ctx) {
-      const items = await listAll(ctx.session, `${ctx.base}/${collection}/detail?all_tenants=1`, { style: 'links', key: collection }, HEADERS);
+      const items = await listAll(
+        ctx.session,
+        `${ctx.base}/${collection}/detail?all_tenants=1`,
+        { style: 'links', key: collection },
+        HEADERS
+      );
       return items.map((raw) => listed(raw, { project: [projectField, 'project_id'], created: ['created_at'] }));
     },
     remove: (ctx, item) => deleteUrl(ctx, `${ctx.base}/${collection}/${id(item.id)}`, HEADERS),
@@ -30,7 +35,12 @@ export const cinderKinds: ResourceKind[] = [
     type: 'volume_type',
     stage: 4,
     async list(ctx) {
-      const types = await listAll(ctx.session, `${ctx.base}/types?is_public=None`, { style: 'none', key: 'volume_types' }, HEADERS);
+      const types = await listAll(
+        ctx.session,
+        `${ctx.base}/types?is_public=None`,
+        { style: 'none', key: 'volume_types' },
+        HEADERS
+      );
       return types.map((raw) => listed(raw, {}));
     },
     remove: (ctx, item) => deleteUrl(ctx, `${ctx.base}/types/${id(item.id)}`, HEADERS),

@@ -11,7 +11,8 @@ export const glanceKinds: ResourceKind[] = [
       const images = await listAll(ctx.session, `${ctx.base}/images`, { style: 'links', key: 'images' });
       // An image whose deletion was cut short (Glance stopped mid-way) can stay listed as `deleted`; it is gone for
       // every purpose, and Glance refuses to delete it again.
-      return images.filter((raw) => raw.status !== 'deleted' && raw.status !== 'pending_delete')
+      return images
+        .filter((raw) => raw.status !== 'deleted' && raw.status !== 'pending_delete')
         .map((raw) => listed(raw, { project: ['owner'], created: ['created_at'] }));
     },
     remove: (ctx, item) => deleteUrl(ctx, `${ctx.base}/images/${encodeURIComponent(item.id)}`),

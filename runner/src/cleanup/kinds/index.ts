@@ -9,7 +9,13 @@ import { placementKinds } from './placement.js';
 import { swiftKinds } from './swift.js';
 
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
-  ...keystoneKinds, ...novaKinds, ...neutronKinds, ...glanceKinds, ...cinderKinds, ...swiftKinds, ...placementKinds,
+  ...keystoneKinds,
+  ...novaKinds,
+  ...neutronKinds,
+  ...glanceKinds,
+  ...cinderKinds,
+  ...swiftKinds,
+  ...placementKinds,
 ];
 
 export const RESOURCE_TYPES: readonly string[] = RESOURCE_KINDS.map((kind) => kind.type);

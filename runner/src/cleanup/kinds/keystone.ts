@@ -3,7 +3,7 @@ import { listAll } from '../../openstack/session.js';
 import { deleteUrl, listed, type KindContext, type Listed, type ResourceKind } from '../kind.js';
 
 /** Every user of the cloud; shared with the Nova keypair listing, which asks per user. */
-export function keystoneUsers(ctx: KindContext, base: string): Promise<Record<string, unknown>[]> {
+export function keystoneUsers(ctx: KindContext, base: string): Promise<Array<Record<string, unknown>>> {
   return ctx.shared('keystone-users', () => listAll(ctx.session, `${base}/users`, { style: 'links', key: 'users' }));
 }
 

@@ -12,9 +12,20 @@ function neutronKind(type: string, collection: string, stage: number, extra: Par
     stage,
     async list(ctx) {
       // Only the fields the scan uses: security groups would otherwise carry every rule, networks their subnets.
-      const fields = ['id', 'name', 'description', 'project_id', 'tenant_id', 'created_at'].map((f) => `fields=${f}`).join('&');
-      const items = await listAll(ctx.session, `${ctx.base}/${collection}?${fields}`, { style: 'links', key: collection.replace(/-/g, '_') });
-      return items.map((raw) => listed(raw, { project: ['project_id', 'tenant_id'], created: ['created_at'], name: type === 'floating_ip' ? 'description' : 'name' }));
+      const fields = ['id', 'name', 'description', 'project_id', 'tenant_id', 'created_at']
+        .map((f) => `fields=${f}`)
+        .join('&');
+      const items = await listAll(ctx.session, `${ctx.base}/${collection}?${fields}`, {
+        style: 'links',
+        key: collection.replace(/-/g, '_'),
+      });
+      return items.map((raw) =>
+        listed(raw, {
+          project: ['project_id', 'tenant_id'],
+          created: ['created_at'],
+          name: type === 'floating_ip' ? 'description' : 'name',
+        })
+      );
     },
     remove: (ctx, item) => deleteUrl(ctx, `${ctx.base}/${collection}/${id(item.id)}`),
     ...extra,

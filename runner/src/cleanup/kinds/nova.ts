@@ -15,7 +15,12 @@ export const novaKinds: ResourceKind[] = [
     type: 'server',
     stage: 0,
     async list(ctx) {
-      const servers = await listAll(ctx.session, `${ctx.base}/servers/detail?all_tenants=1`, { style: 'links', key: 'servers' }, NOVA_HEADERS);
+      const servers = await listAll(
+        ctx.session,
+        `${ctx.base}/servers/detail?all_tenants=1`,
+        { style: 'links', key: 'servers' },
+        NOVA_HEADERS
+      );
       return servers.map((raw) => listed(raw, { project: ['tenant_id', 'project_id'], created: ['created'] }));
     },
     remove: (ctx, item) => deleteUrl(ctx, `${ctx.base}/servers/${id(item.id)}`, NOVA_HEADERS),
@@ -32,26 +37,43 @@ export const novaKinds: ResourceKind[] = [
       const keystone = await ctx.baseOf('keystone');
       const users = keystone ? await keystoneUsers(ctx, keystone) : [];
       const userIds = new Set<string>(ctx.token.userId ? [ctx.token.userId] : []);
-      for (const user of users) if (parseRallyName(String(user.name ?? ''))?.prefix === 'c_rally_') userIds.add(String(user.id));
+      for (const user of users) {
+        if (parseRallyName(String(user.name ?? ''))?.prefix === 'c_rally_') userIds.add(String(user.id));
+      }
       const lists = await Promise.all(
         [...userIds].map(async (userId) => {
-          const pairs = await listAll(ctx.session, `${ctx.base}/os-keypairs?user_id=${id(userId)}`, { style: 'links', key: 'keypairs' }, NOVA_HEADERS);
+          const pairs = await listAll(
+            ctx.session,
+            `${ctx.base}/os-keypairs?user_id=${id(userId)}`,
+            { style: 'links', key: 'keypairs' },
+            NOVA_HEADERS
+          );
           return pairs.map((entry) => {
             const raw = (entry.keypair ?? entry) as Record<string, unknown>;
             return { ...listed(raw, { id: 'name', created: ['created_at'] }), userId };
           });
-        }),
+        })
       );
       return lists.flat();
     },
-    remove: (ctx, item) => deleteUrl(ctx, `${ctx.base}/os-keypairs/${id(item.id)}${item.userId ? `?user_id=${id(item.userId)}` : ''}`, NOVA_HEADERS),
+    remove: (ctx, item) =>
+      deleteUrl(
+        ctx,
+        `${ctx.base}/os-keypairs/${id(item.id)}${item.userId ? `?user_id=${id(item.userId)}` : ''}`,
+        NOVA_HEADERS
+      ),
   },
   {
     service: 'nova',
     type: 'flavor',
     stage: 1,
     async list(ctx) {
-      const flavors = await listAll(ctx.session, `${ctx.base}/flavors/detail?is_public=None`, { style: 'links', key: 'flavors' }, NOVA_HEADERS);
+      const flavors = await listAll(
+        ctx.session,
+        `${ctx.base}/flavors/detail?is_public=None`,
+        { style: 'links', key: 'flavors' },
+        NOVA_HEADERS
+      );
       return flavors.map((raw) => listed(raw, {}));
     },
     remove: (ctx, item) => deleteUrl(ctx, `${ctx.base}/flavors/${id(item.id)}`, NOVA_HEADERS),
@@ -61,7 +83,12 @@ export const novaKinds: ResourceKind[] = [
     type: 'server_group',
     stage: 1,
     async list(ctx) {
-      const groups = await listAll(ctx.session, `${ctx.base}/os-server-groups?all_projects=True`, { style: 'links', key: 'server_groups' }, NOVA_HEADERS);
+      const groups = await listAll(
+        ctx.session,
+        `${ctx.base}/os-server-groups?all_projects=True`,
+        { style: 'links', key: 'server_groups' },
+        NOVA_HEADERS
+      );
       return groups.map((raw) => listed(raw, { project: ['project_id'] }));
     },
     remove: (ctx, item) => deleteUrl(ctx, `${ctx.base}/os-server-groups/${id(item.id)}`, NOVA_HEADERS),

@@ -10,9 +10,15 @@ export const placementKinds: ResourceKind[] = [
     type: 'resource_provider',
     stage: 6,
     async list(ctx) {
-      const providers = await listAll(ctx.session, `${ctx.base}/resource_providers`, { style: 'none', key: 'resource_providers' }, PLACEMENT_HEADERS);
+      const providers = await listAll(
+        ctx.session,
+        `${ctx.base}/resource_providers`,
+        { style: 'none', key: 'resource_providers' },
+        PLACEMENT_HEADERS
+      );
       return providers.map((raw) => listed(raw, { id: 'uuid' }));
     },
-    remove: (ctx, item) => deleteUrl(ctx, `${ctx.base}/resource_providers/${encodeURIComponent(item.id)}`, PLACEMENT_HEADERS),
+    remove: (ctx, item) =>
+      deleteUrl(ctx, `${ctx.base}/resource_providers/${encodeURIComponent(item.id)}`, PLACEMENT_HEADERS),
   },
 ];

@@ -25,8 +25,15 @@ export function swiftUrl(base: string, container: string, object?: string): stri
     // Refused below.
   }
   if (!stays || container === '' || object === '') {
-    const what = object === undefined ? `container ${JSON.stringify(container)}` : `object ${JSON.stringify(object)} of container ${JSON.stringify(container)}`;
-    throw new OpenStackError(`${what} cannot be addressed by a URL that stays inside it (a "." or ".." segment); delete it with a client that sends the path as is`, null, base);
+    const what =
+      object === undefined
+        ? `container ${JSON.stringify(container)}`
+        : `object ${JSON.stringify(object)} of container ${JSON.stringify(container)}`;
+    throw new OpenStackError(
+      `${what} cannot be addressed by a URL that stays inside it (a "." or ".." segment); delete it with a client that sends the path as is`,
+      null,
+      base
+    );
   }
   return url;
 }
@@ -63,11 +70,25 @@ export const swiftKinds: ResourceKind[] = [
         if (objects === null) return;
         const names = objects.map((object) => String(object.name)).filter((name) => !refused.includes(name));
         if (names.length === 0 && refused.length > 0) {
-          throw new OpenStackError(`could not empty the container: ${refused.length} object(s) cannot be addressed safely: ${refused.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}`, null, container);
+          throw new OpenStackError(
+            `could not empty the container: ${refused.length} object(s) cannot be addressed safely: ${refused
+              .slice(0, 3)
+              .map((n) => JSON.stringify(n))
+              .join(', ')}`,
+            null,
+            container
+          );
         }
         if (names.length === 0) break;
         if (Date.now() > deadline) {
-          throw new OpenStackError(`the container still lists ${names.length} object(s) at the purge's deadline: ${names.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}`, null, container);
+          throw new OpenStackError(
+            `the container still lists ${names.length} object(s) at the purge's deadline: ${names
+              .slice(0, 3)
+              .map((n) => JSON.stringify(n))
+              .join(', ')}`,
+            null,
+            container
+          );
         }
         await mapLimited(names, 4, async (name) => {
           let url;
