@@ -34,7 +34,7 @@ else
   shellcheck "${SHELL_SCRIPTS[@]}" || failed+=(shellcheck)
 fi
 if ((${#failed[@]} > 0)); then
-  echo "lint failed: ${failed[*]} (fixable ones: bash scripts/lint.sh --fix; see LINT-FINDINGS.md)"
+  echo "lint failed: ${failed[*]} (prettier and most eslint findings: npm run lint:fix)"
   exit 1
 fi
 echo "lint: clean"
