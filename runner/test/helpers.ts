@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { OpenStackCredentials } from '../src/config.js';
 
 /** runner/test/ in the source tree (tests run from runner/dist/test/...). */
 export const TEST_SOURCE_DIR = fileURLToPath(new URL('../../test/', import.meta.url));
@@ -19,3 +20,16 @@ export function readFixture(name: string): Promise<string> {
 export function tempDir(prefix = 'rally-monitor-test-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
+
+/** Credentials for tests that hand their session its own `authenticate`: the auth URL is a closed loopback port. */
+export const FAKE_CREDENTIALS: OpenStackCredentials = {
+  authUrl: 'http://127.0.0.1:1/v3',
+  username: 'u',
+  password: 'p',
+  projectName: 'p',
+  userDomainName: 'Default',
+  projectDomainName: 'Default',
+  regionName: 'RegionOne',
+  interface: 'public',
+  insecure: false,
+};

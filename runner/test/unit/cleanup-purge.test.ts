@@ -7,11 +7,10 @@ import { AuditLog, type AuditEntry } from '../../src/cleanup/audit.js';
 import type { Attribution, Leak } from '../../src/cleanup/leak.js';
 import { executePurge, parsePurgeRequest, planPurge, PurgeRequestError } from '../../src/cleanup/purge.js';
 import type { ServiceScan } from '../../src/cleanup/report.js';
-import type { OpenStackCredentials } from '../../src/config.js';
 import type { KeystoneToken } from '../../src/openstack/keystone.js';
 import { OpenStackSession } from '../../src/openstack/session.js';
 import { SERVICE_NAMES, type ServiceName } from '../../src/services.js';
-import { tempDir } from '../helpers.js';
+import { FAKE_CREDENTIALS, tempDir } from '../helpers.js';
 
 function leak(
   service: ServiceName,
@@ -285,23 +284,12 @@ describe('executePurge', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2.0`;
-    const credentials: OpenStackCredentials = {
-      authUrl: 'http://127.0.0.1:1/v3',
-      username: 'u',
-      password: 'p',
-      projectName: 'p',
-      userDomainName: 'Default',
-      projectDomainName: 'Default',
-      regionName: 'RegionOne',
-      interface: 'public',
-      insecure: false,
-    };
     const token = {
       value: 'tok',
       expiresAt: new Date(Date.now() + 3_600_000),
       catalog: [],
     } as unknown as KeystoneToken;
-    const session = new OpenStackSession(credentials, { authenticate: async () => token, timeoutMs: 2000 });
+    const session = new OpenStackSession(FAKE_CREDENTIALS, { authenticate: async () => token, timeoutMs: 2000 });
     const audit = new FillingAuditLog(join(await tempDir(), 'audit.jsonl'), 6);
     const leaks = Array.from({ length: 12 }, (_, i) => ({
       ...leak('neutron', 'network', 7200),

@@ -8,22 +8,9 @@ import type { ResourceKind } from '../../src/cleanup/kind.js';
 import { CleanupMonitor } from '../../src/cleanup/monitor.js';
 import type { CleanupReport } from '../../src/cleanup/report.js';
 import { registerCleanupRoutes } from '../../src/cleanup/routes.js';
-import type { OpenStackCredentials } from '../../src/config.js';
 import type { KeystoneToken } from '../../src/openstack/keystone.js';
 import { OpenStackSession } from '../../src/openstack/session.js';
-import { tempDir } from '../helpers.js';
-
-const CREDENTIALS: OpenStackCredentials = {
-  authUrl: 'http://127.0.0.1:1/v3',
-  username: 'u',
-  password: 'p',
-  projectName: 'p',
-  userDomainName: 'Default',
-  projectDomainName: 'Default',
-  regionName: 'RegionOne',
-  interface: 'public',
-  insecure: false,
-};
+import { FAKE_CREDENTIALS, tempDir } from '../helpers.js';
 
 type Answer = CleanupReport & { refresh?: string };
 
@@ -60,7 +47,7 @@ async function setUp(refreshIntervalSeconds: number) {
       },
     ],
   } as unknown as KeystoneToken;
-  const session = new OpenStackSession(CREDENTIALS, { authenticate: async () => token });
+  const session = new OpenStackSession(FAKE_CREDENTIALS, { authenticate: async () => token });
   // Built apart from the call, so the settings may carry what this version of the monitor knows about.
   const settings = { minAgeSeconds: 0, scheduleCron: '0 0 1 1 *', refreshIntervalSeconds };
   const monitor = await CleanupMonitor.open({

@@ -10,21 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { KindContext } from '../../src/cleanup/kind.js';
 import { swiftKinds } from '../../src/cleanup/kinds/swift.js';
-import type { OpenStackCredentials } from '../../src/config.js';
 import type { KeystoneToken } from '../../src/openstack/keystone.js';
 import { OpenStackSession } from '../../src/openstack/session.js';
+import { FAKE_CREDENTIALS } from '../helpers.js';
 
-const CREDENTIALS: OpenStackCredentials = {
-  authUrl: 'http://127.0.0.1:1/v3',
-  username: 'u',
-  password: 'p',
-  projectName: 'p',
-  userDomainName: 'Default',
-  projectDomainName: 'Default',
-  regionName: 'RegionOne',
-  interface: 'public',
-  insecure: false,
-};
 const ACCOUNT = 'AUTH_0123456789abcdef';
 const RALLY = 's_rally_1234abcd_AbCdEfGh';
 const container = swiftKinds.find((kind) => kind.type === 'container')!;
@@ -101,7 +90,11 @@ describe('Swift container purge', () => {
       catalog: [],
       projectId: '0123456789abcdef',
     } as KeystoneToken;
-    session = new OpenStackSession(CREDENTIALS, { authenticate: async () => token, backoffMs: 5, timeoutMs: 2000 });
+    session = new OpenStackSession(FAKE_CREDENTIALS, {
+      authenticate: async () => token,
+      backoffMs: 5,
+      timeoutMs: 2000,
+    });
     ctx = { session, base: swift.base, token, shared: (_key, work) => work(), baseOf: async () => null };
   });
   after(async () => {

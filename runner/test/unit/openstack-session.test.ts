@@ -2,21 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { OpenStackCredentials } from '../../src/config.js';
 import type { KeystoneToken } from '../../src/openstack/keystone.js';
 import { listAll, OpenStackError, OpenStackSession } from '../../src/openstack/session.js';
-
-const CREDENTIALS: OpenStackCredentials = {
-  authUrl: 'http://127.0.0.1:1/v3',
-  username: 'u',
-  password: 'p',
-  projectName: 'p',
-  userDomainName: 'Default',
-  projectDomainName: 'Default',
-  regionName: 'RegionOne',
-  interface: 'public',
-  insecure: false,
-};
+import { FAKE_CREDENTIALS } from '../helpers.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -48,7 +36,7 @@ describe('OpenStackSession', () => {
     };
   };
   const session = (options: ConstructorParameters<typeof OpenStackSession>[1] = {}) =>
-    new OpenStackSession(CREDENTIALS, { authenticate: token, backoffMs: 5, timeoutMs: 2000, ...options });
+    new OpenStackSession(FAKE_CREDENTIALS, { authenticate: token, backoffMs: 5, timeoutMs: 2000, ...options });
   const json = (response: ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
