@@ -2,10 +2,9 @@
 // identity platform, and the runner must say so the way an operator reads it, in this same cycle: Keystone red
 // (it is down), the services it could not test grey, each reason one plain line.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { cloudCtl, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
+import { cloudCtl, startRunner, testCloud, type RunnerProcess, waitForFile } from '../support/runner-process.js';
 import type { Cycle, ServiceResult } from '../../src/model.js';
 
 async function keystoneAnswers(authUrl: string, timeoutMs = 180_000): Promise<void> {
@@ -21,18 +20,6 @@ async function keystoneAnswers(authUrl: string, timeoutMs = 180_000): Promise<vo
     }
     if (Date.now() > until) throw new Error(`Keystone at ${authUrl} did not answer within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-/** Keystone's result is written as soon as its task ends, before the next service's task starts. */
-async function waitForFile(path: string, cycle: Promise<unknown>, timeoutMs = 300_000): Promise<void> {
-  let ended = false;
-  void cycle.finally(() => (ended = true));
-  const until = Date.now() + timeoutMs;
-  while (!existsSync(path)) {
-    if (ended) throw new Error(`the cycle ended before ${path} appeared`);
-    if (Date.now() > until) throw new Error(`${path} did not appear within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

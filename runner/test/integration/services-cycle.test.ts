@@ -1,7 +1,6 @@
 // All seven services against the real local cloud: one light cycle over everything the cloud runs, the Placement
 // plugin for real, a service stopped in the middle of a cycle, and a configured image that does not exist.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
@@ -12,6 +11,7 @@ import {
   startRunner,
   testCloud,
   type RunnerProcess,
+  waitForFile,
 } from '../support/runner-process.js';
 import type { Cycle, ServiceResult } from '../../src/model.js';
 import { SERVICE_NAMES } from '../../src/services.js';
@@ -37,17 +37,6 @@ function assertAllPassed(service: ServiceResult): void {
       workload.passSla && workload.sla.length >= 1 && workload.sla.every((c) => c.success),
       `${service.service} ${workload.key}: SLA`
     );
-  }
-}
-
-async function waitForFile(path: string, cycle: Promise<unknown>, timeoutMs = 600_000): Promise<void> {
-  let ended = false;
-  void cycle.finally(() => (ended = true));
-  const until = Date.now() + timeoutMs;
-  while (!existsSync(path)) {
-    if (ended) throw new Error(`the cycle ended before ${path} appeared`);
-    if (Date.now() > until) throw new Error(`${path} did not appear within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -2,7 +2,7 @@
 // in every part of the project (runner, plugin, Prometheus). Import it from runner/dist/test/support/.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -205,4 +205,19 @@ export async function recordFixture(name: string, body: unknown): Promise<void> 
   const file = join(RECORD_DIR, name);
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(body, null, 2)}\n`);
+}
+
+/**
+ * Waits for a file a running cycle writes (a service's result is written as soon as its task ends, before the next
+ * service's task starts), failing as soon as the cycle ends without it.
+ */
+export async function waitForFile(path: string, cycle: Promise<unknown>, timeoutMs = 600_000): Promise<void> {
+  let ended = false;
+  void cycle.finally(() => (ended = true));
+  const until = Date.now() + timeoutMs;
+  while (!existsSync(path)) {
+    if (ended) throw new Error(`the cycle ended before ${path} appeared`);
+    if (Date.now() > until) throw new Error(`${path} did not appear within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
