@@ -24,9 +24,13 @@ export function summaryTable(cycle: Cycle): string {
   const skipped = cycle.services.flatMap((s) =>
     (s.skipped ?? []).map((w) => `skipped: ${s.service} ${w.scenario}: ${w.reason}`)
   );
+  const notes = [
+    ...skipped,
+    ...cycle.services.flatMap((s) => (s.logProblem ? [`log: ${s.service}: ${s.logProblem}`] : [])),
+  ];
   return [
     ...formatTable(['SERVICE', 'STATE', 'DURATION', 'WORKLOADS OK', 'REASON'], rows),
-    ...(skipped.length > 0 ? ['', ...skipped] : []),
+    ...(notes.length > 0 ? ['', ...notes] : []),
     '',
     `cycle ${cycle.id}: ${cycle.status.toUpperCase()} in ${cycle.durationSeconds.toFixed(1)} s${cycle.reason ? ` (${cycle.reason})` : ''}`,
   ].join('\n');

@@ -56,6 +56,22 @@ describe('run-once summary', () => {
     assert.equal(lines.at(-1), 'cycle 20261122T010000Z-abcdef: PASS in 60.0 s');
   });
 
+  it("says which service's Rally log was cut off", () => {
+    const lines = summaryTable({
+      ...cycle,
+      services: [
+        service('keystone', {
+          logProblem: "Rally's log could not be written completely: ENOSPC: no space left on device, write",
+        }),
+      ],
+    }).split('\n');
+    assert.match(lines[1]!, /^keystone\s+PASS\s+12\.3 s\s+-$/);
+    assert.equal(
+      lines[3],
+      "log: keystone: Rally's log could not be written completely: ENOSPC: no space left on device, write"
+    );
+  });
+
   it('adds no skipped section when nothing was left out', () => {
     assert.ok(!summaryTable({ ...cycle, services: [service('keystone')] }).includes('skipped'));
   });
