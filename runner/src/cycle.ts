@@ -398,5 +398,9 @@ async function runServiceTask(
     durationSeconds: seconds(started, finished),
     artifacts,
     workloads: parsed?.workloads ?? [],
+    // The verdict stands on Rally's report and output, which the runner kept whole; only the log file is cut off.
+    ...(run.logError
+      ? { logProblem: plainReason(redact(`Rally's log could not be written completely: ${run.logError}`, secrets)) }
+      : {}),
   };
 }

@@ -83,6 +83,11 @@ export interface ServiceResult {
   workloads: Workload[];
   /** Present when workloads were left out this cycle. */
   skipped?: SkippedWorkload[];
+  /**
+   * Present when Rally's log (artifact `log`) could not be written completely, e.g. on a full disk: "Rally's log could
+   * not be written completely: <error>". Rally itself ran on; the state is judged from its report as ever.
+   */
+  logProblem?: string;
 }
 
 export interface Cycle {

@@ -24,9 +24,13 @@ export function summaryTable(cycle: Cycle): string {
   const skipped = cycle.services.flatMap((s) =>
     (s.skipped ?? []).map((w) => `skipped: ${s.service} ${w.scenario}: ${w.reason}`)
   );
+  const notes = [
+    ...skipped,
+    ...cycle.services.flatMap((s) => (s.logProblem ? [`log: ${s.service}: ${s.logProblem}`] : [])),
+  ];
   return [
     ...formatTable(['SERVICE', 'STATE', 'DURATION', 'WORKLOADS OK', 'REASON'], rows),
-    ...(skipped.length > 0 ? ['', ...skipped] : []),
+    ...(notes.length > 0 ? ['', ...notes] : []),
     '',
     `cycle ${cycle.id}: ${cycle.status.toUpperCase()} in ${cycle.durationSeconds.toFixed(1)} s${cycle.reason ? ` (${cycle.reason})` : ''}`,
   ].join('\n');
@@ -34,12 +38,17 @@ export function summaryTable(cycle: Cycle): string {
 
 /**
  * What `rally-monitor run-once` prints of the leak scans around its cycle: the Rally-named resources that appeared
- * during the cycle and are still there (its leaks), and how many older ones the cloud holds.
+ * during the cycle and are still there (its leaks), how many older ones the cloud holds, and apart from those how many
+ * names only look like Rally's (no Rally task here is known to have made them: maybe another tenant's, which a purge
+ * leaves alone unless it includes them).
  */
 export function leakSummary(runId: string, report: CleanupReport | null): string[] {
   if (!report) return ['leaks: not scanned (the leak scan failed; see the log above)'];
   const left = report.leaks.filter((leak) => leak.runId === runId);
-  const older = report.leaks.length - left.length;
+  const unattributed = report.leaks.filter(
+    (leak) => leak.runId !== runId && leak.attribution === 'unattributed'
+  ).length;
+  const older = report.leaks.length - left.length - unattributed;
   const unlisted = report.services.filter((s) => s.state === 'failed').map((s) => s.service);
   return [
     left.length === 0
@@ -49,6 +58,13 @@ export function leakSummary(runId: string, report: CleanupReport | null): string
     ...(older > 0
       ? [
           `leaks: ${older} older Rally-named resource${older === 1 ? '' : 's'} in the cloud; \`rally-monitor cleanup\` lists them`,
+        ]
+      : []),
+    ...(unattributed > 0
+      ? [
+          unattributed === 1
+            ? "leaks: 1 more looks like Rally's but is not attributed to any Rally task: left alone unless a purge includes it"
+            : `leaks: ${unattributed} more look like Rally's but are not attributed to any Rally task: left alone unless a purge includes them`,
         ]
       : []),
     ...(unlisted.length > 0 ? [`leaks: could not list ${unlisted.join(', ')}; their leaks are unknown`] : []),

@@ -11,6 +11,7 @@ import {
   metricNamesInPromQL,
   variableQuery,
 } from './lib/promql.mjs';
+import { documentedMetricNames } from './lib/metrics-doc.mjs';
 
 const TIMELINE_PANEL_ID = 'rallymonitor-statustimeline-panel';
 const APP_PATH = '/a/rallymonitor-openstack-app/';
@@ -196,6 +197,24 @@ test("the Service dashboard's link to the app keeps its service, and timeline li
           assert.match(link.url, /[?&]region=\$\{__field\.labels\.region\}/, `${file} "${panel.title}": ${link.title}`);
         }
       }
+    }
+  }
+});
+
+test('the Cleanup dashboard shows every orphaned-resource gauge of docs/metrics.md, each cloud, region and service selected', () => {
+  const cleanup = all.find((d) => d.json.uid === 'rally-cleanup').json;
+  const queries = dashboardPanels(cleanup).flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p, expr: t.expr })));
+  const gauges = documentedMetricNames().filter((name) => name.startsWith('rally_orphaned_'));
+  assert.ok(gauges.includes('rally_orphaned_unattributed_resources'), 'docs/metrics.md lists the unattributed gauge');
+  for (const gauge of gauges) {
+    const showing = queries.filter(({ expr }) => metricNamesInPromQL(expr).includes(gauge));
+    assert.ok(showing.length > 0, `no panel of the Cleanup dashboard shows ${gauge}`);
+    for (const { panel, expr } of showing) {
+      assert.match(
+        expr,
+        new RegExp(`${gauge}\\{[^}]*cloud=~"\\$cloud",region=~"\\$region",service=~"\\$service"`),
+        `"${panel.title}"`
+      );
     }
   }
 });

@@ -52,6 +52,7 @@ export const serviceResultSchema = z.object({
   artifacts: z.object({ json: z.boolean(), html: z.boolean(), junit: z.boolean(), log: z.boolean() }),
   workloads: z.array(workload),
   skipped: z.array(z.object({ scenario: z.string(), reason: z.string() })).optional(),
+  logProblem: z.string().optional(),
 });
 
 export const cycleSchema = z.object({

@@ -60,7 +60,8 @@ export function validationProblem(output: string): string {
   return `Error: rally task validate failed: ${all.slice(-3).join(' | ')}`.slice(0, 500);
 }
 
-export type Validation = { valid: true; cached: boolean } | { valid: false; run: TaskRun };
+/** A valid task's `logError`: why validation's output could not be written to the log (a full disk); Rally still ran. */
+export type Validation = { valid: true; cached: boolean; logError?: string } | { valid: false; run: TaskRun };
 
 /** When each Rally instance last validated each task fingerprint. */
 const validatedAt = new WeakMap<Rally, Map<string, number>>();
@@ -101,7 +102,7 @@ export async function validateTask(
   const result = await rally.validateTask(taskFile, args, options);
   if (result.exitCode === 0 && !result.killed) {
     known.set(key, now);
-    return { valid: true, cached: false };
+    return { valid: true, cached: false, ...(result.logError ? { logError: result.logError } : {}) };
   }
   known.delete(key);
   return { valid: false, run: rejected(result) };
@@ -122,7 +123,10 @@ export async function startValidatedTask(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!validation.valid) return validation.run;
-  const run = await rally.startTask(taskFile, args, options);
+  const started = await rally.startTask(taskFile, args, options);
+  // Both write the same log: a part validation could not write leaves it incomplete however the start went.
+  const logError = validation.logError ?? started.logError;
+  const run = logError ? { ...started, logError } : started;
   if (run.exitCode === null || !REJECTED.has(run.exitCode)) return run;
   validatedAt.get(rally)?.delete(await fingerprint(rally, taskFile, args));
   return { ...rejected(run), taskUuid: run.taskUuid };

@@ -15,8 +15,9 @@ import { fixturePath, readFixture, tempDir } from '../helpers.js';
 import { leakedForms, SPECIAL_PASSWORD } from '../support/secret-forms.js';
 
 interface FakeTask {
-  validate?: { exitCode: number; output: string };
-  start?: { exitCode: number; output: string; taskUuid: string };
+  /** logError: why the log file could not be written, as the process runner reports it (Rally still ran). */
+  validate?: { exitCode: number; output: string; logError?: string };
+  start?: { exitCode: number; output: string; taskUuid: string; logError?: string };
   /** Files `rally task report/export` would write, by kind. */
   reports?: { json: string; html?: string; junit?: string };
 }
@@ -202,6 +203,70 @@ describe('a cycle in which Keystone stops answering after its own task', () => {
         'Rally found the cloud unavailable (existing@openstack): Unable to establish connection to http://127.0.0.1:5000/v3'
       );
     }
+  });
+});
+
+describe("a cycle in which Rally's log could not be written completely", () => {
+  // Node's message for a write to a full filesystem, as runInProcessGroup reports it (see full-disk.test.ts).
+  const ENOSPC = 'ENOSPC: no space left on device, write';
+
+  /** Keystone's recorded passing task, with the log writes of its validation or start failing as given. */
+  async function keystoneCycle(logErrors: { validate?: string; start?: string }) {
+    const { dataDir, config, store } = await setup({ RALLY_MONITOR_SERVICES: 'keystone' });
+    const rally = fakeRally(
+      join(dataDir, 'rally'),
+      {
+        keystone: {
+          validate: { exitCode: 0, output: '', ...(logErrors.validate ? { logError: logErrors.validate } : {}) },
+          start: {
+            exitCode: 0,
+            output: '',
+            taskUuid: await recordedUuid('keystone-pass.report.json'),
+            ...(logErrors.start ? { logError: logErrors.start } : {}),
+          },
+          reports: { json: await readFixture('keystone-pass.report.json') },
+        },
+      },
+      []
+    );
+    const cycle = await runCycle(
+      {
+        config,
+        rally,
+        store,
+        logger: pino({ level: 'silent' }),
+        secrets: [],
+        authenticate: async () => catalogToken(),
+      },
+      { id: newRunId(), trigger: 'api' }
+    );
+    const reopened = new HistoryStore(join(dataDir, 'runs'));
+    await reopened.open();
+    return { cycle, keystone: cycle.services.find((s) => s.service === 'keystone')!, recorded: reopened.get(cycle.id) };
+  }
+
+  it('records that the log was cut off, and the service still passes on its report', async () => {
+    const { cycle, keystone, recorded } = await keystoneCycle({ start: ENOSPC });
+    assert.equal(keystone.state, 'pass');
+    assert.equal(cycle.status, 'pass');
+    assert.equal(keystone.logProblem, `Rally's log could not be written completely: ${ENOSPC}`);
+    assert.equal(
+      recorded?.services.find((s) => s.service === 'keystone')?.logProblem,
+      keystone.logProblem,
+      'as read back from the stored record'
+    );
+  });
+
+  it("records a cut-off log of the task's validation too", async () => {
+    const { keystone } = await keystoneCycle({ validate: ENOSPC });
+    assert.equal(keystone.state, 'pass');
+    assert.equal(keystone.logProblem, `Rally's log could not be written completely: ${ENOSPC}`);
+  });
+
+  it('says nothing of the log when it was written whole', async () => {
+    const { keystone } = await keystoneCycle({});
+    assert.equal(keystone.state, 'pass');
+    assert.equal(keystone.logProblem, undefined);
   });
 });
 

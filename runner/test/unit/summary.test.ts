@@ -56,6 +56,22 @@ describe('run-once summary', () => {
     assert.equal(lines.at(-1), 'cycle 20261122T010000Z-abcdef: PASS in 60.0 s');
   });
 
+  it("says which service's Rally log was cut off", () => {
+    const lines = summaryTable({
+      ...cycle,
+      services: [
+        service('keystone', {
+          logProblem: "Rally's log could not be written completely: ENOSPC: no space left on device, write",
+        }),
+      ],
+    }).split('\n');
+    assert.match(lines[1]!, /^keystone\s+PASS\s+12\.3 s\s+-$/);
+    assert.equal(
+      lines[3],
+      "log: keystone: Rally's log could not be written completely: ENOSPC: no space left on device, write"
+    );
+  });
+
   it('adds no skipped section when nothing was left out', () => {
     assert.ok(!summaryTable({ ...cycle, services: [service('keystone')] }).includes('skipped'));
   });
@@ -63,7 +79,7 @@ describe('run-once summary', () => {
 
 describe('run-once leak summary', () => {
   const runId = '20261122T010000Z-abcdef';
-  const leak = (name: string, leakRunId: string | null): Leak => ({
+  const leak = (name: string, leakRunId: string | null, attribution: Leak['attribution'] = 'run'): Leak => ({
     service: 'keystone',
     type: 'project',
     id: `id-${name}`,
@@ -76,7 +92,7 @@ describe('run-once leak summary', () => {
     taskPrefix: name.slice(8, 16),
     taskUuid: null,
     runId: leakRunId,
-    attribution: 'run',
+    attribution,
   });
   const report = (leaks: Leak[], failed = false): CleanupReport => ({
     scannedAt: '2026-11-22T01:01:01.000Z',
@@ -102,6 +118,30 @@ describe('run-once leak summary', () => {
       'leaks: 1 Rally-named resource left by this cycle:',
       '  keystone project c_rally_1a2b3c4d_x1 (id-c_rally_1a2b3c4d_x1)',
       'leaks: 2 older Rally-named resources in the cloud; `rally-monitor cleanup` lists them',
+    ]);
+  });
+
+  it("counts the names that only look like Rally's apart from the older Rally leaks", () => {
+    const lines = leakSummary(
+      runId,
+      report([
+        leak('c_rally_88888888_z3', 'earlier'),
+        leak('c_rally_77777777_w4', null, 'rally-task'),
+        leak('c_rally_66666666_v5', null, 'unattributed'),
+        leak('c_rally_55555555_u6', null, 'unattributed'),
+      ])
+    );
+    assert.deepEqual(lines, [
+      'leaks: none left by this cycle',
+      'leaks: 2 older Rally-named resources in the cloud; `rally-monitor cleanup` lists them',
+      "leaks: 2 more look like Rally's but are not attributed to any Rally task: left alone unless a purge includes them",
+    ]);
+  });
+
+  it('does not call a lone unattributed name an older Rally leak', () => {
+    assert.deepEqual(leakSummary(runId, report([leak('c_rally_66666666_v5', null, 'unattributed')])), [
+      'leaks: none left by this cycle',
+      "leaks: 1 more looks like Rally's but is not attributed to any Rally task: left alone unless a purge includes it",
     ]);
   });
 
