@@ -86,6 +86,26 @@ describe('RunDetail of a failed run (recorded: Glance stopped mid-cycle)', () =>
 });
 
 describe('RunDetail', () => {
+  it("says when Rally's log of a task could not be written whole (the runner's logProblem)", async () => {
+    // The recorded run, with the note the runner adds when Rally's log hit a write error (runner/src/cycle.ts).
+    const tested = r.run.services.find((s) => s.state !== 'absent')!;
+    const problem = "Rally's log could not be written completely: ENOSPC: no space left on device, write";
+    const run: Cycle = {
+      ...r.run,
+      services: r.run.services.map((s) => (s === tested ? { ...s, logProblem: problem } : s)),
+    };
+    const backend = { ...recordedRoutes(r), [`GET /api/runs/${r.run.id}`]: { status: 200, data: run } };
+    renderPage(<RunDetail />, { route: `runs/${r.run.id}`, path: 'runs/:id', backend });
+    const section = await screen.findByTestId(`run-service-${tested.service}`);
+    expect(within(section).getByText("Rally's log of this task is incomplete")).toBeInTheDocument();
+    expect(within(section).getByText(problem)).toBeInTheDocument();
+    for (const other of r.run.services.filter((s) => s !== tested)) {
+      expect(
+        within(screen.getByTestId(`run-service-${other.service}`)).queryByText(/log of this task is incomplete/)
+      ).toBeNull();
+    }
+  });
+
   it("keeps Grafana's sub-path in artifact links", async () => {
     const tested = r.run.services.find((s) => s.state !== 'absent' && s.artifacts.html)!;
     config.appSubUrl = '/grafana';

@@ -47,6 +47,11 @@ export function RunDetail() {
               {s.service} <StateBadge state={s.state} />
             </h3>
             {s.reason && <p className={styles.secondary}>{s.reason}</p>}
+            {s.logProblem && (
+              <Alert severity="warning" title="Rally's log of this task is incomplete">
+                {s.logProblem}
+              </Alert>
+            )}
             {s.state !== 'absent' && (
               <Stack direction="column" gap={1}>
                 <Stack>

@@ -89,6 +89,11 @@ function ServiceView({ service }: { service: ServiceName }) {
           {result.finishedAt && <> finished {dateTimeFormat(result.finishedAt)}</>}
           {result.reason && <div className={styles.secondary}>{result.reason}</div>}
         </div>
+        {result.logProblem && (
+          <Alert severity="warning" title="Rally's log of this task is incomplete">
+            {result.logProblem}
+          </Alert>
+        )}
         <Stack>
           <ArtifactLinks runId={cycleId} result={result} />
           <LinkButton variant="secondary" icon="history" href={runsLink({ service, from, to })}>
