@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { readText, readYaml, repoPath } from './lib/repo.mjs';
 import { alertRules, dashboardExpressions, expandGrafanaVariables, metricNamesInPromQL } from './lib/promql.mjs';
 import { documentedMetricNames } from './lib/metrics-doc.mjs';
+import { DEFAULT_GRAFANA_URL, defaultRunbookBaseUrl } from '../../alerts/generate-rules.mjs';
 import { getJson, waitFor } from './lib/processes.mjs';
 import {
   alertmanagerConfigForTests,
@@ -118,6 +119,8 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
         RALLY_MONITOR_PROTECT_READS: 'true',
         // Scans happen when the test asks (GET /api/cleanup?refresh=true) and around cycles.
         RALLY_MONITOR_CLEANUP_SCHEDULE: '0 0 1 1 *',
+        // Each refresh the test asks for must scan (the default rate limit would answer with the previous scan).
+        RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL: '0',
       },
     });
     runnerAddress = runner.url.replace('http://', '');
@@ -303,7 +306,8 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
       'rally-monitor-critical',
       'the shipped route sends critical alerts to the critical receiver'
     );
-    assert.equal(down.annotations.runbook_url, 'docs/runbooks/RallyServiceDown.md');
+    // The shipped rules carry absolute links, to the runbooks the plugin serves from the default Grafana URL.
+    assert.equal(down.annotations.runbook_url, `${defaultRunbookBaseUrl(DEFAULT_GRAFANA_URL)}/RallyServiceDown.md`);
     assert.match(down.annotations.description, new RegExp(`/a/rallymonitor-openstack-app/service/${brokenService}`));
 
     const overall = await firingAtWebhook('RallyOverallFailure', (a) => a.labels.alertname === 'RallyOverallFailure');
