@@ -5,36 +5,13 @@ import { OrgRole } from '@grafana/data';
 import type { BackendSrvRequest } from '@grafana/runtime';
 
 import type { FakeBackend, Routes } from '../../test/backend';
-import type { Leak, PurgeOutcome } from '../../api/types';
+import type { PurgeOutcome } from '../../api/types';
 import { recordedCleanup, unreachableRoutes } from '../../test/recorded';
 import { renderPage } from '../../test/render';
 import { filterLeaks, sortLeaks } from '../../status/leaks';
 import { Cleanup } from './Cleanup';
 
-const recordedData = recordedCleanup();
-
-/**
- * FALLBACK, not a recording: the dry run WITHOUT includeUnattributed, derived from the recorded one with it, as the
- * runner plans it (runner/src/cleanup/purge.ts, leftOutBecause: an unattributed leak is left out before its age is
- * looked at, with this detail sentence).
- */
-function withoutUnattributed(dryRun: PurgeOutcome): PurgeOutcome {
-  const { includeUnattributed: _included, ...scope } = dryRun.scope;
-  const unattributed = (l: Leak) => l.attribution === 'unattributed';
-  return {
-    ...dryRun,
-    scope,
-    candidates: dryRun.candidates.filter((l) => !unattributed(l)),
-    tooYoung: dryRun.tooYoung.filter((l) => !unattributed(l)),
-    leftOut: [...dryRun.candidates, ...dryRun.tooYoung].filter(unattributed).map((leak) => ({
-      leak,
-      reason: 'unattributed' as const,
-      detail: `no Rally task of this runner or of its Rally database has the task part ${leak.taskPrefix}, so it is not proven to be Rally's; include it with includeUnattributed (CLI: --include-unattributed)`,
-    })),
-  };
-}
-
-const c = { ...recordedData, dryRunAttributedOnly: withoutUnattributed(recordedData.dryRun) };
+const c = recordedCleanup();
 
 /** The recorded dry runs: without includeUnattributed (as the page asks first), and with it (after the opt-in). */
 const dryRunFor = (request: BackendSrvRequest) =>
