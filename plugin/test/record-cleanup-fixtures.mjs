@@ -1,8 +1,9 @@
 // Records the cleanup monitor's API responses that the Cleanup page's tests replay, from the REAL runner against
 // the REAL local cloud: it makes a few Rally-named Keystone resources (its own task part, so nothing of anyone
-// else's is touched), lets the runner see them age past a short minimum age except one, then records GET /api/cleanup, a dry-run
-// purge, the confirmed purge of exactly what the dry run listed, and the audit log. Everything it made is gone at
-// the end. Run after building the runner, with a cloud up:
+// else's is touched), lets the runner see them age past a short minimum age except one, then records GET
+// /api/cleanup, a dry-run purge without and one with includeUnattributed, the confirmed purge of exactly what the
+// latter listed, and the audit log. Everything it made is gone at the end. Run after building the runner, with a
+// cloud up:
 //   RALLY_MONITOR_TEST_CLOUD_DIR=<cloud dir> node plugin/test/record-cleanup-fixtures.mjs
 import fs from 'node:fs';
 import os from 'node:os';
@@ -71,7 +72,17 @@ try {
       body: JSON.stringify(body),
     });
   // Scoped to the ids made here: the cloud is shared and others' leaks are theirs to purge.
-  // Made here, not by a Rally task, so unattributed: a purge leaves them out unless it includes them.
+  // Made here, not by a Rally task, so unattributed: a purge leaves them out unless it includes them. First the dry
+  // run the Cleanup page asks for by default (without includeUnattributed): every one of them is in its leftOut.
+  const attributedOnly = await expectOk(await post({ ids: mine }), 'dry run without includeUnattributed');
+  if (attributedOnly.candidates.length > 0 || attributedOnly.leftOut.length !== mine.length) {
+    throw new Error(
+      `the dry run without includeUnattributed left out ${attributedOnly.leftOut.length} of the ${mine.length} ` +
+        `resources made and would delete ${attributedOnly.candidates.length}`
+    );
+  }
+  save('cleanup-purge-dry-run-attributed-only.json', attributedOnly);
+  // Then the dry run that includes them, as after the page's "Include unattributed leaks" opt-in.
   const dryRun = await expectOk(await post({ ids: mine, includeUnattributed: true }), 'dry run');
   save('cleanup-purge-dry-run.json', dryRun);
   const purge = await expectOk(

@@ -57,4 +57,11 @@ export interface RunnerErrorBody {
 // The cleanup monitor (docs/api.md): the runner's own types.
 export type { Leak } from '../../../runner/src/cleanup/leak';
 export type { AuditEntry } from '../../../runner/src/cleanup/audit';
-export type { CleanupReport, PurgeOutcome, PurgeScope, ServiceScan } from '../../../runner/src/cleanup/report';
+export type {
+  CleanupReport,
+  LeftOut,
+  LeftOutReason,
+  PurgeOutcome,
+  PurgeScope,
+  ServiceScan,
+} from '../../../runner/src/cleanup/report';

@@ -46,12 +46,18 @@ export function unreachableRoutes(): Routes {
 
 /**
  * Cleanup monitor responses recorded from a real runner against the local cloud (plugin/test/fixtures/cleanup/,
- * see its README): GET /api/cleanup, POST /api/cleanup/purge as a dry run and with confirm, GET /api/cleanup/audit.
+ * see its README): GET /api/cleanup, POST /api/cleanup/purge as dry runs without and with includeUnattributed and
+ * with confirm, GET /api/cleanup/audit.
  */
 export function recordedCleanup() {
   return {
     report: runnerFixture<CleanupReport>('cleanup.json', CLEANUP_FIXTURES_DIR),
     dryRun: runnerFixture<PurgeOutcome>('cleanup-purge-dry-run.json', CLEANUP_FIXTURES_DIR),
+    // The same dry run without includeUnattributed: the recorder's resources are unattributed, so all are left out.
+    dryRunAttributedOnly: runnerFixture<PurgeOutcome>(
+      'cleanup-purge-dry-run-attributed-only.json',
+      CLEANUP_FIXTURES_DIR
+    ),
     purge: runnerFixture<PurgeOutcome>('cleanup-purge.json', CLEANUP_FIXTURES_DIR),
     audit: runnerFixture<{ entries: AuditEntry[] }>('cleanup-audit.json', CLEANUP_FIXTURES_DIR),
   };
