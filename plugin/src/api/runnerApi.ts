@@ -4,7 +4,7 @@ import { config, getBackendSrv } from '@grafana/runtime';
 import { RUNNER_PROXY_URL } from '../constants';
 import type {
   AuditEntry,
-  CleanupReport,
+  CleanupAnswer,
   Cycle,
   Health,
   HistoryPage,
@@ -118,7 +118,7 @@ export const runnerApi = {
     requestText(`/api/runs/${encodeURIComponent(id)}/report.html${query({ service })}`),
   startRun: () => request<RunStarted>('/api/runs', 'POST'),
   cleanup: (refresh = false) =>
-    request<CleanupReport>(`/api/cleanup${query({ refresh: refresh ? 'true' : undefined })}`),
+    request<CleanupAnswer>(`/api/cleanup${query({ refresh: refresh ? 'true' : undefined })}`),
   /** A dry run unless confirm is true; both go through the Admin-only proxy route. */
   purge: (confirm: boolean, scope: PurgeScope = {}) =>
     request<PurgeOutcome>('/api/cleanup/purge', 'POST', { confirm, ...scope }),

@@ -58,6 +58,7 @@ export interface RunnerErrorBody {
 export type { Leak } from '../../../runner/src/cleanup/leak';
 export type { AuditEntry } from '../../../runner/src/cleanup/audit';
 export type {
+  CleanupAnswer,
   CleanupReport,
   LeftOut,
   LeftOutReason,

@@ -32,6 +32,9 @@ export interface CleanupReport {
 /** What a `refresh=true` request got: a scan it started, the scan already in flight, or the latest (too soon). */
 export type RefreshOutcome = 'started' | 'coalesced' | 'rate-limited';
 
+/** The answer of GET /api/cleanup: the report, and with `refresh=true` what the refresh got. */
+export type CleanupAnswer = CleanupReport & { refresh?: RefreshOutcome };
+
 export interface PurgeScope {
   services?: ServiceName[];
   types?: string[];

@@ -286,6 +286,16 @@ describe('Cleanup', () => {
     expect(screen.getAllByTestId(/^leak-/)).toHaveLength(c.report.leaks.length);
   });
 
+  it('says when "Scan now" got the latest scan because the runner scanned moments ago', async () => {
+    // The recorded report as the runner answers a refresh inside its rate limit (runner/src/cleanup/monitor.ts).
+    const { user } = renderPage(<Cleanup />, {
+      backend: { ...routes(), 'GET /api/cleanup': { status: 200, data: { ...c.report, refresh: 'rate-limited' } } },
+    });
+    await screen.findByRole('table', { name: 'Leaked resources' });
+    await user.click(screen.getByRole('button', { name: 'Scan now' }));
+    expect(await screen.findByText(/The runner scanned moments ago/)).toBeInTheDocument();
+  });
+
   it('shows the audit log newest first, one row per deletion (its intent and its outcome together)', async () => {
     const outcomes = c.audit.entries.filter((e) => e.outcome !== 'deleting');
     expect(outcomes.length).toBeGreaterThan(0);

@@ -41,6 +41,12 @@ export function Cleanup() {
         <div className={styles.secondary}>
           Scanned {dateTimeFormat(data.scannedAt)} in {formatDuration(data.durationSeconds * 1000)}. Only resources
           named the way Rally names them are listed.
+          {data.refresh === 'rate-limited' && (
+            <div>
+              The runner scanned moments ago, so this is that scan: it scans again on request once its refresh interval
+              (RALLY_MONITOR_CLEANUP_REFRESH_INTERVAL) has passed.
+            </div>
+          )}
         </div>
         {failed.length > 0 && (
           <Alert severity="warning" title="Some services could not be scanned">
