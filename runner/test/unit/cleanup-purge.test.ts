@@ -4,37 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AuditLog, type AuditEntry } from '../../src/cleanup/audit.js';
-import type { Attribution, Leak } from '../../src/cleanup/leak.js';
 import { executePurge, parsePurgeRequest, planPurge, PurgeRequestError } from '../../src/cleanup/purge.js';
 import type { ServiceScan } from '../../src/cleanup/report.js';
 import type { KeystoneToken } from '../../src/openstack/keystone.js';
 import { OpenStackSession } from '../../src/openstack/session.js';
 import { SERVICE_NAMES, type ServiceName } from '../../src/services.js';
-import { FAKE_CREDENTIALS, tempDir } from '../helpers.js';
-
-function leak(
-  service: ServiceName,
-  type: string,
-  ageSeconds: number,
-  runId: string | null = null,
-  attribution: Attribution = 'run'
-): Leak {
-  return {
-    service,
-    type,
-    id: `${type}-${ageSeconds}`,
-    name: `s_rally_12345678_${type.slice(0, 8).padEnd(8, 'x')}`,
-    project: null,
-    userId: null,
-    createdAt: null,
-    firstSeenAt: '2026-11-22T00:00:00.000Z',
-    ageSeconds,
-    taskPrefix: '12345678',
-    taskUuid: null,
-    runId,
-    attribution,
-  };
-}
+import { FAKE_CREDENTIALS, tempDir, testLeak } from '../helpers.js';
 
 /** Every service scanned in full, except those named failed (with the types that could not be listed). */
 function scans(failed: Partial<Record<ServiceName, string[]>> = {}): ServiceScan[] {
@@ -105,16 +80,16 @@ describe('parsePurgeRequest', () => {
 
 describe('planPurge', () => {
   const leaks = [
-    leak('keystone', 'project', 7200),
-    leak('keystone', 'user', 7200),
-    leak('neutron', 'network', 7200, '20261122T001500Z-3fa2c1'),
-    leak('neutron', 'port', 7200),
-    leak('neutron', 'router', 7200),
-    leak('cinder', 'volume', 7200),
-    leak('cinder', 'volume_snapshot', 7200),
-    leak('nova', 'keypair', 7200),
-    leak('nova', 'server', 7200),
-    leak('neutron', 'subnet', 30),
+    testLeak('keystone', 'project', 7200),
+    testLeak('keystone', 'user', 7200),
+    testLeak('neutron', 'network', 7200, '20261122T001500Z-3fa2c1'),
+    testLeak('neutron', 'port', 7200),
+    testLeak('neutron', 'router', 7200),
+    testLeak('cinder', 'volume', 7200),
+    testLeak('cinder', 'volume_snapshot', 7200),
+    testLeak('nova', 'keypair', 7200),
+    testLeak('nova', 'server', 7200),
+    testLeak('neutron', 'subnet', 30),
   ];
 
   it('keeps what is younger than the minimum age out, and orders dependents first', () => {
@@ -153,14 +128,14 @@ describe('planPurge', () => {
 });
 
 describe("planPurge: what is not proven to be Rally's", () => {
-  const mine = leak('keystone', 'project', 7200, '20261122T001500Z-3fa2c1', 'run');
-  const rallys = leak('neutron', 'network', 7200, null, 'rally-task');
+  const mine = testLeak('keystone', 'project', 7200, '20261122T001500Z-3fa2c1', 'run');
+  const rallys = testLeak('neutron', 'network', 7200, null, 'rally-task');
   const unknown = {
-    ...leak('keystone', 'user', 7200, null, 'unattributed'),
+    ...testLeak('keystone', 'user', 7200, null, 'unattributed'),
     name: 'c_rally_c0ffee42_Deployer',
     taskPrefix: 'c0ffee42',
   };
-  const youngUnknown = { ...leak('glance', 'image', 10, null, 'unattributed'), taskPrefix: 'c0ffee42' };
+  const youngUnknown = { ...testLeak('glance', 'image', 10, null, 'unattributed'), taskPrefix: 'c0ffee42' };
 
   it('leaves unattributed leaks out unless the request includes them, and says why', () => {
     const plan = planPurge([mine, rallys, unknown, youngUnknown], {}, 3600, scans());
@@ -187,7 +162,7 @@ describe("planPurge: what is not proven to be Rally's", () => {
   });
 
   it('leaves a run-scoped purge to what the run is known to have made', () => {
-    const appeared = leak('neutron', 'port', 7200, '20261122T001500Z-3fa2c1', 'unattributed');
+    const appeared = testLeak('neutron', 'port', 7200, '20261122T001500Z-3fa2c1', 'unattributed');
     const plan = planPurge([mine, appeared], { runId: '20261122T001500Z-3fa2c1' }, 0, scans());
     assert.deepEqual(
       plan.candidates.map((l) => l.id),
@@ -201,12 +176,12 @@ describe("planPurge: what is not proven to be Rally's", () => {
 });
 
 describe('planPurge: services that could not be scanned in full', () => {
-  const project = leak('keystone', 'project', 7200);
-  const user = leak('keystone', 'user', 7200);
-  const network = leak('neutron', 'network', 7200);
-  const volume = leak('cinder', 'volume', 7200);
-  const image = leak('glance', 'image', 7200);
-  const keypair = leak('nova', 'keypair', 7200);
+  const project = testLeak('keystone', 'project', 7200);
+  const user = testLeak('keystone', 'user', 7200);
+  const network = testLeak('neutron', 'network', 7200);
+  const volume = testLeak('cinder', 'volume', 7200);
+  const image = testLeak('glance', 'image', 7200);
+  const keypair = testLeak('nova', 'keypair', 7200);
   const all = [project, user, network, volume, image, keypair];
 
   it('plans nothing from a service whose listing failed in part (networks while ports are unknown)', () => {
@@ -292,7 +267,7 @@ describe('executePurge', () => {
     const session = new OpenStackSession(FAKE_CREDENTIALS, { authenticate: async () => token, timeoutMs: 2000 });
     const audit = new FillingAuditLog(join(await tempDir(), 'audit.jsonl'), 6);
     const leaks = Array.from({ length: 12 }, (_, i) => ({
-      ...leak('neutron', 'network', 7200),
+      ...testLeak('neutron', 'network', 7200),
       id: `net-${String(i).padStart(2, '0')}`,
     }));
     try {

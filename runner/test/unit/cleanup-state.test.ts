@@ -11,7 +11,8 @@ import { CleanupMetrics } from '../../src/cleanup/metrics.js';
 import type { Attribution } from '../../src/cleanup/leak.js';
 import type { CleanupReport } from '../../src/cleanup/report.js';
 import type { RawScan } from '../../src/cleanup/scan.js';
-import { tempDir } from '../helpers.js';
+import type { ServiceName } from '../../src/services.js';
+import { tempDir, testLeak } from '../helpers.js';
 
 function entry(id: string, outcome: AuditEntry['outcome'] = 'deleted'): AuditEntry {
   return {
@@ -127,26 +128,8 @@ describe('CleanupMetrics', () => {
   it('counts leaks per listed type, and reports a service it could not list as failed, never as 0 leaks', async () => {
     const registry = new Registry();
     const metrics = new CleanupMetrics(registry);
-    const leak = (
-      service: 'keystone' | 'glance',
-      type: string,
-      ageSeconds: number,
-      attribution: Attribution = 'run'
-    ) => ({
-      service,
-      type,
-      id: type + ageSeconds,
-      name: 'c_rally_12345678_abcdefgh',
-      project: null,
-      userId: null,
-      createdAt: null,
-      firstSeenAt: '2026-11-22T00:00:00.000Z',
-      ageSeconds,
-      taskPrefix: '12345678',
-      taskUuid: null,
-      runId: null,
-      attribution,
-    });
+    const leak = (service: ServiceName, type: string, ageSeconds: number, attribution: Attribution = 'run') =>
+      testLeak(service, type, ageSeconds, null, attribution);
     const report: CleanupReport = {
       scannedAt: '2026-11-22T00:00:00.000Z',
       durationSeconds: 0.5,
