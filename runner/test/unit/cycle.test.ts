@@ -109,6 +109,16 @@ async function setup(env: Record<string, string>) {
 const recordedUuid = async (name: string) =>
   (JSON.parse(await readFixture(name)) as { tasks: Array<{ uuid: string }> }).tasks[0]!.uuid;
 
+type CycleDeps = Parameters<typeof runCycle>[0];
+
+/** One API-triggered cycle with a silent logger; the fake Keystone answers with its catalog unless told otherwise. */
+function apiCycle(deps: Pick<CycleDeps, 'config' | 'rally' | 'store'> & Partial<CycleDeps>) {
+  return runCycle(
+    { logger: pino({ level: 'silent' }), secrets: [], authenticate: async () => catalogToken(), ...deps },
+    { id: newRunId(), trigger: 'api' }
+  );
+}
+
 describe('a cycle in which Keystone stops answering after its own task', () => {
   it('makes Keystone fail with the native client\'s error, and the services after it error "not tested: Keystone unreachable" without running', async () => {
     const { dataDir, config, store } = await setup({ RALLY_MONITOR_SERVICES: 'keystone,nova,glance,placement' });
@@ -138,17 +148,7 @@ describe('a cycle in which Keystone stops answering after its own task', () => {
     // The catalog is read while Keystone answers; every later call is the real client against a closed port.
     const authenticateOnce = async (c: Config) =>
       authentications++ === 0 ? catalogToken() : authenticate(c.openstack, { timeoutMs: 5000 });
-    const cycle = await runCycle(
-      {
-        config,
-        rally,
-        store,
-        logger: pino({ level: 'silent' }),
-        secrets: secretsOf(config),
-        authenticate: authenticateOnce,
-      },
-      { id: newRunId(), trigger: 'api' }
-    );
+    const cycle = await apiCycle({ config, rally, store, secrets: secretsOf(config), authenticate: authenticateOnce });
     const byName = new Map(cycle.services.map((s) => [s.service, s]));
     assert.deepEqual(
       calls,
@@ -183,17 +183,7 @@ describe('a cycle in which Keystone stops answering after its own task', () => {
       },
       calls
     );
-    const cycle = await runCycle(
-      {
-        config,
-        rally,
-        store,
-        logger: pino({ level: 'silent' }),
-        secrets: [],
-        authenticate: async () => catalogToken(),
-      },
-      { id: newRunId(), trigger: 'api' }
-    );
+    const cycle = await apiCycle({ config, rally, store });
     assert.deepEqual(calls, ['validate nova', 'validate glance']);
     for (const name of ['nova', 'glance']) {
       const service = cycle.services.find((s) => s.service === name)!;
@@ -229,17 +219,7 @@ describe("a cycle in which Rally's log could not be written completely", () => {
       },
       []
     );
-    const cycle = await runCycle(
-      {
-        config,
-        rally,
-        store,
-        logger: pino({ level: 'silent' }),
-        secrets: [],
-        authenticate: async () => catalogToken(),
-      },
-      { id: newRunId(), trigger: 'api' }
-    );
+    const cycle = await apiCycle({ config, rally, store });
     const reopened = new HistoryStore(join(dataDir, 'runs'));
     await reopened.open();
     return { cycle, keystone: cycle.services.find((s) => s.service === 'keystone')!, recorded: reopened.get(cycle.id) };
@@ -305,17 +285,7 @@ describe('a cycle whose Rally report quotes the password', () => {
       },
       calls
     );
-    const cycle = await runCycle(
-      {
-        config,
-        rally,
-        store,
-        logger: pino({ level: 'silent' }),
-        secrets: secretsOf(config),
-        authenticate: async () => catalogToken(),
-      },
-      { id: newRunId(), trigger: 'api' }
-    );
+    const cycle = await apiCycle({ config, rally, store, secrets: secretsOf(config) });
     const glance = cycle.services.find((s) => s.service === 'glance')!;
     const masked = glance.workloads.flatMap((w) => w.errors).find((e) => e.message.startsWith('Unauthorized'));
     assert.equal(masked?.message, 'Unauthorized for password=*** at http://127.0.0.1:5000/?password=***');
