@@ -15,11 +15,12 @@ export function documentedMetricNames() {
 export const PROMETHEUS_TARGET_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'];
 export const isDocumentedDefaultMetric = (name) => /^(process|nodejs)_/.test(name);
 
-/** Label names of the metrics table, plus the labels every series carries and the scrape target's own. */
+/** Label names of the metrics table, plus the labels every series carries, the scrape target's own and `site`. */
 export function documentedLabelNames() {
   const doc = readText('docs', 'metrics.md');
   const table = /<!-- metrics-table:start -->([\s\S]*?)<!-- metrics-table:end -->/.exec(doc)[1];
-  const labels = new Set(['cloud', 'region', 'job', 'instance']);
+  // `site`: added by the central Prometheus's federation jobs (docs/metrics.md, after the table).
+  const labels = new Set(['cloud', 'region', 'job', 'instance', 'site']);
   for (const row of table.split('\n').filter((line) => /^\|\s*`/.test(line))) {
     const column = row.split('|')[3] ?? '';
     for (const [, name] of column.matchAll(/`([a-z_][a-z0-9_]*)`/g)) labels.add(name);
