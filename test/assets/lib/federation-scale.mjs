@@ -206,3 +206,76 @@ export async function measureFederation(federation) {
     },
   };
 }
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const alertKey = (a) =>
+  `${a.labels.alertname}/${a.labels.site ?? ''}/${a.labels.instance ?? ''}/${a.labels.service ?? ''}`;
+
+/**
+ * Stops the gateway of the last site, waits for RallyFederationSiteDown and for the site's series to vanish from the
+ * central (after its lookback delta), starts the gateway again and waits for the alert to resolve and the series to
+ * return. Returns what fired, against the alerts firing before the outage, for the caller to judge.
+ */
+export async function siteOutage(stack, federation, { log = () => {}, settleMs = 8000 } = {}) {
+  const { central } = federation;
+  const index = federation.gateways.length - 1;
+  const down = federation.gateways[index];
+  const site = down.name;
+  const seriesOf = async () =>
+    Number(
+      (await central.query(`count({__name__=~".+",site="${site}",job!="${FEDERATION_JOB}"})`)).result[0]?.value[1] ?? 0
+    );
+  // Let the for windows of what fires anyway (the runners' leak scans cannot reach a cloud) run out first.
+  await sleep(settleMs);
+  const baseline = (await central.firingAlerts()).map(alertKey);
+  log(`# baseline alerts: ${[...new Set(baseline.map((k) => k.split('/')[0]))].join(', ') || 'none'}`);
+  const seriesBefore = await seriesOf();
+
+  const stoppedAt = Date.now();
+  await down.daemon.stop();
+  await waitFor(
+    `RallyFederationSiteDown for ${site}`,
+    async () =>
+      (await central.firingAlerts()).some(
+        (a) => a.labels.alertname === 'RallyFederationSiteDown' && a.labels.site === site
+      ),
+    { timeoutMs: 120_000, intervalMs: 1000, log }
+  );
+  const alertAfterSeconds = (Date.now() - stoppedAt) / 1000;
+  // Federated samples carry their timestamps, so no staleness markers: the site's series linger for the lookback
+  // delta, then vanish. By then every rule that selects them has seen them go.
+  await waitFor(`the series of ${site} to vanish`, async () => (await seriesOf()) === 0, {
+    timeoutMs: 600_000,
+    intervalMs: 1000,
+    log,
+  });
+  await sleep(settleMs);
+  const during = await central.firingAlerts();
+
+  const restartedAt = Date.now();
+  federation.gateways[index] = await stack.startGateway(site, renderGatewayConfig(federation.declaration, site), {
+    address: down.address,
+    ca: federation.cert.ca,
+  });
+  await waitFor(
+    `RallyFederationSiteDown for ${site} to resolve and its series to return`,
+    async () =>
+      !(await central.firingAlerts()).some((a) => a.labels.alertname === 'RallyFederationSiteDown') &&
+      (await seriesOf()) === seriesBefore,
+    { timeoutMs: 120_000, intervalMs: 1000, log }
+  );
+  const recoveredAfterSeconds = (Date.now() - restartedAt) / 1000;
+  await sleep(settleMs);
+  const after = (await central.firingAlerts()).map(alertKey);
+  return {
+    site,
+    address: down.address,
+    siteAlertsDuring: during.filter((a) => a.labels.site === site).map((a) => a.labels.alertname),
+    raisedDuring: during.map(alertKey).filter((k) => !baseline.includes(k)),
+    raisedAfter: after.filter((k) => !baseline.includes(k)),
+    seriesBefore,
+    seriesAfter: await seriesOf(),
+    alertAfterSeconds,
+    recoveredAfterSeconds,
+  };
+}
