@@ -244,6 +244,10 @@ describe('federation gateway: real HAProxy between a site Prometheus and the cen
     for (const entry of files) {
       assert.ok(!readFileSync(join(entry.parentPath, entry.name), 'utf8').includes(token), entry.name);
     }
+    // Nor does any log of the gateway, the site's or the central's Prometheus.
+    for (const log of readdirSync(dir).filter((name) => name.endsWith('.log'))) {
+      assert.ok(!readFileSync(join(dir, log), 'utf8').includes(token), log);
+    }
     const centralConfig = parse(readFileSync(join(out, 'prometheus', 'federation.yml'), 'utf8'));
     assert.deepEqual(centralConfig, parse(renderCentralConfig(declaration)));
     assert.equal(
