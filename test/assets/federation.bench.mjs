@@ -34,7 +34,8 @@ const stop = async () => {
   await stack.stop();
   rmSync(dir, { recursive: true, force: true });
 };
-process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+// Interrupted (Ctrl-C, a CI timeout): every process started is stopped and the folder removed all the same.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void stop().then(() => process.exit(130)));
 try {
   const started = Date.now();
   log(`federation: ${SITES} sites x ${RUNNERS_PER_SITE} runners, scrape and federation every ${INTERVAL}`);
