@@ -95,7 +95,7 @@ test('every alert has a summary, a description with a link to the app, and a run
     assert.ok(summary, `${rule.alert}: summary`);
     assert.match(
       description,
-      /https?:\/\/\S+\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs|service\/)/,
+      /https?:\/\/\S+\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs|service\/|dataplane)/,
       `${rule.alert}: app link`
     );
     if (/\bservice\b/.test(rule.expr) || /rally_(service|scenario|sla|orphaned)/.test(rule.expr)) {
@@ -124,5 +124,12 @@ test("the seed's alerts keep their severities, and the scan alerts warn", () => 
     RallyOrphanedResourcesHigh: 'warning',
     RallyCleanupScanFailed: 'warning',
     RallyCleanupScanStale: 'warning',
+    // The dataplane canaries (issue 13's thresholds).
+    CanaryPeerConnectivityLow: 'warning',
+    CanaryPeerConnectivityCritical: 'critical',
+    CanaryProbeErrorRateHigh: 'warning',
+    CanaryProbeErrorRateCritical: 'critical',
+    CanaryLatencyHigh: 'warning',
+    CanaryDown: 'warning',
   });
 });

@@ -1,11 +1,37 @@
 import { readText } from './repo.mjs';
 
-/** Metric names of the table between the metrics-table markers of docs/metrics.md. */
-export function documentedMetricNames() {
+// The runner's table and the canary agent's table (docs/metrics.md): both are the contract of the assets.
+export const RUNNER_TABLE = 'metrics-table';
+export const CANARY_TABLE = 'canary-metrics-table';
+const TABLES = [RUNNER_TABLE, CANARY_TABLE];
+
+/** Rows (`| \`name\` | type | labels | ...`) of every metrics table of docs/metrics.md. */
+function documentedRows(tables = TABLES) {
   const doc = readText('docs', 'metrics.md');
-  const table = /<!-- metrics-table:start -->([\s\S]*?)<!-- metrics-table:end -->/.exec(doc);
-  if (!table) throw new Error('docs/metrics.md has no metrics-table markers');
-  return [...table[1].matchAll(/^\|\s*`([a-z_:][a-z0-9_:]*)`\s*\|/gm)].map((match) => match[1]);
+  return tables.flatMap((marker) => {
+    const table = new RegExp(`<!-- ${marker}:start -->([\\s\\S]*?)<!-- ${marker}:end -->`).exec(doc);
+    if (!table) throw new Error(`docs/metrics.md has no ${marker} markers`);
+    return table[1].split('\n').filter((line) => /^\|\s*`/.test(line));
+  });
+}
+
+/**
+ * Metric names of the tables between the metrics-table and canary-metrics-table markers of docs/metrics.md (or of
+ * the tables named: RUNNER_TABLE, CANARY_TABLE).
+ */
+export function documentedMetricNames(tables = TABLES) {
+  return documentedRows(tables).map((row) => /^\|\s*`([a-z_:][a-z0-9_:]*)`/.exec(row)[1]);
+}
+
+/** The series names PromQL may use: each metric's name, and a histogram's _bucket, _sum and _count. */
+export function documentedSeriesNames() {
+  const names = new Set();
+  for (const row of documentedRows()) {
+    const [, name, type] = row.split('|').map((cell) => cell.trim().replace(/`/g, ''));
+    names.add(name);
+    if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${name}${suffix}`);
+  }
+  return names;
 }
 
 /**
@@ -15,12 +41,14 @@ export function documentedMetricNames() {
 export const PROMETHEUS_TARGET_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'];
 export const isDocumentedDefaultMetric = (name) => /^(process|nodejs)_/.test(name);
 
-/** Label names of the metrics table, plus the labels every series carries and the scrape target's own. */
+/**
+ * Label names of the metrics tables, plus the labels every runner series carries, the scrape target's own, a
+ * histogram's `le`, and the target labels the runner's canary service discovery adds (docs/metrics.md, "Canary
+ * agent"; runner/src/canary/registry.ts canaryTargets).
+ */
 export function documentedLabelNames() {
-  const doc = readText('docs', 'metrics.md');
-  const table = /<!-- metrics-table:start -->([\s\S]*?)<!-- metrics-table:end -->/.exec(doc)[1];
-  const labels = new Set(['cloud', 'region', 'job', 'instance']);
-  for (const row of table.split('\n').filter((line) => /^\|\s*`/.test(line))) {
+  const labels = new Set(['cloud', 'region', 'job', 'instance', 'le', 'canary_id', 'datacenter', 'availability_zone']);
+  for (const row of documentedRows()) {
     const column = row.split('|')[3] ?? '';
     for (const [, name] of column.matchAll(/`([a-z_][a-z0-9_]*)`/g)) labels.add(name);
   }
