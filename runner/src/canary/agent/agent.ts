@@ -48,6 +48,8 @@ interface DiscoveredPeer {
 export class CanaryAgent {
   readonly metrics = new CanaryMetrics();
   private readonly peers = new Map<string, PeerState>();
+  /** Endpoints that answered as this canary itself: never probed again, even when discovery lists them. */
+  private readonly selfEndpoints = new Set<string>();
   private readonly server: Server;
   private readonly startedAt = Date.now();
   private probeTimer: NodeJS.Timeout | null = null;
@@ -176,9 +178,14 @@ export class CanaryAgent {
     if (!this.peers.has(state.address.endpoint.toLowerCase())) return outcome; // removed meanwhile
     if (outcome.result === 'ok' && outcome.responder) {
       if (outcome.responder.id === this.config.id) {
-        this.log('warn', 'a peer endpoint answers as this canary itself; probing it is no test of the network', {
+        // Its own address under another name (a NAT, an alias in the registry): no test of the network.
+        const key = state.address.endpoint.toLowerCase();
+        this.selfEndpoints.add(key);
+        this.removePeer(key);
+        this.log('warn', 'a peer endpoint answers as this canary itself; it is no longer probed', {
           endpoint: state.address.endpoint,
         });
+        return outcome;
       }
       this.learn(state, outcome.responder);
     }
@@ -258,6 +265,7 @@ export class CanaryAgent {
         if (state.fromDiscovery && !listed.has(key)) this.removePeer(key);
       }
       for (const [key, { address, identity }] of listed) {
+        if (this.selfEndpoints.has(key)) continue;
         const state = this.peers.get(key) ?? this.addPeer(address, true, identity);
         this.learn(state, identity);
       }
