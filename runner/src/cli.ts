@@ -16,6 +16,10 @@ import { leakSummary, summaryTable } from './summary.js';
 import { CLEANUP_USAGE, cleanupCommand } from './cleanup/command.js';
 import { openCleanup } from './cleanup/setup.js';
 import { tasksOfStore } from './cleanup/tasks.js';
+import { CANARY_DEPLOY_USAGE, canaryDeployCommand, UsageError } from './canary/deploy/command.js';
+import { CanaryDeployer } from './canary/deploy/deploy.js';
+import { canarySettings } from './canary/deploy/settings.js';
+import { OpenStackSession } from './openstack/session.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -26,6 +30,7 @@ const USAGE = `rally-monitor ${VERSION}: Rally-based synthetic monitoring of an 
 Usage:
   rally-monitor serve       run cycles on the schedule and serve /metrics, /health and the API
   rally-monitor run-once    run one cycle now, print a summary; exit 0 pass, 2 fail/error, 1 monitor failure
+${CANARY_DEPLOY_USAGE}
 ${CLEANUP_USAGE}
   rally-monitor canary serve   the dataplane canary agent: probe the peers, serve /metrics (docs/canary.md)
   rally-monitor --version
@@ -121,6 +126,8 @@ async function serve(config: Config): Promise<number> {
     progressPrinter((line) => parts.logger.info(line))
   );
   monitor.restoreMetrics();
+  // One session for the canary routes; the settings are read per request, so a runner without canaries needs none.
+  const canarySession = new OpenStackSession(config.openstack);
   const server = buildServer({
     monitor,
     metrics: parts.metrics,
@@ -128,6 +135,12 @@ async function serve(config: Config): Promise<number> {
     apiToken: config.apiToken,
     protectReads: config.protectReads,
     cleanup,
+    canaryDeployer: () =>
+      new CanaryDeployer({
+        dataDir: config.dataDir,
+        session: canarySession,
+        settings: canarySettings(process.env, config),
+      }),
   });
   const address = await server.listen({ port: config.exporterPort, host: config.listenAddress });
   monitor.schedule();
@@ -154,6 +167,7 @@ async function serve(config: Config): Promise<number> {
   await monitor.stop();
   await cleanup.stop();
   await server.close();
+  await canarySession.close();
   parts.logger.info('stopped');
   return 0;
 }
@@ -169,7 +183,8 @@ async function main(argv: string[]): Promise<number> {
     const { canaryServe } = await import('./canary/agent/main.js');
     return canaryServe();
   }
-  if (command !== 'serve' && command !== 'run-once' && command !== 'cleanup') {
+  const canaryDeploy = command === 'canary' && ['deploy', 'status', 'destroy'].includes(argv[1] ?? '');
+  if (command !== 'serve' && command !== 'run-once' && command !== 'cleanup' && !canaryDeploy) {
     process.stderr.write(`${USAGE}\n`);
     return command === undefined || command === '--help' || command === '-h' || command === 'help' ? 0 : 1;
   }
@@ -189,6 +204,18 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'cleanup') {
     const secrets = secretsOf(config);
     return cleanupCommand(config, argv.slice(1), createLogger(config.logLevel, secrets, process.stderr), secrets);
+  }
+  if (canaryDeploy) {
+    try {
+      return await canaryDeployCommand(config, argv.slice(1));
+    } catch (error) {
+      if (error instanceof UsageError || error instanceof ConfigError) {
+        const prefix = error instanceof ConfigError ? 'configuration error: ' : '';
+        process.stderr.write(`rally-monitor: ${prefix}${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
   }
   return command === 'serve' ? serve(config) : runOnce(config);
 }

@@ -9,6 +9,8 @@ import type { Monitor } from '../monitor.js';
 import type { RunnerMetrics } from '../metrics.js';
 import { isServiceName, type ServiceName } from '../services.js';
 import { bearerMatches } from './auth.js';
+import { registerCanaryDeployRoutes } from '../canary/deploy/routes.js';
+import type { CanaryDeployer } from '../canary/deploy/deploy.js';
 import { registerCleanupRoutes } from '../cleanup/routes.js';
 import type { CleanupMonitor } from '../cleanup/monitor.js';
 import { registerCanaryReadRoutes } from '../canary/routes.js';
@@ -16,13 +18,14 @@ import { registerCanaryReadRoutes } from '../canary/routes.js';
 export const REPORT_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
-type ErrorCode = 'bad_request' | 'unauthorized' | 'disabled' | 'not_found' | 'conflict' | 'stopping';
+type ErrorCode = 'bad_request' | 'unauthorized' | 'disabled' | 'not_found' | 'conflict' | 'cloud_error' | 'stopping';
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthorized: 401,
   disabled: 403,
   not_found: 404,
   conflict: 409,
+  cloud_error: 502,
   stopping: 503,
 };
 
@@ -96,6 +99,8 @@ export interface ServerOptions {
   protectReads: boolean;
   /** The cleanup monitor behind /api/cleanup; without one those routes answer 404. */
   cleanup?: CleanupMonitor | null;
+  /** Builds the canary deployer (canary/deploy); without one the canary deploy routes answer 404. */
+  canaryDeployer?: (() => CanaryDeployer) | null;
   /** Told of every route as it is registered (the contract test compares them with docs/api.md). */
   onRoute?: (method: string, url: string) => void;
 }
@@ -262,6 +267,8 @@ export function buildServer(options: ServerOptions) {
     }
     return reply.code(202).send({ id: result.id, status: 'running' });
   });
+
+  registerCanaryDeployRoutes(app, { deployer: options.canaryDeployer ?? null, readGuard, writeGuard });
 
   return app;
 }
