@@ -37,6 +37,15 @@ test('the metrics table of docs/metrics.md is read', () => {
   assert.ok(names.length >= 16);
 });
 
+test("the node exporter's table of docs/metrics.md is read too, with the canary scrape job's labels", () => {
+  const names = documentedMetricNames();
+  assert.ok(names.includes('node_cpu_seconds_total') && names.includes('node_load5'), names.join(' '));
+  const labels = documentedLabelNames();
+  for (const label of ['canary_id', 'datacenter', 'availability_zone', 'mountpoint']) {
+    assert.ok(labels.has(label), label);
+  }
+});
+
 function undocumented(expressions) {
   const documented = new Set([...documentedMetricNames(), ...PROMETHEUS_TARGET_SERIES]);
   return expressions.flatMap(({ where, expr }) =>
