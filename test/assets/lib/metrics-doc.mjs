@@ -20,6 +20,16 @@ export function documentedMetricNames() {
 }
 
 /**
+ * The series names PromQL may select from the documented metrics: a histogram's are its `_bucket`, `_sum` and
+ * `_count` (https://prometheus.io/docs/concepts/metric_types/#histogram), every other metric's its own name.
+ */
+export function documentedSeriesNames() {
+  return [...documentedTables().matchAll(/^\|\s*`([a-z_:][a-zA-Z0-9_:]*)`\s*\|\s*(\w+)\s*\|/gm)].flatMap(
+    ([, name, type]) => (type === 'histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => name + suffix) : [name])
+  );
+}
+
+/**
  * Series the assets may use besides the documented table: Prometheus's own per-target series, and prom-client's
  * default process_* and nodejs_* metrics, which docs/metrics.md documents in its prose.
  */
@@ -34,6 +44,8 @@ export function documentedLabelNames() {
     .filter((line) => /^\|\s*`/.test(line))) {
     const column = row.split('|')[3] ?? '';
     for (const [, name] of column.matchAll(/`([a-z_][a-z0-9_]*)`/g)) labels.add(name);
+    // A histogram's _bucket series carry the bucket's upper bound as `le`.
+    if ((row.split('|')[2] ?? '').trim() === 'histogram') labels.add('le');
   }
   return labels;
 }
