@@ -27,6 +27,7 @@ Usage:
   rally-monitor serve       run cycles on the schedule and serve /metrics, /health and the API
   rally-monitor run-once    run one cycle now, print a summary; exit 0 pass, 2 fail/error, 1 monitor failure
 ${CLEANUP_USAGE}
+  rally-monitor canary serve   the dataplane canary agent: probe the peers, serve /metrics (docs/canary.md)
   rally-monitor --version
 
 Configuration comes from the environment; see README.md ("Configuration").`;
@@ -162,6 +163,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === '--version' || command === 'version') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
+  }
+  if (command === 'canary' && argv[1] === 'serve') {
+    // Loaded only here: the agent needs none of the runner's configuration (no cloud credentials) or modules.
+    const { canaryServe } = await import('./canary/agent/main.js');
+    return canaryServe();
   }
   if (command !== 'serve' && command !== 'run-once' && command !== 'cleanup') {
     process.stderr.write(`${USAGE}\n`);
