@@ -49,8 +49,9 @@ try {
   const get = async (api, params) => {
     const response = await fetch(`${prometheus.url}/api/v1/${api}?${new URLSearchParams(params)}`);
     const body = await response.json();
-    if (response.status !== 200 || body.status !== 'success')
+    if (response.status !== 200 || body.status !== 'success') {
       throw new Error(`${api} ${params.query}: ${JSON.stringify(body)}`);
+    }
     return body;
   };
   const instant = async () =>
