@@ -1,4 +1,5 @@
 import type { HistoryQuery, ServiceName } from '../api/types';
+import type { PairSelector } from '../status/dataplaneQueries';
 
 /**
  * Query keys per runner resource (grafana/synthetic-monitoring-app keeps a `queryKeys` object per resource the same
@@ -19,4 +20,12 @@ export const runnerKeys = {
   cleanup: () => ['runner', 'cleanup'] as const,
   cleanupReport: () => ['runner', 'cleanup', 'report'] as const,
   audit: () => ['runner', 'cleanup', 'audit'] as const,
+};
+
+/** Keys of the answers of the app's Prometheus data source, per data source uid. */
+export const prometheusKeys = {
+  all: (uid: string) => ['prometheus', uid] as const,
+  matrix: (uid: string) => ['prometheus', uid, 'dataplane-matrix'] as const,
+  pair: (uid: string, pair: PairSelector, from: number, to: number) =>
+    ['prometheus', uid, 'dataplane-pair', { ...pair, from, to }] as const,
 };
