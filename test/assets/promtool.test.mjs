@@ -120,6 +120,7 @@ test("the seed's alerts keep their severities, and the scan alerts warn", () => 
     RallyStaleResults: 'warning',
     RallyRunnerDown: 'warning',
     RallyRunnerNotScraped: 'warning',
+    RallyFederationSiteDown: 'warning',
     RallyCleanupFailure: 'critical',
     RallyOrphanedResourcesHigh: 'warning',
     RallyCleanupScanFailed: 'warning',

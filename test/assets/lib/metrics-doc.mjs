@@ -42,9 +42,12 @@ export function documentedSeriesNames() {
 export const PROMETHEUS_TARGET_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'];
 export const isDocumentedDefaultMetric = (name) => /^(process|nodejs)_/.test(name);
 
-/** Label names of the metrics tables, plus the labels every series carries and the scrape target's own. */
+/**
+ * Label names of the metrics tables, plus the labels every series carries, the scrape target's own and `site` (added
+ * by the central Prometheus's federation jobs: docs/metrics.md, after the tables).
+ */
 export function documentedLabelNames() {
-  const labels = new Set(['cloud', 'region', 'job', 'instance']);
+  const labels = new Set(['cloud', 'region', 'job', 'instance', 'site']);
   for (const row of documentedTables()
     .split('\n')
     .filter((line) => /^\|\s*`/.test(line))) {
