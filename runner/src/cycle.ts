@@ -10,6 +10,7 @@ import { cycleStatusOf, NO_ARTIFACTS, type Cycle, type CycleTrigger, type Servic
 import { authenticate, endpointsOf, KeystoneError, type KeystoneToken } from './openstack/keystone.js';
 import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
 import type { Rally } from './rally/rally.js';
+import { rallyCredentials } from './rally/credentials.js';
 import { taskPlan } from './rally/task-args.js';
 import { preflightProblem } from './rally/preflight.js';
 import { startValidatedTask } from './rally/validate.js';
@@ -213,7 +214,11 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
   let setupProblem: string | null = null;
   if (tested.length > 0) {
     try {
-      const outcome = await deps.rally.ensureEnvironment(config.openstack);
+      // Rally takes names only: credentials given by id get the names of the runner's token (rally/credentials.ts).
+      const credentials = await rallyCredentials(config.openstack, token, async (openstack) =>
+        (deps.authenticate ?? ((c: Config) => authenticate(c.openstack)))({ ...config, openstack })
+      );
+      const outcome = await deps.rally.ensureEnvironment(credentials);
       log.debug({ environment: deps.rally.options.envName, outcome }, 'rally environment ready');
     } catch (error) {
       setupProblem = redact(`Rally environment could not be prepared: ${(error as Error).message}`, deps.secrets);
