@@ -124,5 +124,6 @@ test("the seed's alerts keep their severities, and the scan alerts warn", () => 
     RallyOrphanedResourcesHigh: 'warning',
     RallyCleanupScanFailed: 'warning',
     RallyCleanupScanStale: 'warning',
+    RallyAtomicActionRegressed: 'warning',
   });
 });

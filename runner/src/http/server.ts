@@ -10,6 +10,7 @@ import type { RunnerMetrics } from '../metrics.js';
 import { isServiceName, type ServiceName } from '../services.js';
 import { bearerMatches } from './auth.js';
 import { registerCleanupRoutes } from '../cleanup/routes.js';
+import { actionTrends } from '../history/trends.js';
 import type { CleanupMonitor } from '../cleanup/monitor.js';
 
 export const REPORT_CSP =
@@ -201,6 +202,14 @@ export function buildServer(options: ServerOptions) {
       ...(state ? { state } : {}),
       ...(cursor ? { cursor } : {}),
     });
+  });
+
+  app.get('/api/baselines', { onRequest: readGuard }, async (request) => {
+    const service = (request.query as Record<string, string | undefined>).service || undefined;
+    if (service !== undefined && !isServiceName(service)) {
+      throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
+    }
+    return actionTrends(monitor.store.all(), service as ServiceName | undefined);
   });
 
   app.get('/api/runs/:id', { onRequest: readGuard }, async (request) => runOf((request.params as { id: string }).id));
