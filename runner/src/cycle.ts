@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { judgeRegressions } from './baseline.js';
 import { cycleStatusOf, NO_ARTIFACTS, type Cycle, type CycleTrigger, type ServiceResult } from './model.js';
 import { authenticate, endpointsOf, KeystoneError, type KeystoneToken } from './openstack/keystone.js';
 import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
@@ -313,7 +314,7 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     : timeout.aborted
       ? `the cycle exceeded RALLY_MONITOR_RUN_TIMEOUT (${config.runTimeoutSeconds} s)`
       : (setupProblem ?? undefined);
-  const cycle: Cycle = {
+  const measured: Cycle = {
     id: request.id,
     cloud: config.cloudLabel,
     region: config.regionLabel,
@@ -325,6 +326,8 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     durationSeconds: seconds(started, finished),
     services,
   };
+  // Each action's p95 against its own history, before the record is written: the verdict is part of the record.
+  const cycle = judgeRegressions(measured, store.all(), config.regressions);
   await store.finishCycle(cycle);
   deps.onRecorded?.(cycle);
   if (tested.length > 0) await runHook(log, 'afterCycle', () => deps.hooks?.afterCycle?.(cycle));

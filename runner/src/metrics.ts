@@ -23,6 +23,8 @@ export class RunnerMetrics {
   private readonly scenarioFailed: Gauge;
   private readonly scenarioDuration: Gauge;
   private readonly atomicDuration: Gauge;
+  private readonly atomicBaseline: Gauge;
+  private readonly atomicRegressed: Gauge;
   private readonly lastRunTimestamp: Gauge;
   private readonly lastRunDuration: Gauge;
   private readonly runs: Counter;
@@ -93,6 +95,16 @@ export class RunnerMetrics {
       'Duration statistics of each top-level atomic action, in seconds.',
       ['service', 'scenario', 'action', 'stat']
     );
+    this.atomicBaseline = gauge(
+      'rally_atomic_action_baseline_seconds',
+      "The baseline the action's p95 was judged against: median and spread of its earlier p95s, and the threshold.",
+      ['service', 'scenario', 'action', 'stat']
+    );
+    this.atomicRegressed = gauge(
+      'rally_atomic_action_regressed',
+      'Whether the p95 of the action has been above its baseline threshold for the configured consecutive cycles.',
+      ['service', 'scenario', 'action']
+    );
     this.lastRunTimestamp = gauge(
       'rally_last_run_timestamp_seconds',
       'When the last completed cycle finished, in seconds since epoch.'
@@ -159,6 +171,8 @@ export class RunnerMetrics {
       this.scenarioFailed,
       this.scenarioDuration,
       this.atomicDuration,
+      this.atomicBaseline,
+      this.atomicRegressed,
     ]) {
       gauge.reset();
     }
@@ -192,6 +206,15 @@ export class RunnerMetrics {
       for (const stat of STATS) {
         this.atomicDuration.set({ ...labels, action: action.name, stat }, action.durationSeconds[stat]);
       }
+      // An action still learning has no baseline yet: no series rather than a 0 that reads as "judged, fine".
+      const baseline = action.baseline;
+      if (!baseline || baseline.medianSeconds === null || baseline.spreadSeconds === null) continue;
+      if (baseline.thresholdSeconds === null) continue;
+      const actionLabels = { ...labels, action: action.name };
+      this.atomicBaseline.set({ ...actionLabels, stat: 'median' }, baseline.medianSeconds);
+      this.atomicBaseline.set({ ...actionLabels, stat: 'spread' }, baseline.spreadSeconds);
+      this.atomicBaseline.set({ ...actionLabels, stat: 'threshold' }, baseline.thresholdSeconds);
+      this.atomicRegressed.set(actionLabels, baseline.verdict === 'regressed' ? 1 : 0);
     }
   }
 

@@ -31,11 +31,62 @@ export interface IterationError {
   count: number;
 }
 
+/**
+ * How an atomic action's p95 in this cycle compares with its own baseline (runner/src/baseline.ts):
+ * `learning` too few earlier samples to judge; `usual`; `slow` above the threshold, for fewer consecutive cycles than
+ * RALLY_MONITOR_REGRESSION_CYCLES; `regressed` slow for at least that many consecutive cycles.
+ */
+export type BaselineVerdict = 'learning' | 'usual' | 'slow' | 'regressed';
+
+export const BASELINE_VERDICTS: readonly BaselineVerdict[] = ['learning', 'usual', 'slow', 'regressed'];
+
+export interface ActionBaseline {
+  verdict: BaselineVerdict;
+  /** The earlier p95s of the window the baseline is made of. */
+  samples: number;
+  /** Their median, in seconds; null while learning. */
+  medianSeconds: number | null;
+  /** 1.4826 x their median absolute deviation (a standard deviation's robust stand-in); null while learning. */
+  spreadSeconds: number | null;
+  /** Slow above this: the larger of median x factor and median + spreads x spread; null while learning. */
+  thresholdSeconds: number | null;
+  /** Consecutive cycles, this one included, whose p95 was above the threshold (0 when this one was not). */
+  slowCycles: number;
+}
+
 export interface AtomicAction {
   name: string;
   count: number;
   failures: number;
   durationSeconds: Stats | null;
+  /** Absent when the action was not judged: no duration, failed iterations, or a record of an older runner. */
+  baseline?: ActionBaseline;
+}
+
+/** One cycle's p95 of an atomic action, with the baseline it was judged against (null: not judged). */
+export interface ActionTrendPoint {
+  cycleId: string;
+  /** When the cycle started. */
+  at: string;
+  p95Seconds: number;
+  baseline: ActionBaseline | null;
+}
+
+/** An atomic action of a workload over the history, for drawing its duration against its baseline band. */
+export interface ActionTrend {
+  service: ServiceName;
+  /** The workload's key (the metrics' `scenario` label). */
+  workload: string;
+  scenario: string;
+  action: string;
+  /** The baseline of the newest point; null when that one was not judged. */
+  latest: ActionBaseline | null;
+  /** Oldest first. */
+  points: ActionTrendPoint[];
+}
+
+export interface ActionTrendsReport {
+  actions: ActionTrend[];
 }
 
 export interface Workload {

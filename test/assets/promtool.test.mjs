@@ -141,5 +141,6 @@ test("the seed's alerts keep their severities, and the scan alerts warn", () => 
     RallyCanaryDiskCritical: 'critical',
     RallyCanaryLoadHigh: 'warning',
     RallyCanaryLoadCritical: 'critical',
+    RallyAtomicActionRegressed: 'warning',
   });
 });

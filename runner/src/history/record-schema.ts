@@ -2,8 +2,8 @@
 // as JSON but is not a cycle (a hand edit, a partial restore, a bug in an older runner) must never reach the API,
 // the metrics or the cleanup monitor, where one `null` in `services` turned every read into a 500.
 import { z } from 'zod';
-import type { Cycle, ServiceResult } from '../model.js';
-import { CYCLE_STATUSES } from '../model.js';
+import type { ActionBaseline, Cycle, ServiceResult } from '../model.js';
+import { BASELINE_VERDICTS, CYCLE_STATUSES } from '../model.js';
 import { SERVICE_NAMES } from '../services.js';
 
 const time = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a time');
@@ -17,6 +17,18 @@ const stats = z.object({
   p95: z.number(),
   max: z.number(),
   mean: z.number(),
+});
+
+const seconds = nonNegative.nullable();
+
+// Optional: records written before slow-down detection have none, and load as they are.
+const actionBaseline = z.object({
+  verdict: z.enum(BASELINE_VERDICTS as [ActionBaseline['verdict'], ...Array<ActionBaseline['verdict']>]),
+  samples: nonNegative,
+  medianSeconds: seconds,
+  spreadSeconds: seconds,
+  thresholdSeconds: seconds,
+  slowCycles: nonNegative,
 });
 
 const workload = z.object({
@@ -34,7 +46,13 @@ const workload = z.object({
   fullDurationSeconds: z.number(),
   durationSeconds: stats.nullable(),
   atomicActions: z.array(
-    z.object({ name: z.string(), count: nonNegative, failures: nonNegative, durationSeconds: stats.nullable() })
+    z.object({
+      name: z.string(),
+      count: nonNegative,
+      failures: nonNegative,
+      durationSeconds: stats.nullable(),
+      baseline: actionBaseline.optional(),
+    })
   ),
   errors: z.array(z.object({ type: z.string(), message: z.string(), traceback: z.string(), count: nonNegative })),
 });

@@ -284,6 +284,11 @@ export class HistoryStore {
     return null;
   }
 
+  /** Every cycle kept, oldest first. */
+  all(): readonly Cycle[] {
+    return this.cycles;
+  }
+
   get(id: string): Cycle | null {
     return this.byId.get(id) ?? null;
   }

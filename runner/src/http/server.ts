@@ -12,6 +12,7 @@ import { bearerMatches } from './auth.js';
 import { registerCanaryDeployRoutes } from '../canary/deploy/routes.js';
 import type { CanaryDeployer } from '../canary/deploy/deploy.js';
 import { registerCleanupRoutes } from '../cleanup/routes.js';
+import { actionTrends } from '../history/trends.js';
 import type { CleanupMonitor } from '../cleanup/monitor.js';
 import { registerCanaryReadRoutes } from '../canary/routes.js';
 
@@ -207,6 +208,14 @@ export function buildServer(options: ServerOptions) {
       ...(state ? { state } : {}),
       ...(cursor ? { cursor } : {}),
     });
+  });
+
+  app.get('/api/baselines', { onRequest: readGuard }, async (request) => {
+    const service = (request.query as Record<string, string | undefined>).service || undefined;
+    if (service !== undefined && !isServiceName(service)) {
+      throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
+    }
+    return actionTrends(monitor.store.all(), service as ServiceName | undefined);
   });
 
   app.get('/api/runs/:id', { onRequest: readGuard }, async (request) => runOf((request.params as { id: string }).id));
