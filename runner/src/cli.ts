@@ -16,6 +16,10 @@ import { leakSummary, summaryTable } from './summary.js';
 import { CLEANUP_USAGE, cleanupCommand } from './cleanup/command.js';
 import { openCleanup } from './cleanup/setup.js';
 import { tasksOfStore } from './cleanup/tasks.js';
+import { Maintenance } from './maintenance/maintenance.js';
+import { MAINTENANCE_USAGE, maintenanceCommand } from './maintenance/command.js';
+import { MaintenanceFileError } from './maintenance/store.js';
+import { ProvisioningError } from './maintenance/provisioning.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -27,6 +31,7 @@ Usage:
   rally-monitor serve       run cycles on the schedule and serve /metrics, /health and the API
   rally-monitor run-once    run one cycle now, print a summary; exit 0 pass, 2 fail/error, 1 monitor failure
 ${CLEANUP_USAGE}
+${MAINTENANCE_USAGE}
   rally-monitor --version
 
 Configuration comes from the environment; see README.md ("Configuration").`;
@@ -72,7 +77,9 @@ async function setUp(config: Config, logToStderr: boolean) {
   });
   await rally.ensureDatabase();
   const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, VERSION);
-  return { secrets, logger, store, rally, metrics };
+  // A windows file that is not valid stops the start here (MaintenanceFileError), before anything could overwrite it.
+  const maintenance = await Maintenance.open(config, { logger, registry: metrics.registry });
+  return { secrets, logger, store, rally, metrics, maintenance };
 }
 
 async function runOnce(config: Config): Promise<number> {
@@ -120,6 +127,7 @@ async function serve(config: Config): Promise<number> {
     progressPrinter((line) => parts.logger.info(line))
   );
   monitor.restoreMetrics();
+  parts.maintenance.schedule();
   const server = buildServer({
     monitor,
     metrics: parts.metrics,
@@ -127,6 +135,7 @@ async function serve(config: Config): Promise<number> {
     apiToken: config.apiToken,
     protectReads: config.protectReads,
     cleanup,
+    maintenance: parts.maintenance,
   });
   const address = await server.listen({ port: config.exporterPort, host: config.listenAddress });
   monitor.schedule();
@@ -152,6 +161,7 @@ async function serve(config: Config): Promise<number> {
   });
   await monitor.stop();
   await cleanup.stop();
+  parts.maintenance.stop();
   await server.close();
   parts.logger.info('stopped');
   return 0;
@@ -163,6 +173,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  // Windows go through the running runner's API: no OpenStack configuration needed here.
+  if (command === 'maintenance') return maintenanceCommand(argv.slice(1));
   if (command !== 'serve' && command !== 'run-once' && command !== 'cleanup') {
     process.stderr.write(`${USAGE}\n`);
     return command === undefined || command === '--help' || command === '-h' || command === 'help' ? 0 : 1;
@@ -190,6 +202,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
+    if (error instanceof MaintenanceFileError || error instanceof ProvisioningError) {
+      process.stderr.write(`rally-monitor: maintenance windows: ${error.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`rally-monitor: ${error.message}\n`);
     process.exit(1);
   }

@@ -41,6 +41,15 @@ export interface CleanupSettings {
   refreshIntervalSeconds: number;
 }
 
+export interface MaintenanceSettings {
+  /** The longest window that may be declared. */
+  maxDurationSeconds: number;
+  /** Alertmanager's base URL for the windows' silences; null: the alert rules alone hold alerts back. */
+  alertmanagerUrl: string | null;
+  /** A YAML file, or a folder of them, of windows declared ahead of time (maintenance/provisioning.ts). */
+  provisioningPath: string | null;
+}
+
 export interface Schedule {
   /** A node-cron expression. */
   cron: string;
@@ -76,6 +85,7 @@ export interface Config {
   rallyBin: string;
   logLevel: string;
   cleanup: CleanupSettings;
+  maintenance: MaintenanceSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -373,6 +383,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         60,
         86400
       ),
+    },
+    maintenance: {
+      maxDurationSeconds: durationSeconds(
+        'RALLY_MONITOR_MAINTENANCE_MAX_DURATION',
+        env.RALLY_MONITOR_MAINTENANCE_MAX_DURATION,
+        86400,
+        30 * 86400
+      ),
+      alertmanagerUrl: env.RALLY_MONITOR_ALERTMANAGER_URL
+        ? url('RALLY_MONITOR_ALERTMANAGER_URL', env.RALLY_MONITOR_ALERTMANAGER_URL)
+        : null,
+      provisioningPath: env.RALLY_MONITOR_MAINTENANCE_PROVISIONING
+        ? resolve(cwd, env.RALLY_MONITOR_MAINTENANCE_PROVISIONING)
+        : null,
     },
   };
 }

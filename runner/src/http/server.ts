@@ -11,6 +11,8 @@ import { isServiceName, type ServiceName } from '../services.js';
 import { bearerMatches } from './auth.js';
 import { registerCleanupRoutes } from '../cleanup/routes.js';
 import type { CleanupMonitor } from '../cleanup/monitor.js';
+import { registerMaintenanceRoutes } from '../maintenance/routes.js';
+import type { Maintenance } from '../maintenance/maintenance.js';
 
 export const REPORT_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -95,6 +97,8 @@ export interface ServerOptions {
   protectReads: boolean;
   /** The cleanup monitor behind /api/cleanup; without one those routes answer 404. */
   cleanup?: CleanupMonitor | null;
+  /** The maintenance windows behind /api/maintenance; without them those routes answer 404. */
+  maintenance?: Maintenance | null;
   /** Told of every route as it is registered (the contract test compares them with docs/api.md). */
   onRoute?: (method: string, url: string) => void;
 }
@@ -177,7 +181,7 @@ export function buildServer(options: ServerOptions) {
       throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
     }
     const state = q.state || undefined;
-    const allowedStates: readonly string[] = service ? ['pass', 'fail', 'error'] : CYCLE_STATUSES;
+    const allowedStates: readonly string[] = service ? ['pass', 'fail', 'error', 'maintenance'] : CYCLE_STATUSES;
     if (state !== undefined && !allowedStates.includes(state)) {
       throw new ApiError(
         'bad_request',
@@ -249,6 +253,7 @@ export function buildServer(options: ServerOptions) {
   }
 
   registerCleanupRoutes(app, { cleanup: options.cleanup ?? null, readGuard, writeGuard });
+  registerMaintenanceRoutes(app, { maintenance: options.maintenance ?? null, readGuard, writeGuard });
 
   app.post('/api/runs', { onRequest: writeGuard }, async (_request, reply) => {
     const result = monitor.start('api');
