@@ -66,6 +66,15 @@ export interface RegressionSettings {
   windowDays: number;
 }
 
+export interface MaintenanceSettings {
+  /** The longest window that may be declared. */
+  maxDurationSeconds: number;
+  /** Alertmanager's base URL for the windows' silences; null: the alert rules alone hold alerts back. */
+  alertmanagerUrl: string | null;
+  /** A YAML file, or a folder of them, of windows declared ahead of time (maintenance/provisioning.ts). */
+  provisioningPath: string | null;
+}
+
 export interface Schedule {
   /** A node-cron expression. */
   cron: string;
@@ -102,6 +111,7 @@ export interface Config {
   logLevel: string;
   cleanup: CleanupSettings;
   regressions: RegressionSettings;
+  maintenance: MaintenanceSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -536,6 +546,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         100_000
       ),
       windowDays: retentionDays,
+    },
+    maintenance: {
+      maxDurationSeconds: durationSeconds(
+        'RALLY_MONITOR_MAINTENANCE_MAX_DURATION',
+        env.RALLY_MONITOR_MAINTENANCE_MAX_DURATION,
+        86400,
+        30 * 86400
+      ),
+      alertmanagerUrl: env.RALLY_MONITOR_ALERTMANAGER_URL
+        ? url('RALLY_MONITOR_ALERTMANAGER_URL', env.RALLY_MONITOR_ALERTMANAGER_URL)
+        : null,
+      provisioningPath: env.RALLY_MONITOR_MAINTENANCE_PROVISIONING
+        ? resolve(cwd, env.RALLY_MONITOR_MAINTENANCE_PROVISIONING)
+        : null,
     },
   };
 }

@@ -1,7 +1,13 @@
 // The runner's results model. docs/api.md documents these shapes for API clients; keep the two in step.
 import type { ServiceName } from './services.js';
 
-export type ServiceState = 'pass' | 'fail' | 'error' | 'absent';
+/**
+ * `maintenance`: the service was tested in a maintenance window (maintenance/window.ts); Rally's own verdict is kept in
+ * `underlying`, the window in `maintenance`. It never makes the cycle red and never alerts.
+ */
+export type ServiceState = 'pass' | 'fail' | 'error' | 'absent' | 'maintenance';
+/** What Rally's results said of a service, whether or not a maintenance window covered it. */
+export type JudgedState = 'pass' | 'fail' | 'error';
 export type WorkloadState = 'pass' | 'fail' | 'error';
 export type CycleStatus = 'pass' | 'fail' | 'error' | 'aborted' | 'timeout' | 'skipped';
 export type CycleTrigger = 'schedule' | 'api' | 'cli' | 'recovery';
@@ -139,6 +145,18 @@ export interface ServiceResult {
    * not be written completely: <error>". Rally itself ran on; the state is judged from its report as ever.
    */
   logProblem?: string;
+  /** With state `maintenance`: the verdict Rally's results gave (the evidence stays in the workloads and artifacts). */
+  underlying?: JudgedState;
+  /** With state `maintenance`: the window that covered the service's task. */
+  maintenance?: MaintenanceNote;
+}
+
+/** The maintenance window a result was recorded under, as the result keeps it. */
+export interface MaintenanceNote {
+  id: string;
+  reason: string;
+  start: string;
+  end: string;
 }
 
 export interface Cycle {
@@ -156,7 +174,9 @@ export interface Cycle {
 
 /** A cycle without its workloads' details, as the history lists it. */
 export type CycleSummary = Omit<Cycle, 'cloud' | 'region' | 'services'> & {
-  services: Array<Pick<ServiceResult, 'service' | 'state' | 'reason' | 'durationSeconds'>>;
+  services: Array<
+    Pick<ServiceResult, 'service' | 'state' | 'reason' | 'durationSeconds' | 'underlying' | 'maintenance'>
+  >;
 };
 
 export interface HistoryPage {
@@ -176,7 +196,10 @@ export interface HealthReport {
 
 export const NO_ARTIFACTS: Artifacts = { json: false, html: false, junit: false, log: false };
 
-/** The cycle's status from its services: a failing service outweighs one the monitor could not test. */
+/**
+ * The cycle's status from its services: a failing service outweighs one the monitor could not test. A service in
+ * maintenance counts as neither, whatever Rally said of it (a cycle of services all in maintenance passes).
+ */
 export function cycleStatusOf(services: readonly ServiceResult[]): 'pass' | 'fail' | 'error' {
   if (services.some((s) => s.state === 'fail')) return 'fail';
   if (services.some((s) => s.state === 'error')) return 'error';

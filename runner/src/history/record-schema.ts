@@ -59,7 +59,7 @@ const workload = z.object({
 
 export const serviceResultSchema = z.object({
   service: z.enum(SERVICE_NAMES),
-  state: z.enum(['pass', 'fail', 'error', 'absent']),
+  state: z.enum(['pass', 'fail', 'error', 'absent', 'maintenance']),
   reason: z.string().optional(),
   taskUuid: z.string().nullable(),
   taskStatus: z.string().nullable(),
@@ -71,6 +71,9 @@ export const serviceResultSchema = z.object({
   workloads: z.array(workload),
   skipped: z.array(z.object({ scenario: z.string(), reason: z.string() })).optional(),
   logProblem: z.string().optional(),
+  // Records from before maintenance windows have neither; both are there when state is `maintenance`.
+  underlying: z.enum(['pass', 'fail', 'error']).optional(),
+  maintenance: z.object({ id: z.string(), reason: z.string(), start: time, end: time }).optional(),
 });
 
 export const cycleSchema = z.object({

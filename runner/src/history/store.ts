@@ -75,6 +75,8 @@ export function summarize(cycle: Cycle): CycleSummary {
       state: s.state,
       ...(s.reason ? { reason: s.reason } : {}),
       durationSeconds: s.durationSeconds,
+      ...(s.underlying ? { underlying: s.underlying } : {}),
+      ...(s.maintenance ? { maintenance: s.maintenance } : {}),
     })),
   };
 }

@@ -15,6 +15,8 @@ import { registerCleanupRoutes } from '../cleanup/routes.js';
 import { actionTrends } from '../history/trends.js';
 import type { CleanupMonitor } from '../cleanup/monitor.js';
 import { registerCanaryReadRoutes } from '../canary/routes.js';
+import { registerMaintenanceRoutes } from '../maintenance/routes.js';
+import type { Maintenance } from '../maintenance/maintenance.js';
 
 export const REPORT_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -102,6 +104,8 @@ export interface ServerOptions {
   cleanup?: CleanupMonitor | null;
   /** Builds the canary deployer (canary/deploy); without one the canary deploy routes answer 404. */
   canaryDeployer?: (() => CanaryDeployer) | null;
+  /** The maintenance windows behind /api/maintenance; without them those routes answer 404. */
+  maintenance?: Maintenance | null;
   /** Told of every route as it is registered (the contract test compares them with docs/api.md). */
   onRoute?: (method: string, url: string) => void;
 }
@@ -184,7 +188,7 @@ export function buildServer(options: ServerOptions) {
       throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
     }
     const state = q.state || undefined;
-    const allowedStates: readonly string[] = service ? ['pass', 'fail', 'error'] : CYCLE_STATUSES;
+    const allowedStates: readonly string[] = service ? ['pass', 'fail', 'error', 'maintenance'] : CYCLE_STATUSES;
     if (state !== undefined && !allowedStates.includes(state)) {
       throw new ApiError(
         'bad_request',
@@ -265,6 +269,7 @@ export function buildServer(options: ServerOptions) {
 
   registerCleanupRoutes(app, { cleanup: options.cleanup ?? null, readGuard, writeGuard });
   registerCanaryReadRoutes(app, { dataDir: monitor.config.dataDir, readGuard });
+  registerMaintenanceRoutes(app, { maintenance: options.maintenance ?? null, readGuard, writeGuard });
 
   app.post('/api/runs', { onRequest: writeGuard }, async (_request, reply) => {
     const result = monitor.start('api');
