@@ -25,7 +25,7 @@ const COMMITTED = {
 /** The `job` label of the central Prometheus's federation targets: RallyFederationSiteDown selects its `up`. */
 export const FEDERATION_JOB = 'rally-federation';
 /** The scrape jobs whose `up` (and the runner dashboard's scrape and process series) a site exports. */
-export const DEFAULT_JOBS = ['rally-monitor', 'rally-canary'];
+export const DEFAULT_JOBS = ['rally-monitor', 'rally-monitor-canary'];
 /**
  * What a gateway admits and the central asks for, by default: the runners' rally_* series, the canaries' canary_*
  * series, and of their jobs only `up` and the four series the runner dashboard shows (scrape duration, memory, CPU).

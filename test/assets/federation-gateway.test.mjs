@@ -205,7 +205,7 @@ describe('federation gateway: real HAProxy between a site Prometheus and the cen
     const siteSeries = await site.series('{__name__=~".+"}');
     const whitelisted = (s) =>
       /^(rally|canary)_/.test(s.__name__) ||
-      (JOB_SERIES.includes(s.__name__) && ['rally-monitor', 'rally-canary'].includes(s.job));
+      (JOB_SERIES.includes(s.__name__) && ['rally-monitor', 'rally-monitor-canary'].includes(s.job));
     const key = (s) =>
       JSON.stringify(
         Object.entries(s)

@@ -67,7 +67,7 @@ describe('remote_write example: a site Prometheus pushing to a remote-write rece
     const atSite = await site.series('{__name__=~".+"}');
     const whitelisted = (s) =>
       /^(rally|canary)_/.test(s.__name__) ||
-      (JOB_SERIES.includes(s.__name__) && ['rally-monitor', 'rally-canary'].includes(s.job));
+      (JOB_SERIES.includes(s.__name__) && ['rally-monitor', 'rally-monitor-canary'].includes(s.job));
     assert.ok(
       atSite.some((s) => !whitelisted(s)),
       'the site holds series that must not be written'
