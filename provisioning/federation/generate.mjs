@@ -38,11 +38,31 @@ export const JOB_SERIES = [
   'process_resident_memory_bytes',
   'process_cpu_seconds_total',
 ];
+/**
+ * The node exporter series of the canaries' hosts that the canary host alerts (group rally-canary-host) and the
+ * Dataplane dashboard read; only those of canary hosts (`canary_id` set), never a site's other machines.
+ */
+export const CANARY_HOST_SERIES = [
+  'node_cpu_seconds_total',
+  'node_memory_MemAvailable_bytes',
+  'node_memory_MemTotal_bytes',
+  'node_filesystem_avail_bytes',
+  'node_filesystem_size_bytes',
+  'node_filesystem_readonly',
+  'node_load5',
+];
 export const DEFAULT_SELECTORS = [
   '{__name__=~"rally_.*"}',
   '{__name__=~"canary_.*"}',
   `{__name__=~"${JOB_SERIES.join('|')}",job=~"${DEFAULT_JOBS.join('|')}"}`,
+  `{__name__=~"${CANARY_HOST_SERIES.join('|')}",canary_id!=""}`,
 ];
+
+/** Whether the default selectors select a series (its labels, with __name__): the tests' oracle. */
+export const selectedByDefault = (series) =>
+  /^(rally|canary)_/.test(series.__name__) ||
+  (JOB_SERIES.includes(series.__name__) && DEFAULT_JOBS.includes(series.job)) ||
+  (CANARY_HOST_SERIES.includes(series.__name__) && Boolean(series.canary_id));
 const DEFAULT_LISTEN = ':9443';
 const MIN_TOKEN_LENGTH = 16;
 

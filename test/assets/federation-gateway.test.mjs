@@ -17,7 +17,7 @@ import { FederationStack, freePort, gatewayRequest, makeCertificate, writeToken 
 import {
   DEFAULT_SELECTORS,
   FEDERATION_JOB,
-  JOB_SERIES,
+  selectedByDefault,
   federationQuery,
   parseDeclaration,
   renderCentralConfig,
@@ -203,9 +203,7 @@ describe('federation gateway: real HAProxy between a site Prometheus and the cen
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const centralSeries = (await central.series('{__name__=~".+"}')).filter((s) => s.job !== FEDERATION_JOB);
     const siteSeries = await site.series('{__name__=~".+"}');
-    const whitelisted = (s) =>
-      /^(rally|canary)_/.test(s.__name__) ||
-      (JOB_SERIES.includes(s.__name__) && ['rally-monitor', 'rally-monitor-canary'].includes(s.job));
+    const whitelisted = selectedByDefault;
     const key = (s) =>
       JSON.stringify(
         Object.entries(s)

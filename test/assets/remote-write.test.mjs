@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readYaml } from './lib/repo.mjs';
 import { waitFor } from './lib/processes.mjs';
 import { FederationStack, freePort, writeToken } from './lib/federation-stack.mjs';
-import { JOB_SERIES } from '../../provisioning/federation/generate.mjs';
+import { selectedByDefault } from '../../provisioning/federation/generate.mjs';
 
 const log = (line) => console.log(line);
 
@@ -65,9 +65,7 @@ describe('remote_write example: a site Prometheus pushing to a remote-write rece
     );
     const stored = await store.series('{__name__=~".+"}');
     const atSite = await site.series('{__name__=~".+"}');
-    const whitelisted = (s) =>
-      /^(rally|canary)_/.test(s.__name__) ||
-      (JOB_SERIES.includes(s.__name__) && ['rally-monitor', 'rally-monitor-canary'].includes(s.job));
+    const whitelisted = selectedByDefault;
     assert.ok(
       atSite.some((s) => !whitelisted(s)),
       'the site holds series that must not be written'

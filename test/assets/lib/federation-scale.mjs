@@ -25,7 +25,7 @@ const siteName = (s) => `site-${String(s + 1).padStart(2, '0')}`;
  */
 export async function startFederation(
   stack,
-  { sites, runnersPerSite, interval = '2s', parallel = 4, lookbackDelta = '5m' }
+  { sites, runnersPerSite, interval = '2s', parallel = 4, lookbackDelta = '5m', forDuration = '4s' }
 ) {
   const { dir, log } = stack;
   const cert = makeCertificate(dir);
@@ -99,7 +99,9 @@ export async function startFederation(
     stack.startGateway(site.name, renderGatewayConfig(declaration, site.name), { address: site.gateway, ca: cert.ca })
   );
 
-  const rules = { 'rally-monitor.rules.yml': rulesForTests(readText('alerts', 'rally-monitor.rules.yml')) };
+  const rules = {
+    'rally-monitor.rules.yml': rulesForTests(readText('alerts', 'rally-monitor.rules.yml'), { interval, forDuration }),
+  };
   // Federated samples carry their timestamps, so the central writes no staleness markers when a site goes away:
   // the site's series stay visible for the lookback delta (5m by default), then vanish. A test shortens it to see
   // both phases in seconds.
