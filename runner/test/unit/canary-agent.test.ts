@@ -186,6 +186,30 @@ describe('canary agent', () => {
     assert.equal(sample(text, 'canary_probes_total', { peer: 'canary-alias' }), undefined);
   });
 
+  it('spreads the probes of its peers over the interval instead of sending them all at once', async () => {
+    const arrivals: number[] = [];
+    const peerPorts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const peer = createServer((_request, response) => {
+        arrivals.push(Date.now());
+        response.writeHead(500).end();
+      });
+      servers.push(peer);
+      await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+      peerPorts.push((peer.address() as { port: number }).port);
+    }
+    const a = await agent({
+      CANARY_ID: 'canary-spread',
+      TRAFFIC_INTERVAL: '0.8',
+      PEER_ENDPOINTS: peerPorts.map((port) => `127.0.0.1:${port}`).join(','),
+    });
+    a.agent.start();
+    await until('one round of four probes', async () => arrivals.length >= 4);
+    const [first, , , last] = arrivals;
+    // Offsets 0, 0.2, 0.4 and 0.6 s of the 0.8 s interval.
+    assert.ok(last! - first! >= 450 && last! - first! < 800, `the round took ${last! - first!} ms`);
+  });
+
   it('answers unknown routes 404 and non-probes 400', async () => {
     const a = await agent({ CANARY_ID: 'canary-x' });
     assert.equal((await get(`${a.url}/nope`)).status, 404);
