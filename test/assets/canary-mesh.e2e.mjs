@@ -25,7 +25,9 @@ import { startWebhookReceiver } from './lib/webhook.mjs';
 const CLI = repoPath('runner', 'dist', 'src', 'cli.js');
 const AGENT_PORT = 8080;
 const INTERVAL = '0.1'; // seconds between probes of each peer
-const TIMEOUT = '0.5'; // below TCP's first SYN retransmission (1 s): a dropped SYN is a lost probe
+// Below TCP's first SYN retransmission (1 s): a dropped SYN is a lost probe. As long as that allows, so that an
+// agent stalled by a busy machine does not lose probes a network would not.
+const TIMEOUT = '0.9';
 const RELAY_DELAY_MS = 1200;
 const DROP_PROBES = 800; // probes into the dropping zone counted for the loss figure (sd 1.6 points at 30%)
 const NOTIFY_TIMEOUT_MS = 45_000;
@@ -344,7 +346,7 @@ describe(
       );
       // A healthy bridge loses (next to) nothing: counted from now on, since the agents started one after the other
       // and their first probes were refused; a probe may still time out when this shared machine stalls an agent for
-      // half a second, hence 1%, not 0.
+      // most of a second, hence 2%, not 0 (the drop below is 30%).
       const countsOf = async () => {
         const all = samples(await metricsOf(byKey.a), 'canary_probes_total');
         const sum = (list) => list.reduce((total, s) => total + s.value, 0);
@@ -356,7 +358,7 @@ describe(
       const probed = countsAfter.all - countsBefore.all;
       assert.ok(probed >= 60, `a probed ${probed} times in 3 s`);
       assert.ok(
-        countsAfter.lost - countsBefore.lost <= probed * 0.01,
+        countsAfter.lost - countsBefore.lost <= probed * 0.02,
         `lost ${countsAfter.lost - countsBefore.lost} of ${probed}`
       );
       const detailed = await (await fetch(`http://${byKey.a.address}:8080/health/detailed`)).json();
