@@ -356,7 +356,7 @@ describe(
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const countsAfter = await countsOf();
       const probed = countsAfter.all - countsBefore.all;
-      assert.ok(probed >= 60, `a probed ${probed} times in 3 s`);
+      assert.ok(probed >= 30, `a probed ${probed} times in 3 s (90 at full speed)`);
       assert.ok(
         countsAfter.lost - countsBefore.lost <= probed * 0.02,
         `lost ${countsAfter.lost - countsBefore.lost} of ${probed}`
@@ -426,13 +426,16 @@ describe(
         }
         return { ok, lost };
       };
-      const before = await intoB();
       // Only new connections to the agent's port: each probe is one SYN, so a probe is lost exactly when its SYN is
       // (the probe timeout is shorter than TCP's retransmission). Prometheus's scrapes reuse their connection.
       const drop = ['INPUT', '-p', 'tcp', '--dport', String(AGENT_PORT), '--syn'];
       const statistic = ['-m', 'statistic', '--mode', 'random', '--probability', '0.3', '-j', 'DROP'];
       ip('netns', 'exec', byKey.b.ns, 'iptables', '-A', ...drop, ...statistic);
       relay.delayMs = RELAY_DELAY_MS;
+      // Counted from one probe timeout on: a lost probe is counted when its timeout ends, so the first second of the
+      // drop would show only its answered probes (and the count would read less than the drop).
+      await new Promise((resolve) => setTimeout(resolve, Number(TIMEOUT) * 1000 + 300));
+      const before = await intoB();
 
       const warning = await atWebhook(
         'CanaryProbeErrorRateHigh from az-1 to az-2',
