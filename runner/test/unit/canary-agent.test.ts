@@ -2,6 +2,7 @@
 // line refusing bad configuration with one line.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -225,6 +226,38 @@ describe('rally-monitor canary serve', () => {
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr })
     );
+
+  it("loads none of the runner's modules (the agent runs on small VMs)", async () => {
+    // A resolve hook reports every module of the runner's own dependencies that the process loads.
+    const hook = [
+      "import { registerHooks } from 'node:module';",
+      'registerHooks({ resolve(specifier, context, next) {',
+      '  const resolved = next(specifier, context);',
+      '  const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(resolved.url);',
+      "  if (m) process.stderr.write('loaded ' + m[1] + '\\n');",
+      '  return resolved;',
+      '} });',
+    ].join('\n');
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, cli, 'canary', 'serve'],
+      { env: { PATH: process.env.PATH, TRAFFIC_INTERVAL: '0' } }
+    ).catch((error: { stderr: string }) => ({ stderr: error.stderr }));
+    assert.match(stderr, /configuration error: TRAFFIC_INTERVAL/);
+    const loaded = new Set([...stderr.matchAll(/^loaded (.+)$/gm)].map((m) => m[1]!));
+    assert.ok(loaded.has('prom-client'), 'the hook sees what is loaded');
+    // prom-client (and what it needs) is the agent's one dependency; the runner's others stay out.
+    const { dependencies } = JSON.parse(await readFile(join(RUNNER_DIR, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const runnerOnly = Object.keys(dependencies).filter((name) => name !== 'prom-client');
+    assert.ok(runnerOnly.includes('fastify'));
+    assert.deepEqual(
+      runnerOnly.filter((name) => loaded.has(name)),
+      [],
+      `the agent loaded ${[...loaded].join(', ')}`
+    );
+  });
 
   for (const [what, env, pattern] of [
     ['an unparseable peer', { PEER_ENDPOINTS: 'http://10.0.0.5:8080,bogus' }, /PEER_ENDPOINTS: "bogus" is not a peer/],
