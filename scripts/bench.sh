@@ -2,7 +2,7 @@
 # `npm run bench`: performance figures, measured side by side in one run (never from timed tests).
 # The runner part needs the local cloud: it reuses RALLY_MONITOR_TEST_CLOUD_DIR when set, else the cloud running here
 # (the demo's, say), else brings one up.
-#   BENCH_PARTS="runner plugin federation"   the parts to run (default all; the plugin and federation parts need no cloud)
+#   BENCH_PARTS="runner plugin federation canary"   the parts to run (default all; only the runner part needs a cloud)
 #   FEDERATION_BENCH_SITES=50 FEDERATION_BENCH_RUNNERS_PER_SITE=1   the federation's size (see test/assets/federation.bench.mjs)
 #   BENCH_BASELINE_REV=<git rev>  also builds the plugin at that revision and measures it beside this checkout's
 set -euo pipefail
@@ -10,7 +10,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 bash scripts/ensure.sh all
 export PATH="$ROOT/node_modules/.bin:$PATH"
-PARTS=" ${BENCH_PARTS:-runner plugin federation} "
+PARTS=" ${BENCH_PARTS:-runner plugin federation canary} "
 
 cleanups=()
 cleanup() {
@@ -66,6 +66,14 @@ bench_federation() {
   node test/assets/federation.bench.mjs
 }
 
+# The canary agent at 50 peers on loopback beside a curl loop and ping (runner/bench/canary/mesh-bench.ts).
+bench_canary() {
+  npm run build --workspace runner --silent
+  echo "== canary"
+  node runner/dist/bench/canary/mesh-bench.js
+}
+
 if [[ $PARTS == *" runner "* ]]; then bench_runner "$@"; fi
 if [[ $PARTS == *" plugin "* ]]; then bench_plugin; fi
 if [[ $PARTS == *" federation "* ]]; then bench_federation; fi
+if [[ $PARTS == *" canary "* ]]; then bench_canary; fi

@@ -25,7 +25,9 @@ import { startWebhookReceiver } from './lib/webhook.mjs';
 const CLI = repoPath('runner', 'dist', 'src', 'cli.js');
 const AGENT_PORT = 8080;
 const INTERVAL = '0.1'; // seconds between probes of each peer
-const TIMEOUT = '0.5'; // below TCP's first SYN retransmission (1 s): a dropped SYN is a lost probe
+// Below TCP's first SYN retransmission (1 s): a dropped SYN is a lost probe. As long as that allows, so that an
+// agent stalled by a busy machine does not lose probes a network would not.
+const TIMEOUT = '0.9';
 const RELAY_DELAY_MS = 1200;
 const DROP_PROBES = 800; // probes into the dropping zone counted for the loss figure (sd 1.6 points at 30%)
 const NOTIFY_TIMEOUT_MS = 45_000;
@@ -342,15 +344,23 @@ describe(
         documentedMetricNames([CANARY_TABLE]).filter((name) => !present.has(name) && !present.has(`${name}_bucket`)),
         []
       );
-      // A healthy bridge loses nothing (the agents started one after the other, so the first probes were refused:
-      // counted from now on).
-      const lostOf = async () =>
-        samples(await metricsOf(byKey.a), 'canary_probes_total')
-          .filter((s) => s.labels.result !== 'ok')
-          .reduce((sum, s) => sum + s.value, 0);
-      const lostBefore = await lostOf();
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      assert.equal(await lostOf(), lostBefore, 'no probe lost on a healthy bridge');
+      // A healthy bridge loses (next to) nothing: counted from now on, since the agents started one after the other
+      // and their first probes were refused; a probe may still time out when this shared machine stalls an agent for
+      // most of a second, hence 2%, not 0 (the drop below is 30%).
+      const countsOf = async () => {
+        const all = samples(await metricsOf(byKey.a), 'canary_probes_total');
+        const sum = (list) => list.reduce((total, s) => total + s.value, 0);
+        return { lost: sum(all.filter((s) => s.labels.result !== 'ok')), all: sum(all) };
+      };
+      const countsBefore = await countsOf();
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const countsAfter = await countsOf();
+      const probed = countsAfter.all - countsBefore.all;
+      assert.ok(probed >= 30, `a probed ${probed} times in 3 s (90 at full speed)`);
+      assert.ok(
+        countsAfter.lost - countsBefore.lost <= probed * 0.02,
+        `lost ${countsAfter.lost - countsBefore.lost} of ${probed}`
+      );
       const detailed = await (await fetch(`http://${byKey.a.address}:8080/health/detailed`)).json();
       assert.equal(detailed.discovery.error, null);
       assert.deepEqual(detailed.peers.map((p) => p.peer).sort(), ['canary-b', 'canary-c', 'canary-d']);
@@ -416,13 +426,16 @@ describe(
         }
         return { ok, lost };
       };
-      const before = await intoB();
       // Only new connections to the agent's port: each probe is one SYN, so a probe is lost exactly when its SYN is
       // (the probe timeout is shorter than TCP's retransmission). Prometheus's scrapes reuse their connection.
       const drop = ['INPUT', '-p', 'tcp', '--dport', String(AGENT_PORT), '--syn'];
       const statistic = ['-m', 'statistic', '--mode', 'random', '--probability', '0.3', '-j', 'DROP'];
       ip('netns', 'exec', byKey.b.ns, 'iptables', '-A', ...drop, ...statistic);
       relay.delayMs = RELAY_DELAY_MS;
+      // Counted from one probe timeout on: a lost probe is counted when its timeout ends, so the first second of the
+      // drop would show only its answered probes (and the count would read less than the drop).
+      await new Promise((resolve) => setTimeout(resolve, Number(TIMEOUT) * 1000 + 300));
+      const before = await intoB();
 
       const warning = await atWebhook(
         'CanaryProbeErrorRateHigh from az-1 to az-2',

@@ -20,7 +20,7 @@ export function cleanupDir(config: Config): string {
   return join(config.dataDir, 'cleanup');
 }
 
-/** The runner's Rally database: the Rally home is <dataDir>/rally (cli.ts), its database rally.db (rally/rally.ts). */
+/** The runner's Rally database: the Rally home is <dataDir>/rally (runner-cli.ts), its database rally.db (rally/rally.ts). */
 export function rallyDatabaseOf(config: Config): string {
   return join(config.dataDir, 'rally', 'rally.db');
 }

@@ -2,6 +2,7 @@
 // line refusing bad configuration with one line.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -186,6 +187,30 @@ describe('canary agent', () => {
     assert.equal(sample(text, 'canary_probes_total', { peer: 'canary-alias' }), undefined);
   });
 
+  it('spreads the probes of its peers over the interval instead of sending them all at once', async () => {
+    const arrivals: number[] = [];
+    const peerPorts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const peer = createServer((_request, response) => {
+        arrivals.push(Date.now());
+        response.writeHead(500).end();
+      });
+      servers.push(peer);
+      await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+      peerPorts.push((peer.address() as { port: number }).port);
+    }
+    const a = await agent({
+      CANARY_ID: 'canary-spread',
+      TRAFFIC_INTERVAL: '0.8',
+      PEER_ENDPOINTS: peerPorts.map((port) => `127.0.0.1:${port}`).join(','),
+    });
+    a.agent.start();
+    await until('one round of four probes', async () => arrivals.length >= 4);
+    const [first, , , last] = arrivals;
+    // Offsets 0, 0.2, 0.4 and 0.6 s of the 0.8 s interval.
+    assert.ok(last! - first! >= 450 && last! - first! < 800, `the round took ${last! - first!} ms`);
+  });
+
   it('answers unknown routes 404 and non-probes 400', async () => {
     const a = await agent({ CANARY_ID: 'canary-x' });
     assert.equal((await get(`${a.url}/nope`)).status, 404);
@@ -201,6 +226,38 @@ describe('rally-monitor canary serve', () => {
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr })
     );
+
+  it("loads none of the runner's modules (the agent runs on small VMs)", async () => {
+    // A resolve hook reports every module of the runner's own dependencies that the process loads.
+    const hook = [
+      "import { registerHooks } from 'node:module';",
+      'registerHooks({ resolve(specifier, context, next) {',
+      '  const resolved = next(specifier, context);',
+      '  const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(resolved.url);',
+      "  if (m) process.stderr.write('loaded ' + m[1] + '\\n');",
+      '  return resolved;',
+      '} });',
+    ].join('\n');
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, cli, 'canary', 'serve'],
+      { env: { PATH: process.env.PATH, TRAFFIC_INTERVAL: '0' } }
+    ).catch((error: { stderr: string }) => ({ stderr: error.stderr }));
+    assert.match(stderr, /configuration error: TRAFFIC_INTERVAL/);
+    const loaded = new Set([...stderr.matchAll(/^loaded (.+)$/gm)].map((m) => m[1]!));
+    assert.ok(loaded.has('prom-client'), 'the hook sees what is loaded');
+    // prom-client (and what it needs) is the agent's one dependency; the runner's others stay out.
+    const { dependencies } = JSON.parse(await readFile(join(RUNNER_DIR, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const runnerOnly = Object.keys(dependencies).filter((name) => name !== 'prom-client');
+    assert.ok(runnerOnly.includes('fastify'));
+    assert.deepEqual(
+      runnerOnly.filter((name) => loaded.has(name)),
+      [],
+      `the agent loaded ${[...loaded].join(', ')}`
+    );
+  });
 
   for (const [what, env, pattern] of [
     ['an unparseable peer', { PEER_ENDPOINTS: 'http://10.0.0.5:8080,bogus' }, /PEER_ENDPOINTS: "bogus" is not a peer/],

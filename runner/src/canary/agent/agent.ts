@@ -53,6 +53,7 @@ export class CanaryAgent {
   private readonly server: Server;
   private readonly startedAt = Date.now();
   private probeTimer: NodeJS.Timeout | null = null;
+  private readonly roundTimers = new Set<NodeJS.Timeout>();
   private discoveryTimer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
   private connectivityRun: Promise<unknown> | null = null;
@@ -94,7 +95,7 @@ export class CanaryAgent {
 
   /** Starts the probe loop (and the discovery poll when a discovery URL is set). */
   start(): void {
-    this.probeTimer = setInterval(() => this.probeAll(), this.config.intervalSeconds * 1000);
+    this.probeTimer = setInterval(() => this.probeRound(), this.config.intervalSeconds * 1000);
     if (this.config.discoveryUrl) {
       void this.discover();
       this.discoveryTimer = setInterval(() => void this.discover(), this.config.discoveryIntervalSeconds * 1000);
@@ -105,6 +106,7 @@ export class CanaryAgent {
     if (this.stopped) return;
     this.stopped = true;
     if (this.probeTimer) clearInterval(this.probeTimer);
+    for (const timer of this.roundTimers) clearTimeout(timer);
     if (this.discoveryTimer) clearInterval(this.discoveryTimer);
     await Promise.allSettled([...this.inFlight]);
     this.server.closeAllConnections();
@@ -222,7 +224,25 @@ export class CanaryAgent {
     return promise;
   }
 
-  /** One probe of every peer, at once (each bounded by the probe timeout). */
+  /**
+   * One scheduled round: peer i of n is probed i/n of the interval after the round starts. Sent all at once, the
+   * probes of many peers would queue behind each other in this process and in the network and measure that queue,
+   * not the path (and the peers would see bursts).
+   */
+  private probeRound(): void {
+    const states = [...this.peers.values()];
+    const step = (this.config.intervalSeconds * 1000) / Math.max(1, states.length);
+    states.forEach((state, i) => {
+      const timer = setTimeout(() => {
+        this.roundTimers.delete(timer);
+        if (this.stopped || !this.peers.has(state.address.endpoint.toLowerCase())) return;
+        void this.track(this.probe(state));
+      }, i * step);
+      this.roundTimers.add(timer);
+    });
+  }
+
+  /** One probe of every peer, at once (each bounded by the probe timeout): /connectivity. */
   probeAll(): Promise<Array<{ state: PeerState; outcome: ProbeOutcome }>> {
     const states = [...this.peers.values()];
     return this.track(Promise.all(states.map(async (state) => ({ state, outcome: await this.probe(state) }))));
