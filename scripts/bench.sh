@@ -2,14 +2,14 @@
 # `npm run bench`: performance figures, measured side by side in one run (never from timed tests).
 # The runner part needs the local cloud: it reuses RALLY_MONITOR_TEST_CLOUD_DIR when set, else the cloud running here
 # (the demo's, say), else brings one up.
-#   BENCH_PARTS="runner plugin"   the parts to run (default both; the plugin part needs no cloud)
+#   BENCH_PARTS="runner plugin canary"   the parts to run (default all; the plugin and canary parts need no cloud)
 #   BENCH_BASELINE_REV=<git rev>  also builds the plugin at that revision and measures it beside this checkout's
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 bash scripts/ensure.sh all
 export PATH="$ROOT/node_modules/.bin:$PATH"
-PARTS=" ${BENCH_PARTS:-runner plugin} "
+PARTS=" ${BENCH_PARTS:-runner plugin canary} "
 
 cleanups=()
 cleanup() {
@@ -58,5 +58,13 @@ bench_plugin() {
   npm run bench --workspace plugin --if-present
 }
 
+# The canary agent at 50 peers on loopback beside a curl loop and ping (runner/bench/canary/mesh-bench.ts).
+bench_canary() {
+  npm run build --workspace runner --silent
+  echo "== canary"
+  node runner/dist/bench/canary/mesh-bench.js
+}
+
 if [[ $PARTS == *" runner "* ]]; then bench_runner "$@"; fi
 if [[ $PARTS == *" plugin "* ]]; then bench_plugin; fi
+if [[ $PARTS == *" canary "* ]]; then bench_canary; fi

@@ -95,7 +95,7 @@ test('every alert has a summary, a description with a link to the app, and a run
     assert.ok(summary, `${rule.alert}: summary`);
     assert.match(
       description,
-      /https?:\/\/\S+\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs|dataplane|service\/)/,
+      /https?:\/\/\S+\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs|service\/|dataplane)/,
       `${rule.alert}: app link`
     );
     if (/\bservice\b/.test(rule.expr) || /rally_(service|scenario|sla|orphaned)/.test(rule.expr)) {
@@ -124,14 +124,21 @@ test("the seed's alerts keep their severities, and the scan alerts warn", () => 
     RallyOrphanedResourcesHigh: 'warning',
     RallyCleanupScanFailed: 'warning',
     RallyCleanupScanStale: 'warning',
-    // The canary hosts (issue 13): the seed's thresholds, a warning and a critical alert each.
-    RallyCanaryCpuHigh: 'warning',
-    RallyCanaryCpuCritical: 'critical',
-    RallyCanaryMemoryHigh: 'warning',
-    RallyCanaryMemoryCritical: 'critical',
-    RallyCanaryDiskHigh: 'warning',
-    RallyCanaryDiskCritical: 'critical',
-    RallyCanaryLoadHigh: 'warning',
-    RallyCanaryLoadCritical: 'critical',
+    // The dataplane canaries (issue 13's thresholds).
+    CanaryPeerConnectivityLow: 'warning',
+    CanaryPeerConnectivityCritical: 'critical',
+    CanaryProbeErrorRateHigh: 'warning',
+    CanaryProbeErrorRateCritical: 'critical',
+    CanaryLatencyHigh: 'warning',
+    CanaryDown: 'warning',
+    // The canary hosts, from the node exporter beside each (issue 13's thresholds).
+    CanaryHostCpuHigh: 'warning',
+    CanaryHostCpuCritical: 'critical',
+    CanaryHostMemoryHigh: 'warning',
+    CanaryHostMemoryCritical: 'critical',
+    CanaryHostDiskHigh: 'warning',
+    CanaryHostDiskCritical: 'critical',
+    CanaryHostLoadHigh: 'warning',
+    CanaryHostLoadCritical: 'critical',
   });
 });

@@ -102,7 +102,13 @@ function prometheusLayout(config, { withToken = true } = {}) {
   return dir;
 }
 
-for (const config of ['scrape-plain.yml', 'scrape-bearer-token.yml', 'federation.yml', 'compose.yml']) {
+for (const config of [
+  'scrape-plain.yml',
+  'scrape-bearer-token.yml',
+  'scrape-canary.yml',
+  'federation.yml',
+  'compose.yml',
+]) {
   test(`promtool check config accepts provisioning/prometheus/${config} with the alert rules`, () => {
     const dir = prometheusLayout(config);
     try {
@@ -121,6 +127,16 @@ test('the scrape examples keep the job name the runner alerts select', () => {
     assert.deepEqual(jobs, ['rally-monitor'], config);
   }
   assert.match(readText('alerts', 'rally-monitor.rules.yml'), /up\{job="rally-monitor"\}/);
+});
+
+test('the canary example finds the canaries through the runner and keeps the job name CanaryDown selects', () => {
+  const jobs = readYaml('provisioning', 'prometheus', 'scrape-canary.yml').scrape_configs;
+  assert.deepEqual(
+    jobs.map((s) => s.job_name),
+    ['rally-monitor', 'rally-monitor-canary']
+  );
+  assert.match(jobs[1].http_sd_configs[0].url, /\/api\/canary\/targets$/);
+  assert.match(readText('alerts', 'rally-monitor.rules.yml'), /up\{job="rally-monitor-canary"\}/);
 });
 
 test('the bearer-token example reads the token from a file and never inlines it', () => {

@@ -11,6 +11,7 @@ import { isServiceName, type ServiceName } from '../services.js';
 import { bearerMatches } from './auth.js';
 import { registerCleanupRoutes } from '../cleanup/routes.js';
 import type { CleanupMonitor } from '../cleanup/monitor.js';
+import { registerCanaryReadRoutes } from '../canary/routes.js';
 
 export const REPORT_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -249,6 +250,7 @@ export function buildServer(options: ServerOptions) {
   }
 
   registerCleanupRoutes(app, { cleanup: options.cleanup ?? null, readGuard, writeGuard });
+  registerCanaryReadRoutes(app, { dataDir: monitor.config.dataDir, readGuard });
 
   app.post('/api/runs', { onRequest: writeGuard }, async (_request, reply) => {
     const result = monitor.start('api');

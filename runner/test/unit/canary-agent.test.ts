@@ -109,7 +109,9 @@ describe('canary agent', () => {
       const { text } = await get(`${a.url}/metrics`);
       return sample(text, 'canary_peer_reachable', labels) === 0 && text;
     });
-    assert.ok(sample(after, 'canary_probes_total', { ...labels, result: 'refused' })! >= 3);
+    // Probes in flight while it closed were reset; the ones after it, refused.
+    const lost = (result: string) => sample(after, 'canary_probes_total', { ...labels, result })!;
+    assert.ok(lost('refused') >= 1 && lost('refused') + lost('reset') >= 3, after);
     const down = JSON.parse((await get(`${a.url}/connectivity`)).text);
     assert.equal(down.peers[0].result, 'refused');
     assert.equal(down.reachable, 0);
@@ -149,6 +151,63 @@ describe('canary agent', () => {
       ['canary-d2']
     );
     assert.equal(detailed.discovery.error, null);
+  });
+
+  it('drops a peer that turns out to be itself (its own address under another name), saying so once', async () => {
+    let selfUrl = '';
+    const runner = createServer((_request, response) => {
+      const peers = [{ id: 'canary-alias', datacenter: 'default', availabilityZone: 'az-1', url: selfUrl }];
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ peers }));
+    });
+    servers.push(runner);
+    await new Promise<void>((resolve) => runner.listen(0, '127.0.0.1', resolve));
+    const lines: string[] = [];
+    const config = loadAgentConfig(
+      {
+        CANARY_ID: 'canary-self',
+        CANARY_LISTEN_ADDRESS: '127.0.0.1',
+        TRAFFIC_INTERVAL: '0.05',
+        CANARY_DISCOVERY_URL: `http://127.0.0.1:${(runner.address() as { port: number }).port}/api/canary/peers`,
+        CANARY_DISCOVERY_INTERVAL: '0.1',
+      },
+      LOCAL
+    );
+    const self = new CanaryAgent({ ...config, port: 0 }, { log: (_level, message) => lines.push(message) });
+    agents.push(self);
+    const port = await self.listen();
+    selfUrl = `http://127.0.0.1:${port}`;
+    self.start();
+    await until('the alias to be dropped', async () => lines.some((l) => /answers as this canary itself/.test(l)));
+    await sleep(500); // more discovery polls and probe rounds
+    const detailed = JSON.parse((await get(`${selfUrl}/health/detailed`)).text);
+    assert.deepEqual(detailed.peers, []);
+    assert.equal(lines.filter((l) => /answers as this canary itself/.test(l)).length, 1);
+    const { text } = await get(`${selfUrl}/metrics`);
+    assert.equal(sample(text, 'canary_probes_total', { peer: 'canary-alias' }), undefined);
+  });
+
+  it('spreads the probes of its peers over the interval instead of sending them all at once', async () => {
+    const arrivals: number[] = [];
+    const peerPorts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const peer = createServer((_request, response) => {
+        arrivals.push(Date.now());
+        response.writeHead(500).end();
+      });
+      servers.push(peer);
+      await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+      peerPorts.push((peer.address() as { port: number }).port);
+    }
+    const a = await agent({
+      CANARY_ID: 'canary-spread',
+      TRAFFIC_INTERVAL: '0.8',
+      PEER_ENDPOINTS: peerPorts.map((port) => `127.0.0.1:${port}`).join(','),
+    });
+    a.agent.start();
+    await until('one round of four probes', async () => arrivals.length >= 4);
+    const [first, , , last] = arrivals;
+    // Offsets 0, 0.2, 0.4 and 0.6 s of the 0.8 s interval.
+    assert.ok(last! - first! >= 450 && last! - first! < 800, `the round took ${last! - first!} ms`);
   });
 
   it('answers unknown routes 404 and non-probes 400', async () => {

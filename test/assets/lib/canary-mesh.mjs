@@ -57,7 +57,7 @@ export async function startCanaryMesh(dir, zones, { intervalSeconds = 1, probeTi
     agents,
     nodeExporter,
     /** The canary scrape job as the runner's HTTP SD would make it, with static targets (same labels). */
-    scrapeJob(jobName = 'rally-canary') {
+    scrapeJob(jobName = 'rally-monitor-canary') {
       const group = (target) => ({
         targets: [`127.0.0.1:${target.port}`],
         labels: { canary_id: target.id, datacenter: target.datacenter, availability_zone: target.az },

@@ -48,9 +48,12 @@ interface DiscoveredPeer {
 export class CanaryAgent {
   readonly metrics = new CanaryMetrics();
   private readonly peers = new Map<string, PeerState>();
+  /** Endpoints that answered as this canary itself: never probed again, even when discovery lists them. */
+  private readonly selfEndpoints = new Set<string>();
   private readonly server: Server;
   private readonly startedAt = Date.now();
   private probeTimer: NodeJS.Timeout | null = null;
+  private readonly roundTimers = new Set<NodeJS.Timeout>();
   private discoveryTimer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
   private connectivityRun: Promise<unknown> | null = null;
@@ -92,7 +95,7 @@ export class CanaryAgent {
 
   /** Starts the probe loop (and the discovery poll when a discovery URL is set). */
   start(): void {
-    this.probeTimer = setInterval(() => this.probeAll(), this.config.intervalSeconds * 1000);
+    this.probeTimer = setInterval(() => this.probeRound(), this.config.intervalSeconds * 1000);
     if (this.config.discoveryUrl) {
       void this.discover();
       this.discoveryTimer = setInterval(() => void this.discover(), this.config.discoveryIntervalSeconds * 1000);
@@ -103,6 +106,7 @@ export class CanaryAgent {
     if (this.stopped) return;
     this.stopped = true;
     if (this.probeTimer) clearInterval(this.probeTimer);
+    for (const timer of this.roundTimers) clearTimeout(timer);
     if (this.discoveryTimer) clearInterval(this.discoveryTimer);
     await Promise.allSettled([...this.inFlight]);
     this.server.closeAllConnections();
@@ -176,9 +180,14 @@ export class CanaryAgent {
     if (!this.peers.has(state.address.endpoint.toLowerCase())) return outcome; // removed meanwhile
     if (outcome.result === 'ok' && outcome.responder) {
       if (outcome.responder.id === this.config.id) {
-        this.log('warn', 'a peer endpoint answers as this canary itself; probing it is no test of the network', {
+        // Its own address under another name (a NAT, an alias in the registry): no test of the network.
+        const key = state.address.endpoint.toLowerCase();
+        this.selfEndpoints.add(key);
+        this.removePeer(key);
+        this.log('warn', 'a peer endpoint answers as this canary itself; it is no longer probed', {
           endpoint: state.address.endpoint,
         });
+        return outcome;
       }
       this.learn(state, outcome.responder);
     }
@@ -215,7 +224,25 @@ export class CanaryAgent {
     return promise;
   }
 
-  /** One probe of every peer, at once (each bounded by the probe timeout). */
+  /**
+   * One scheduled round: peer i of n is probed i/n of the interval after the round starts. Sent all at once, the
+   * probes of many peers would queue behind each other in this process and in the network and measure that queue,
+   * not the path (and the peers would see bursts).
+   */
+  private probeRound(): void {
+    const states = [...this.peers.values()];
+    const step = (this.config.intervalSeconds * 1000) / Math.max(1, states.length);
+    states.forEach((state, i) => {
+      const timer = setTimeout(() => {
+        this.roundTimers.delete(timer);
+        if (this.stopped || !this.peers.has(state.address.endpoint.toLowerCase())) return;
+        void this.track(this.probe(state));
+      }, i * step);
+      this.roundTimers.add(timer);
+    });
+  }
+
+  /** One probe of every peer, at once (each bounded by the probe timeout): /connectivity. */
   probeAll(): Promise<Array<{ state: PeerState; outcome: ProbeOutcome }>> {
     const states = [...this.peers.values()];
     return this.track(Promise.all(states.map(async (state) => ({ state, outcome: await this.probe(state) }))));
@@ -258,6 +285,7 @@ export class CanaryAgent {
         if (state.fromDiscovery && !listed.has(key)) this.removePeer(key);
       }
       for (const [key, { address, identity }] of listed) {
+        if (this.selfEndpoints.has(key)) continue;
         const state = this.peers.get(key) ?? this.addPeer(address, true, identity);
         this.learn(state, identity);
       }
