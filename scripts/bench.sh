@@ -2,14 +2,15 @@
 # `npm run bench`: performance figures, measured side by side in one run (never from timed tests).
 # The runner part needs the local cloud: it reuses RALLY_MONITOR_TEST_CLOUD_DIR when set, else the cloud running here
 # (the demo's, say), else brings one up.
-#   BENCH_PARTS="runner plugin canary"   the parts to run (default all; the plugin and canary parts need no cloud)
+#   BENCH_PARTS="runner plugin canary federation"   the parts to run (default all; the plugin, canary and federation parts need no cloud)
+#   FEDERATION_BENCH_SITES=50 FEDERATION_BENCH_RUNNERS_PER_SITE=1   the federation's size (see test/assets/federation.bench.mjs)
 #   BENCH_BASELINE_REV=<git rev>  also builds the plugin at that revision and measures it beside this checkout's
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 bash scripts/ensure.sh all
 export PATH="$ROOT/node_modules/.bin:$PATH"
-PARTS=" ${BENCH_PARTS:-runner plugin canary} "
+PARTS=" ${BENCH_PARTS:-runner plugin canary federation} "
 
 cleanups=()
 cleanup() {
@@ -65,6 +66,14 @@ bench_canary() {
   node runner/dist/bench/canary/mesh-bench.js
 }
 
+# 50 sites of real runners, site Prometheus servers and HAProxy gateways, federated by one central Prometheus.
+bench_federation() {
+  echo "== federation"
+  npm run build --workspace runner --silent
+  node test/assets/federation.bench.mjs
+}
+
 if [[ $PARTS == *" runner "* ]]; then bench_runner "$@"; fi
 if [[ $PARTS == *" plugin "* ]]; then bench_plugin; fi
 if [[ $PARTS == *" canary "* ]]; then bench_canary; fi
+if [[ $PARTS == *" federation "* ]]; then bench_federation; fi

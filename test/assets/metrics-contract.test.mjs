@@ -49,13 +49,20 @@ test("the canary agent's table of docs/metrics.md is read too, with each histogr
     'canary_peer_rtt_seconds_sum',
     'canary_peer_rtt_seconds_count',
   ]) {
-    assert.ok(series.has(name), name);
+    assert.ok(series.includes(name), name);
   }
-  assert.ok(!series.has('canary_probes_total_bucket'), 'only histograms have buckets');
+  assert.ok(!series.includes('canary_probes_total_bucket'), 'only histograms have buckets');
   const labels = documentedLabelNames();
   for (const name of ['src_az', 'dst_datacenter', 'peer', 'le', 'canary_id', 'availability_zone']) {
     assert.ok(labels.has(name), name);
   }
+});
+
+test("a documented histogram's series are its _bucket, _sum and _count, not its bare name", () => {
+  const series = documentedSeriesNames();
+  assert.ok(series.includes('canary_peer_rtt_seconds_bucket') && series.includes('canary_peer_rtt_seconds_count'));
+  assert.ok(!series.includes('canary_peer_rtt_seconds'));
+  assert.ok(series.includes('rally_service_status'));
 });
 
 test("the node exporter's table of docs/metrics.md is read too, with the canary scrape job's labels", () => {

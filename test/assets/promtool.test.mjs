@@ -95,7 +95,7 @@ test('every alert has a summary, a description with a link to the app, and a run
     assert.ok(summary, `${rule.alert}: summary`);
     assert.match(
       description,
-      /https?:\/\/\S+\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs|service\/|dataplane)/,
+      /https?:\/\/\S+\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs|dataplane|service\/)/,
       `${rule.alert}: app link`
     );
     if (/\bservice\b/.test(rule.expr) || /rally_(service|scenario|sla|orphaned)/.test(rule.expr)) {
@@ -120,6 +120,7 @@ test("the seed's alerts keep their severities, and the scan alerts warn", () => 
     RallyStaleResults: 'warning',
     RallyRunnerDown: 'warning',
     RallyRunnerNotScraped: 'warning',
+    RallyFederationSiteDown: 'warning',
     RallyCleanupFailure: 'critical',
     RallyOrphanedResourcesHigh: 'warning',
     RallyCleanupScanFailed: 'warning',
@@ -140,5 +141,6 @@ test("the seed's alerts keep their severities, and the scan alerts warn", () => 
     CanaryHostDiskCritical: 'critical',
     CanaryHostLoadHigh: 'warning',
     CanaryHostLoadCritical: 'critical',
+    RallyAtomicActionRegressed: 'warning',
   });
 });

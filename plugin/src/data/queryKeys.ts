@@ -14,6 +14,7 @@ export const runnerKeys = {
   historyPage: (query: HistoryQuery) => ['runner', 'history', 'page', query] as const,
   serviceHistory: (service: ServiceName, from: number, to: number, limit: number) =>
     ['runner', 'history', 'service', { service, from, to, limit }] as const,
+  baselines: (service: ServiceName) => ['runner', 'baselines', service] as const,
   runs: () => ['runner', 'run'] as const,
   run: (id: string) => ['runner', 'run', id] as const,
   report: (id: string, service: ServiceName) => ['runner', 'run', id, 'report', service] as const,

@@ -1,39 +1,38 @@
 import { readText } from './repo.mjs';
 
-// The runner's table and the canary agent's table (docs/metrics.md): both are the contract of the assets.
+/**
+ * The tables of docs/metrics.md: every section between `<!-- <name>-table:start -->` and its end marker (the
+ * runner's metrics-table, and the tables of other exporters the assets read, such as the node exporter beside each
+ * canary). The runner's contract test (runner/test/unit/contract.test.ts) reads the metrics-table alone.
+ */
 export const RUNNER_TABLE = 'metrics-table';
 export const CANARY_TABLE = 'canary-metrics-table';
-/** The node exporter beside each canary: the series the canary host alerts and the Dataplane dashboard read. */
 export const NODE_EXPORTER_TABLE = 'node-exporter-table';
-const TABLES = [RUNNER_TABLE, CANARY_TABLE, NODE_EXPORTER_TABLE];
 
-/** Rows (`| \`name\` | type | labels | ...`) of every metrics table of docs/metrics.md. */
-function documentedRows(tables = TABLES) {
+function documentedTables(only = null) {
   const doc = readText('docs', 'metrics.md');
-  return tables.flatMap((marker) => {
-    const table = new RegExp(`<!-- ${marker}:start -->([\\s\\S]*?)<!-- ${marker}:end -->`).exec(doc);
-    if (!table) throw new Error(`docs/metrics.md has no ${marker} markers`);
-    return table[1].split('\n').filter((line) => /^\|\s*`/.test(line));
-  });
+  const tables = [...doc.matchAll(/<!-- ([a-z-]+-table):start -->([\s\S]*?)<!-- \1:end -->/g)]
+    .filter((m) => only === null || only.includes(m[1]))
+    .map((m) => m[2]);
+  if (!/<!-- metrics-table:start -->/.test(doc) || tables.length === 0) {
+    throw new Error('docs/metrics.md has no metrics-table markers');
+  }
+  return tables.join('\n');
+}
+
+/** Metric names of the tables of docs/metrics.md (or of the tables named: RUNNER_TABLE, CANARY_TABLE, ...). */
+export function documentedMetricNames(tables = null) {
+  return [...documentedTables(tables).matchAll(/^\|\s*`([a-z_:][a-zA-Z0-9_:]*)`\s*\|/gm)].map((match) => match[1]);
 }
 
 /**
- * Metric names of the tables between the metrics-table and canary-metrics-table markers of docs/metrics.md (or of
- * the tables named: RUNNER_TABLE, CANARY_TABLE).
+ * The series names PromQL may select from the documented metrics: a histogram's are its `_bucket`, `_sum` and
+ * `_count` (https://prometheus.io/docs/concepts/metric_types/#histogram), every other metric's its own name.
  */
-export function documentedMetricNames(tables = TABLES) {
-  return documentedRows(tables).map((row) => /^\|\s*`([a-zA-Z_:][a-zA-Z0-9_:]*)`/.exec(row)[1]);
-}
-
-/** The series names PromQL may use: each metric's name, and a histogram's _bucket, _sum and _count. */
 export function documentedSeriesNames() {
-  const names = new Set();
-  for (const row of documentedRows()) {
-    const [, name, type] = row.split('|').map((cell) => cell.trim().replace(/`/g, ''));
-    names.add(name);
-    if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${name}${suffix}`);
-  }
-  return names;
+  return [...documentedTables().matchAll(/^\|\s*`([a-z_:][a-zA-Z0-9_:]*)`\s*\|\s*(\w+)\s*\|/gm)].flatMap(
+    ([, name, type]) => (type === 'histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => name + suffix) : [name])
+  );
 }
 
 /**
@@ -44,15 +43,18 @@ export const PROMETHEUS_TARGET_SERIES = ['up', 'scrape_duration_seconds', 'scrap
 export const isDocumentedDefaultMetric = (name) => /^(process|nodejs)_/.test(name);
 
 /**
- * Label names of the metrics tables, plus the labels every runner series carries, the scrape target's own, a
- * histogram's `le`, and the target labels the runner's canary service discovery adds (docs/metrics.md, "Canary
- * agent"; runner/src/canary/registry.ts canaryTargets).
+ * Label names of the metrics tables, plus the labels every series carries, the scrape target's own and `site` (added
+ * by the central Prometheus's federation jobs: docs/metrics.md, after the tables).
  */
 export function documentedLabelNames() {
-  const labels = new Set(['cloud', 'region', 'job', 'instance', 'le', 'canary_id', 'datacenter', 'availability_zone']);
-  for (const row of documentedRows()) {
+  const labels = new Set(['cloud', 'region', 'job', 'instance', 'site']);
+  for (const row of documentedTables()
+    .split('\n')
+    .filter((line) => /^\|\s*`/.test(line))) {
     const column = row.split('|')[3] ?? '';
     for (const [, name] of column.matchAll(/`([a-z_][a-z0-9_]*)`/g)) labels.add(name);
+    // A histogram's _bucket series carry the bucket's upper bound as `le`.
+    if ((row.split('|')[2] ?? '').trim() === 'histogram') labels.add('le');
   }
   return labels;
 }

@@ -9,6 +9,8 @@ import type { Cycle, Health } from '../../api/types';
 import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
 import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert';
 import { StateBadge } from '../../components/StateBadge/StateBadge';
+import { SlowerBadge } from '../../components/SlowerBadge/SlowerBadge';
+import { regressedActions } from '../../status/regressions';
 import { StatusTimeline } from '../../components/StatusTimeline/StatusTimeline';
 import { useHealth, useHistoryRange, useLatestCycle, useStartRun } from '../../hooks/useRunner';
 import { useTimeRange } from '../../hooks/useTimeRange';
@@ -156,7 +158,7 @@ function OverviewBody({ health, latest, history, from, to, styles }: BodyProps) 
                   </TextLink>
                 </td>
                 <td>
-                  <StateBadge state={s.state} />
+                  <StateBadge state={s.state} /> <SlowerBadge regressed={regressedActions(s.workloads)} />
                   {s.reason && <div className={styles.secondary}>{s.reason}</div>}
                 </td>
                 <td>{history.isPending ? '…' : formatRatio(uptime?.ratio ?? null)}</td>
