@@ -12,7 +12,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 RUNNER_PACKAGES=(rally python3-rally-openstack python3-openstackclient)
 # python3-osc-placement: the `openstack resource provider` commands the cleanup benchmark compares against.
-TEST_PACKAGES=(prometheus prometheus-alertmanager haproxy chromium python3-osc-placement shellcheck iputils-ping)
+# prometheus-node-exporter: the canary hosts' exporter, fed to the e2e Prometheus and the dataplane fixtures.
+TEST_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter haproxy chromium python3-osc-placement shellcheck iputils-ping)
 
 say() { printf '[ensure] %s\n' "$*" >&2; }
 

@@ -49,6 +49,7 @@ export const CANARY_HOST_SERIES = [
   'node_filesystem_avail_bytes',
   'node_filesystem_size_bytes',
   'node_filesystem_readonly',
+  'node_load1',
   'node_load5',
 ];
 export const DEFAULT_SELECTORS = [

@@ -132,15 +132,15 @@ test("the seed's alerts keep their severities, and the scan alerts warn", () => 
     CanaryProbeErrorRateCritical: 'critical',
     CanaryLatencyHigh: 'warning',
     CanaryDown: 'warning',
-    // The canary hosts (issue 13): the seed's thresholds, a warning and a critical alert each.
-    RallyCanaryCpuHigh: 'warning',
-    RallyCanaryCpuCritical: 'critical',
-    RallyCanaryMemoryHigh: 'warning',
-    RallyCanaryMemoryCritical: 'critical',
-    RallyCanaryDiskHigh: 'warning',
-    RallyCanaryDiskCritical: 'critical',
-    RallyCanaryLoadHigh: 'warning',
-    RallyCanaryLoadCritical: 'critical',
+    // The canary hosts, from the node exporter beside each (issue 13's thresholds).
+    CanaryHostCpuHigh: 'warning',
+    CanaryHostCpuCritical: 'critical',
+    CanaryHostMemoryHigh: 'warning',
+    CanaryHostMemoryCritical: 'critical',
+    CanaryHostDiskHigh: 'warning',
+    CanaryHostDiskCritical: 'critical',
+    CanaryHostLoadHigh: 'warning',
+    CanaryHostLoadCritical: 'critical',
     RallyAtomicActionRegressed: 'warning',
   });
 });

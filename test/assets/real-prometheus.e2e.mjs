@@ -188,7 +188,7 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     const firing = (await prometheus.firingAlerts())
       .filter((a) => !['RallyCleanupFailure', 'RallyOrphanedResourcesHigh'].includes(a.labels.alertname)) // the cloud is shared: leaks are others'
       // The canaries' host alerts judge this shared test machine (its load), not the cloud.
-      .filter((a) => !a.labels.alertname.startsWith('RallyCanary'))
+      .filter((a) => !a.labels.alertname.startsWith('CanaryHost'))
       // The leak scan lists every service in the catalog; only the tested ones are this test's claim of health.
       .filter((a) => a.labels.alertname !== 'RallyCleanupScanFailed' || testedServices.includes(a.labels.service))
       .map((a) => `${a.labels.alertname}/${a.labels.service ?? ''}`);
@@ -261,7 +261,7 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     assert.equal(load.data.result.length, 1, JSON.stringify(load));
     const cpu = await prometheus.query(
       alertRules()
-        .find((r) => r.alert === 'RallyCanaryCpuHigh')
+        .find((r) => r.alert === 'CanaryHostCpuHigh')
         .expr.replace(/> 70\s*$/, '')
     );
     assert.equal(cpu.data.result.length, 1, `the CPU alert's expression sees the canary host: ${JSON.stringify(cpu)}`);
