@@ -16,6 +16,14 @@ import { leakSummary, summaryTable } from './summary.js';
 import { CLEANUP_USAGE, cleanupCommand } from './cleanup/command.js';
 import { openCleanup } from './cleanup/setup.js';
 import { tasksOfStore } from './cleanup/tasks.js';
+import { CANARY_DEPLOY_USAGE, canaryDeployCommand, UsageError } from './canary/deploy/command.js';
+import { CanaryDeployer } from './canary/deploy/deploy.js';
+import { canarySettings } from './canary/deploy/settings.js';
+import { OpenStackSession } from './openstack/session.js';
+import { Maintenance } from './maintenance/maintenance.js';
+import { MAINTENANCE_USAGE, maintenanceCommand } from './maintenance/command.js';
+import { MaintenanceFileError } from './maintenance/store.js';
+import { ProvisioningError } from './maintenance/provisioning.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -26,7 +34,10 @@ const USAGE = `rally-monitor ${VERSION}: Rally-based synthetic monitoring of an 
 Usage:
   rally-monitor serve       run cycles on the schedule and serve /metrics, /health and the API
   rally-monitor run-once    run one cycle now, print a summary; exit 0 pass, 2 fail/error, 1 monitor failure
+${CANARY_DEPLOY_USAGE}
 ${CLEANUP_USAGE}
+  rally-monitor canary serve   the dataplane canary agent: probe the peers, serve /metrics (docs/canary.md)
+${MAINTENANCE_USAGE}
   rally-monitor --version
 
 Configuration comes from the environment; see README.md ("Configuration").`;
@@ -72,7 +83,9 @@ async function setUp(config: Config, logToStderr: boolean) {
   });
   await rally.ensureDatabase();
   const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, VERSION);
-  return { secrets, logger, store, rally, metrics };
+  // A windows file that is not valid stops the start here (MaintenanceFileError), before anything could overwrite it.
+  const maintenance = await Maintenance.open(config, { logger, registry: metrics.registry });
+  return { secrets, logger, store, rally, metrics, maintenance };
 }
 
 async function runOnce(config: Config): Promise<number> {
@@ -120,6 +133,9 @@ async function serve(config: Config): Promise<number> {
     progressPrinter((line) => parts.logger.info(line))
   );
   monitor.restoreMetrics();
+  // One session for the canary routes; the settings are read per request, so a runner without canaries needs none.
+  const canarySession = new OpenStackSession(config.openstack);
+  parts.maintenance.schedule();
   const server = buildServer({
     monitor,
     metrics: parts.metrics,
@@ -127,6 +143,13 @@ async function serve(config: Config): Promise<number> {
     apiToken: config.apiToken,
     protectReads: config.protectReads,
     cleanup,
+    canaryDeployer: () =>
+      new CanaryDeployer({
+        dataDir: config.dataDir,
+        session: canarySession,
+        settings: canarySettings(process.env, config),
+      }),
+    maintenance: parts.maintenance,
   });
   const address = await server.listen({ port: config.exporterPort, host: config.listenAddress });
   monitor.schedule();
@@ -152,7 +175,9 @@ async function serve(config: Config): Promise<number> {
   });
   await monitor.stop();
   await cleanup.stop();
+  parts.maintenance.stop();
   await server.close();
+  await canarySession.close();
   parts.logger.info('stopped');
   return 0;
 }
@@ -163,7 +188,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (command !== 'serve' && command !== 'run-once' && command !== 'cleanup') {
+  if (command === 'canary' && argv[1] === 'serve') {
+    // Loaded only here: the agent needs none of the runner's configuration (no cloud credentials) or modules.
+    const { canaryServe } = await import('./canary/agent/main.js');
+    return canaryServe();
+  }
+  const canaryDeploy = command === 'canary' && ['deploy', 'status', 'destroy'].includes(argv[1] ?? '');
+  // Windows go through the running runner's API: no OpenStack configuration needed here.
+  if (command === 'maintenance') return maintenanceCommand(argv.slice(1));
+  if (command !== 'serve' && command !== 'run-once' && command !== 'cleanup' && !canaryDeploy) {
     process.stderr.write(`${USAGE}\n`);
     return command === undefined || command === '--help' || command === '-h' || command === 'help' ? 0 : 1;
   }
@@ -184,12 +217,28 @@ async function main(argv: string[]): Promise<number> {
     const secrets = secretsOf(config);
     return cleanupCommand(config, argv.slice(1), createLogger(config.logLevel, secrets, process.stderr), secrets);
   }
+  if (canaryDeploy) {
+    try {
+      return await canaryDeployCommand(config, argv.slice(1));
+    } catch (error) {
+      if (error instanceof UsageError || error instanceof ConfigError) {
+        const prefix = error instanceof ConfigError ? 'configuration error: ' : '';
+        process.stderr.write(`rally-monitor: ${prefix}${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+  }
   return command === 'serve' ? serve(config) : runOnce(config);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
+    if (error instanceof MaintenanceFileError || error instanceof ProvisioningError) {
+      process.stderr.write(`rally-monitor: maintenance windows: ${error.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`rally-monitor: ${error.message}\n`);
     process.exit(1);
   }

@@ -47,6 +47,34 @@ export interface CleanupSettings {
   refreshIntervalSeconds: number;
 }
 
+/**
+ * Slow-down detection (runner/src/baseline.ts): each atomic action's p95 against a baseline made of its own p95s in
+ * earlier cycles of the window.
+ */
+export interface RegressionSettings {
+  /** RALLY_MONITOR_REGRESSION_FACTOR: slow means above the baseline's median times this... */
+  factor: number;
+  /** RALLY_MONITOR_REGRESSION_SPREADS: ...and above the median plus this many spreads (1.4826 x MAD). */
+  spreads: number;
+  /** RALLY_MONITOR_REGRESSION_MIN_DELTA: ...and above the median plus this many seconds (jitter is not a slow-down). */
+  minDeltaSeconds: number;
+  /** RALLY_MONITOR_REGRESSION_CYCLES: consecutive slow cycles before an action is `regressed`. */
+  cycles: number;
+  /** RALLY_MONITOR_REGRESSION_MIN_SAMPLES: earlier p95s needed before the action is judged at all. */
+  minSamples: number;
+  /** The window the baseline is taken from: the retention (RALLY_RESULTS_RETENTION_DAYS). */
+  windowDays: number;
+}
+
+export interface MaintenanceSettings {
+  /** The longest window that may be declared. */
+  maxDurationSeconds: number;
+  /** Alertmanager's base URL for the windows' silences; null: the alert rules alone hold alerts back. */
+  alertmanagerUrl: string | null;
+  /** A YAML file, or a folder of them, of windows declared ahead of time (maintenance/provisioning.ts). */
+  provisioningPath: string | null;
+}
+
 export interface Schedule {
   /** A node-cron expression. */
   cron: string;
@@ -82,6 +110,8 @@ export interface Config {
   rallyBin: string;
   logLevel: string;
   cleanup: CleanupSettings;
+  regressions: RegressionSettings;
+  maintenance: MaintenanceSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -135,6 +165,23 @@ function wholeNumber(variable: string, value: string | undefined, fallback: numb
     .safeParse(value.trim() === '' ? NaN : value);
   if (!result.success) throw new ConfigError(variable, `must be a whole number from ${min} to ${max} (got "${value}")`);
   return result.data;
+}
+
+/** A decimal number in (min, max] when `above` is set, else in [min, max]. */
+function decimal(
+  variable: string,
+  value: string | undefined,
+  fallback: number,
+  range: { min: number; max: number; above?: boolean }
+): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  const inRange = range.above ? parsed > range.min : parsed >= range.min;
+  if (!Number.isFinite(parsed) || !inRange || parsed > range.max) {
+    const what = range.above ? `above ${range.min} and at most ${range.max}` : `from ${range.min} to ${range.max}`;
+    throw new ConfigError(variable, `must be a number ${what} (got "${value}")`);
+  }
+  return parsed;
 }
 
 function url(variable: string, value: string): string {
@@ -423,6 +470,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     );
   }
 
+  const retentionDays = wholeNumber('RALLY_RESULTS_RETENTION_DAYS', env.RALLY_RESULTS_RETENTION_DAYS, 7, 1, 3650);
+
   return {
     openstack: {
       authUrl,
@@ -441,7 +490,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ...(appCredential ? { applicationCredential: appCredential } : {}),
     },
     schedule: schedule(env),
-    retentionDays: wholeNumber('RALLY_RESULTS_RETENTION_DAYS', env.RALLY_RESULTS_RETENTION_DAYS, 7, 1, 3650),
+    retentionDays,
     novaFlavor: resourceName('RALLY_NOVA_FLAVOR', env.RALLY_NOVA_FLAVOR) ?? 'm1.tiny',
     novaImage: resourceName('RALLY_NOVA_IMAGE', env.RALLY_NOVA_IMAGE),
     externalNetwork: resourceName('RALLY_EXTERNAL_NETWORK', env.RALLY_EXTERNAL_NETWORK),
@@ -473,6 +522,44 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         60,
         86400
       ),
+    },
+    regressions: {
+      factor: decimal('RALLY_MONITOR_REGRESSION_FACTOR', env.RALLY_MONITOR_REGRESSION_FACTOR, 1.5, {
+        min: 1,
+        max: 100,
+        above: true,
+      }),
+      spreads: decimal('RALLY_MONITOR_REGRESSION_SPREADS', env.RALLY_MONITOR_REGRESSION_SPREADS, 3, {
+        min: 0,
+        max: 100,
+      }),
+      minDeltaSeconds: decimal('RALLY_MONITOR_REGRESSION_MIN_DELTA', env.RALLY_MONITOR_REGRESSION_MIN_DELTA, 0.25, {
+        min: 0,
+        max: 3600,
+      }),
+      cycles: wholeNumber('RALLY_MONITOR_REGRESSION_CYCLES', env.RALLY_MONITOR_REGRESSION_CYCLES, 3, 1, 1000),
+      minSamples: wholeNumber(
+        'RALLY_MONITOR_REGRESSION_MIN_SAMPLES',
+        env.RALLY_MONITOR_REGRESSION_MIN_SAMPLES,
+        12,
+        3,
+        100_000
+      ),
+      windowDays: retentionDays,
+    },
+    maintenance: {
+      maxDurationSeconds: durationSeconds(
+        'RALLY_MONITOR_MAINTENANCE_MAX_DURATION',
+        env.RALLY_MONITOR_MAINTENANCE_MAX_DURATION,
+        86400,
+        30 * 86400
+      ),
+      alertmanagerUrl: env.RALLY_MONITOR_ALERTMANAGER_URL
+        ? url('RALLY_MONITOR_ALERTMANAGER_URL', env.RALLY_MONITOR_ALERTMANAGER_URL)
+        : null,
+      provisioningPath: env.RALLY_MONITOR_MAINTENANCE_PROVISIONING
+        ? resolve(cwd, env.RALLY_MONITOR_MAINTENANCE_PROVISIONING)
+        : null,
     },
   };
 }

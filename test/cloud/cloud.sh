@@ -30,7 +30,7 @@ declare -A DAEMONS=(
   [keystone]=keystone [neutron]=neutron-server [glance]=glance-api [placement]=placement
   [swift]="swift-account swift-container swift-object swift-proxy"
   [cinder]="cinder-api cinder-scheduler cinder-volume"
-  [nova]="nova-conductor nova-scheduler nova-compute nova-api"
+  [nova]="$(nova_daemons | tr '\n' ' ')"
 )
 declare -A PORTS=(
   [postgres]=5432 [memcached]=11211 [rabbitmq]="4369 5672 25672"
@@ -196,6 +196,8 @@ is_up() { all_daemons_alive "$1" && "ready_$1"; }
 ensure_started() {
   local name=$1
   all_daemons_alive "$name" && return 0
+  # A service may add daemons to a running set (Nova's extra compute hosts) without restarting it.
+  if declare -F "add_missing_$name" >/dev/null && "add_missing_$name"; then return 0; fi
   stop_service_daemons "$name"
   "start_$name"
 }
@@ -353,6 +355,7 @@ everything_up() {
   done
   [[ " ${WANT[*]} " != *" glance "* ]] || marked "image-$IMAGE_NAME" || return 1
   [[ " ${WANT[*]} " != *" nova "* ]] || marked "flavor-$FLAVOR_NAME" || return 1
+  [[ " ${WANT[*]} " != *" nova "* ]] || marked nova-zones || return 1
 }
 
 wants() { [[ " ${WANT[*]} " == *" $1 "* ]]; }
@@ -415,7 +418,7 @@ cmd_up() {
     mark "service-$s"
   done
   if wants glance; then ensure_image; fi
-  if wants nova; then ensure_flavor; fi
+  if wants nova; then ensure_flavor; ensure_nova_zones; fi
   write_outputs
   say "cloud up in $(since "$T0")s: ${WANT[*]}; credentials in $CLOUD_DIR/openrc and $CLOUD_DIR/cloud.json"
 }

@@ -9,19 +9,26 @@ import type { Monitor } from '../monitor.js';
 import type { RunnerMetrics } from '../metrics.js';
 import { isServiceName, type ServiceName } from '../services.js';
 import { bearerMatches } from './auth.js';
+import { registerCanaryDeployRoutes } from '../canary/deploy/routes.js';
+import type { CanaryDeployer } from '../canary/deploy/deploy.js';
 import { registerCleanupRoutes } from '../cleanup/routes.js';
+import { actionTrends } from '../history/trends.js';
 import type { CleanupMonitor } from '../cleanup/monitor.js';
+import { registerCanaryReadRoutes } from '../canary/routes.js';
+import { registerMaintenanceRoutes } from '../maintenance/routes.js';
+import type { Maintenance } from '../maintenance/maintenance.js';
 
 export const REPORT_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
-type ErrorCode = 'bad_request' | 'unauthorized' | 'disabled' | 'not_found' | 'conflict' | 'stopping';
+type ErrorCode = 'bad_request' | 'unauthorized' | 'disabled' | 'not_found' | 'conflict' | 'cloud_error' | 'stopping';
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthorized: 401,
   disabled: 403,
   not_found: 404,
   conflict: 409,
+  cloud_error: 502,
   stopping: 503,
 };
 
@@ -95,6 +102,10 @@ export interface ServerOptions {
   protectReads: boolean;
   /** The cleanup monitor behind /api/cleanup; without one those routes answer 404. */
   cleanup?: CleanupMonitor | null;
+  /** Builds the canary deployer (canary/deploy); without one the canary deploy routes answer 404. */
+  canaryDeployer?: (() => CanaryDeployer) | null;
+  /** The maintenance windows behind /api/maintenance; without them those routes answer 404. */
+  maintenance?: Maintenance | null;
   /** Told of every route as it is registered (the contract test compares them with docs/api.md). */
   onRoute?: (method: string, url: string) => void;
 }
@@ -177,7 +188,7 @@ export function buildServer(options: ServerOptions) {
       throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
     }
     const state = q.state || undefined;
-    const allowedStates: readonly string[] = service ? ['pass', 'fail', 'error'] : CYCLE_STATUSES;
+    const allowedStates: readonly string[] = service ? ['pass', 'fail', 'error', 'maintenance'] : CYCLE_STATUSES;
     if (state !== undefined && !allowedStates.includes(state)) {
       throw new ApiError(
         'bad_request',
@@ -201,6 +212,14 @@ export function buildServer(options: ServerOptions) {
       ...(state ? { state } : {}),
       ...(cursor ? { cursor } : {}),
     });
+  });
+
+  app.get('/api/baselines', { onRequest: readGuard }, async (request) => {
+    const service = (request.query as Record<string, string | undefined>).service || undefined;
+    if (service !== undefined && !isServiceName(service)) {
+      throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
+    }
+    return actionTrends(monitor.store.all(), service as ServiceName | undefined);
   });
 
   app.get('/api/runs/:id', { onRequest: readGuard }, async (request) => runOf((request.params as { id: string }).id));
@@ -249,6 +268,8 @@ export function buildServer(options: ServerOptions) {
   }
 
   registerCleanupRoutes(app, { cleanup: options.cleanup ?? null, readGuard, writeGuard });
+  registerCanaryReadRoutes(app, { dataDir: monitor.config.dataDir, readGuard });
+  registerMaintenanceRoutes(app, { maintenance: options.maintenance ?? null, readGuard, writeGuard });
 
   app.post('/api/runs', { onRequest: writeGuard }, async (_request, reply) => {
     const result = monitor.start('api');
@@ -260,6 +281,8 @@ export function buildServer(options: ServerOptions) {
     }
     return reply.code(202).send({ id: result.id, status: 'running' });
   });
+
+  registerCanaryDeployRoutes(app, { deployer: options.canaryDeployer ?? null, readGuard, writeGuard });
 
   return app;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CANARY_NAME_PREFIX, canaryName } from '../../src/canary/deploy/names.js';
 import { parseRallyName, taskPrefixOf } from '../../src/cleanup/names.js';
 
 describe('parseRallyName', () => {
@@ -80,6 +81,21 @@ describe("parseRallyName and operators' own names", () => {
         { prefix, taskPrefix: name.slice(prefix.length, prefix.length + 8) },
         name
       );
+    }
+  });
+});
+
+describe('parseRallyName and the dataplane canaries', () => {
+  // `canary deploy` names its servers with a fixed prefix: the cleanup monitor must never list (or purge) them,
+  // whatever the availability zone is called, even a zone named like a Rally task part.
+  it("never takes a canary's server name for one of Rally's", () => {
+    assert.equal(parseRallyName(CANARY_NAME_PREFIX), null);
+    for (const zone of ['nova', 'az-1', 'deadbeef', 'rally_12345678', 's-rally-deadbeef', 'AZ Ünïcode', '..', '"q"']) {
+      for (const index of [1, 2, 10]) {
+        const name = canaryName(zone, index);
+        assert.ok(name.startsWith(CANARY_NAME_PREFIX), name);
+        assert.equal(parseRallyName(name), null, name);
+      }
     }
   });
 });

@@ -4,6 +4,9 @@
                              service users (admin + service roles in project service) and their endpoints.
   admin.py image NAME FILE   a public raw image NAME from FILE, unless an active one exists.
   admin.py flavor NAME       a public flavor NAME (64 MiB, 1 vCPU, 1 GB disk), unless it exists.
+  admin.py azs ZONE=HOST[,HOST...]...
+                             host aggregates named ZONE with availability zone ZONE holding those compute hosts
+                             (each made or completed when missing; hosts already in place are left alone).
   admin.py leftovers [TASK_UUID...]
                              prints Keystone projects and users Rally left (c_rally_*, s_rally_*; only those of
                              the given tasks, when named); exit 1 if any.
@@ -77,6 +80,19 @@ def flavor(sess, name):
         print(f"flavor {name}")
 
 
+def azs(sess, specs):
+    from novaclient import client as nova_client
+    nova = nova_client.Client("2.1", session=sess, region_name=REGION)
+    aggregates = {a.name: a for a in nova.aggregates.list()}
+    for spec in specs:
+        zone, hosts = spec.split("=", 1)
+        aggregate = aggregates.get(zone) or nova.aggregates.create(zone, zone)
+        for host in hosts.split(","):
+            if host not in (aggregate.hosts or []):
+                aggregate = nova.aggregates.add_host(aggregate, host)
+        print(f"zone {zone}: {', '.join(aggregate.hosts)}")
+
+
 def leftovers(sess, task_uuids):
     from keystoneclient.v3 import client
     ks = client.Client(session=sess, interface="public", region_name=REGION)
@@ -100,6 +116,8 @@ def main(argv):
         image(sess, argv[2], argv[3])
     elif command == "flavor" and len(argv) == 3:
         flavor(sess, argv[2])
+    elif command == "azs" and len(argv) > 2:
+        azs(sess, argv[2:])
     elif command == "leftovers":
         sys.exit(leftovers(sess, argv[2:]))
     else:

@@ -1,5 +1,15 @@
 # Nova: api (127.0.0.1:8774), conductor, scheduler and compute with the fake virt driver. Servers boot
 # port-less (a tenant without a network) and become ACTIVE without any hypervisor.
+#
+# Availability zones: besides the first compute host (`minicloud`, in Nova's default zone `nova`), more fake
+# compute hosts run, each a nova-compute with its own `host`, grouped by host aggregates that carry an
+# availability zone (Nova's way: nova/compute/api.py AggregateAPI, `availability_zone` metadata). The canary
+# deploy boots one server per zone. The first host stays where it was, so adding zones to a running cloud moves
+# no existing server.
+
+# Extra compute hosts (daemon nova-compute-<host>) and the zones they make up: "ZONE=HOST,HOST".
+NOVA_EXTRA_HOSTS=(minicloud-b minicloud-c1 minicloud-c2)
+NOVA_ZONES=("zone-b=minicloud-b" "zone-c=minicloud-c1,minicloud-c2")
 
 configure_nova() {
   local dir=$CLOUD_DIR/nova
@@ -48,6 +58,11 @@ lock_path = $dir/locks
 [oslo_messaging_notifications]
 driver = noop
 CONF
+  local host
+  for host in "${NOVA_EXTRA_HOSTS[@]}"; do
+    # Read after nova.conf: only the host name differs (the fake driver names its node after the host).
+    printf '[DEFAULT]\nhost = %s\n' "$host" >"$dir/compute-$host.conf"
+  done
 }
 
 prepare_nova() {
@@ -62,15 +77,48 @@ start_nova() {
   for svc in conductor scheduler compute api; do
     spawn "nova-$svc" "nova-$svc" --config-file "$CLOUD_DIR/nova/nova.conf" --log-file "$CLOUD_DIR/logs/nova-$svc.log"
   done
+  start_extra_computes
 }
 
-# Up when the API answers, the compute host is mapped to its cell, and nova-compute has reported in since it
-# was started (its first report comes 5 s after start): servers cannot be scheduled before.
+start_extra_computes() {
+  local host
+  for host in "${NOVA_EXTRA_HOSTS[@]}"; do
+    daemon_alive "nova-compute-$host" && continue
+    spawn "nova-compute-$host" nova-compute --config-file "$CLOUD_DIR/nova/nova.conf" \
+      --config-file "$CLOUD_DIR/nova/compute-$host.conf" --log-file "$CLOUD_DIR/logs/nova-compute-$host.log"
+  done
+}
+
+# On a running Nova that lacks some extra compute host (a cloud from before the zones, or one host died): start
+# just those, without restarting the rest (cloud.sh ensure_started).
+add_missing_nova() {
+  local svc
+  for svc in conductor scheduler compute api; do daemon_alive "nova-$svc" || return 1; done
+  start_extra_computes
+}
+
+nova_daemons() {
+  local host
+  printf '%s\n' nova-conductor nova-scheduler nova-compute nova-api
+  for host in "${NOVA_EXTRA_HOSTS[@]}"; do echo "nova-compute-$host"; done
+}
+
+# The zones' aggregates, once every compute host has reported in (lib/admin.py azs; idempotent).
+ensure_nova_zones() {
+  marked nova-zones && return 0
+  run_admin azs "${NOVA_ZONES[@]}" >>"$CLOUD_DIR/logs/resources.log" 2>&1 ||
+    { show_logs resources nova-api; die "could not set up Nova's availability zones"; }
+  mark nova-zones
+}
+
+# Up when the API answers, every compute host is mapped to its cell, and every nova-compute has reported in since
+# Nova was started (the first report comes 5 s after start): servers cannot be scheduled before.
 ready_nova() {
   http_answers http://127.0.0.1:8774/ || return 1
-  [[ $(psql_admin -d nova_api -c "SELECT count(*) FROM host_mappings" 2>/dev/null) -ge 1 ]] || return 1
+  local hosts=$((1 + ${#NOVA_EXTRA_HOSTS[@]}))
+  [[ $(psql_admin -d nova_api -c "SELECT count(*) FROM host_mappings" 2>/dev/null) -ge $hosts ]] || return 1
   local since_start
   since_start=$(cat "$CLOUD_DIR/state/nova-started-at" 2>/dev/null) || return 1
   [[ $(psql_admin -d nova -c "SELECT count(*) FROM services WHERE \"binary\" = 'nova-compute'
-    AND deleted = 0 AND updated_at >= '$since_start'" 2>/dev/null) -ge 1 ]]
+    AND deleted = 0 AND updated_at >= '$since_start'" 2>/dev/null) -ge $hosts ]]
 }
