@@ -35,7 +35,9 @@ function readValue(text: string, key: string, line: number): string {
       refuse('the value has an unquoted space: quote it, or remove what follows it (one assignment a line)');
     }
     if (c === '$' || c === '`') {
-      refuse('the value needs the shell ($ or `): the file is read, not run; write the value itself');
+      refuse(
+        'the value needs the shell ($ or `): the file is read, not run; write the value itself, or delete the line and set the variable in the environment'
+      );
     }
     if (c === ';' || c === '|' || c === '&' || c === '<' || c === '>' || c === '(' || c === ')') {
       refuse(`the value has an unquoted ${c}: quote it (the file is read, not run)`);
@@ -59,7 +61,9 @@ function readValue(text: string, key: string, line: number): string {
           value += text[i + 1];
           i += 2;
         } else if (d === '$' || d === '`') {
-          refuse('the value needs the shell ($ or `): the file is read, not run; write the value itself (or \\$)');
+          refuse(
+            'the value needs the shell ($ or `): the file is read, not run; write the value itself (a literal $ as \\$), or delete the line and set the variable in the environment'
+          );
         } else {
           value += d;
           i += 1;
@@ -88,7 +92,10 @@ export function parseOpenrc(text: string, known: readonly string[]): Record<stri
     if (!match || !match[2]) {
       const word = trimmed.split(/[\s;]/)[0]!;
       const named = match?.[1] && /^[A-Z_][A-Z0-9_]*$/.test(match[1]) ? `${match[1]}: ` : '';
-      const shell = SHELL_WORDS.includes(word) && !named ? ` (a shell command: ${word})` : '';
+      const shell =
+        SHELL_WORDS.includes(word) && !named
+          ? ` (a shell command: ${word}; in Horizon's openrc, delete the if, unset, echo and read lines)`
+          : '';
       throw new OpenrcError(
         line,
         `${named}not a KEY=value assignment${shell}; the file is read, never run: only \`export KEY=value\` lines and comments are understood`

@@ -207,6 +207,9 @@ const CONTAINER_LAYOUT = {
   RALLY_MONITOR_DATA_DIR: '/var/lib/rally-monitor',
 };
 
+/** Where the stack has its own value for a setting the runner has none for: the user's value, else this one. */
+const STACK_DEFAULTS = { RALLY_MONITOR_ALERTMANAGER_URL: 'http://alertmanager:9093' };
+
 test("the runner gets every variable of .env.example's runner part from the user's .env, and nothing else", () => {
   const runnerKeys = envExample.filter((e) => e.section === 'runner').map((e) => e.key);
   assert.deepEqual(Object.keys(runnerService.environment).sort(), [...runnerKeys].sort());
@@ -214,6 +217,11 @@ test("the runner gets every variable of .env.example's runner part from the user
     const value = String(runnerService.environment[key]);
     if (key in CONTAINER_LAYOUT) {
       assert.equal(value, CONTAINER_LAYOUT[key], `${key} is the container's layout`);
+      continue;
+    }
+    if (key in STACK_DEFAULTS) {
+      assert.equal(value, `\${${key}:-${STACK_DEFAULTS[key]}}`, `${key}: the user's value, else the stack's`);
+      assert.ok(new URL(STACK_DEFAULTS[key]).hostname in services, `${key}: a service of the stack`);
       continue;
     }
     // Empty when unset, so the runner's default applies and an openrc file or clouds.yaml can give OS_* values.

@@ -3,19 +3,21 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config.js';
 import { Rally } from '../../src/rally/rally.js';
+import { oneShotProcess } from '../support/container.js';
 import {
   CLI,
   cloudCtl,
   cloudEnv,
   RECORD_DIR,
   recordFixture,
+  REPO_ROOT,
   runnerEnv,
   startRunner,
   testCloud,
@@ -90,17 +92,27 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
   let secondCycleId: string;
 
   before(async () => {
-    ({ dataDir } = await runnerEnv());
+    // As README says for the one-shot form: a private reports/ directory in the current one, mounted as the volume.
+    dataDir = join(await mkdtemp(join(tmpdir(), 'rally-monitor-one-shot-')), 'reports');
+    await mkdir(dataDir, { mode: 0o700 });
     if (process.env.RALLY_MONITOR_RECORD_FIXTURES === '1' && existsSync(RECORD_DIR)) {
       // A new recording replaces the old one whole: run files are named by id and would otherwise pile up.
       for (const name of await readdir(RECORD_DIR)) if (/^run-.*\.json$/.test(name)) await rm(join(RECORD_DIR, name));
     }
   });
 
-  it('run-once runs a Keystone cycle, prints progress and a summary, exits 0 and keeps the evidence', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'rally-monitor-home-'));
-    const { env } = await runnerEnv({ dataDir, env: { ...KEYSTONE_ONLY, HOME: home } });
-    const child = spawn(process.execPath, [CLI, 'run-once'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  it('run-once, as the documented one-shot container command, runs a Keystone cycle, prints progress and a summary, exits 0 and keeps the evidence in the volume', async () => {
+    // README's `docker run --rm --env-file .env -v "$PWD/reports:/var/lib/rally-monitor" <image> run-once`, without
+    // Docker: the Dockerfile's ENTRYPOINT with run-once, .env from .env.example, $PWD/reports standing for the volume.
+    const { env: settings } = await runnerEnv({ dataDir, env: KEYSTONE_ONLY });
+    const { PATH: _path, HOME: _home, RALLY_MONITOR_DATA_DIR: _data, ...inEnvFile } = settings;
+    const oneShot = await oneShotProcess({ repoDir: REPO_ROOT, pwd: dirname(dataDir), settings: inEnvFile });
+    assert.equal(oneShot.env.RALLY_MONITOR_DATA_DIR, dataDir, oneShot.commandLine);
+    const child = spawn(oneShot.command, oneShot.args, {
+      cwd: oneShot.cwd,
+      env: oneShot.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c));
@@ -129,7 +141,8 @@ describe('runner against the real local cloud', { timeout: 1_800_000 }, () => {
     assert.ok(!stdout.includes(cloud.password) && !stderr.includes(cloud.password), 'password printed');
     await assertNoSecretStored(dataDir, cloud.password);
     await assertPrivate(dataDir);
-    assert.ok(!existsSync(join(home, '.rally')), "Rally's shared ~/.rally of the user is never touched");
+    // The image's user has the volume as its HOME: Rally's shared ~/.rally is never made there either.
+    assert.ok(!existsSync(join(oneShot.env.HOME!, '.rally')), "Rally's shared ~/.rally of the user is never touched");
   });
 
   it("kills Rally's whole process tree when a cycle exceeds its timeout, and records the timeout", async () => {

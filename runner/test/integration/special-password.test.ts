@@ -1,64 +1,48 @@
 // A monitoring password made of the characters writers escape (`"` `\` `<` `&` `%` `/` `ü`), for real: a Keystone
 // cycle against the local cloud as a user with that password, then every stored file, log line and API answer is
 // searched for the password in each form a writer gives it (raw, JSON, HTML/XML, URL-encoded).
+// The same cycle proves the credentials many operators have: the user is in a non-default domain, and the runner
+// knows it only by ids (OS_PROJECT_ID, OS_USER_DOMAIN_ID) from an openrc file (RALLY_MONITOR_OPENRC).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import type { Cycle } from '../../src/model.js';
 import { OpenStackSession } from '../../src/openstack/session.js';
+import {
+  createIdOnlyAccount,
+  idOnlyOpenrc,
+  NO_ENVIRONMENT_CREDENTIALS,
+  type IdOnlyAccount,
+} from '../support/id-only-account.js';
 import { cloudEnv, startRunner, testCloud, type RunnerProcess } from '../support/runner-process.js';
 import { leakedForms, SPECIAL_PASSWORD } from '../support/secret-forms.js';
 import { tempDir } from '../helpers.js';
 
 describe('a monitoring password of " \\ < & % / ü', { timeout: 600_000 }, () => {
   const cloud = testCloud();
-  const name = `rm-secret-test-${randomBytes(4).toString('hex')}`;
   let admin: OpenStackSession;
-  let keystone: string;
-  let userId: string | undefined;
-  let projectId: string | undefined;
+  let account: IdOnlyAccount | undefined;
   let runner: RunnerProcess | undefined;
 
   before(async () => {
     const config = loadConfig({ ...cloudEnv(cloud), RALLY_MONITOR_DATA_DIR: await tempDir() });
     admin = new OpenStackSession(config.openstack);
-    keystone = (await admin.endpoint('keystone'))!.replace(/\/v3$/, '');
-    const project = await admin.request(`${keystone}/v3/projects`, {
-      method: 'POST',
-      body: { project: { name, domain_id: 'default' } },
-    });
-    projectId = (project.body as { project: { id: string } }).project.id;
-    const user = await admin.request(`${keystone}/v3/users`, {
-      method: 'POST',
-      body: { user: { name, domain_id: 'default', password: SPECIAL_PASSWORD } },
-    });
-    userId = (user.body as { user: { id: string } }).user.id;
-    const roles = await admin.request(`${keystone}/v3/roles?name=admin`);
-    const role = (roles.body as { roles: Array<{ id: string }> }).roles[0]!.id;
-    // Rally's Keystone scenarios create users and projects: the monitoring user is an admin, as in production.
-    await admin.request(`${keystone}/v3/projects/${projectId}/users/${userId}/roles/${role}`, { method: 'PUT' });
+    account = await createIdOnlyAccount(admin, SPECIAL_PASSWORD);
   });
 
   after(async () => {
     await runner?.stop();
-    if (userId) await admin.request(`${keystone}/v3/users/${userId}`, { method: 'DELETE' }).catch(() => undefined);
-    if (projectId) {
-      await admin.request(`${keystone}/v3/projects/${projectId}`, { method: 'DELETE' }).catch(() => undefined);
-    }
+    await account?.remove();
     await admin?.close();
   });
 
   it('runs a Keystone cycle and leaves the password in no stored file, log line or API answer, in any form', async () => {
+    const openrc = join(await tempDir(), 'openrc.sh');
+    await writeFile(openrc, idOnlyOpenrc(cloud, account!), { mode: 0o600 });
     runner = await startRunner({
-      env: {
-        OS_USERNAME: name,
-        OS_PASSWORD: SPECIAL_PASSWORD,
-        OS_PROJECT_NAME: name,
-        RALLY_MONITOR_SERVICES: 'keystone',
-      },
+      env: { ...NO_ENVIRONMENT_CREDENTIALS, RALLY_MONITOR_OPENRC: openrc, RALLY_MONITOR_SERVICES: 'keystone' },
     });
     const cycle = await runner.waitForCycle<Cycle>(await runner.startCycle(), 300_000);
     const keystoneResult = cycle.services.find((s) => s.service === 'keystone')!;

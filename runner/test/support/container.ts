@@ -1,3 +1,7 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { dockerEnvFile } from './env-file.js';
+
 // The container deployment read without a Docker engine (none runs here): the runner's Dockerfile (ENTRYPOINT,
 // CMD, ENV, WORKDIR, VOLUME, USER) and the documented `docker run` command line, so a test can run the very command
 // the container would run, on this machine, with a directory standing for each mounted volume.
@@ -10,6 +14,8 @@ export interface DockerfileFacts {
   workdir: string;
   volumes: string[];
   user: string;
+  /** The home directory `useradd --home-dir` gives the image's user, which is its HOME in the container. */
+  home: string;
 }
 
 /** The final stage of a Dockerfile: instructions after its last FROM, continuation lines joined. */
@@ -28,7 +34,15 @@ function jsonArray(instruction: string, line: string): string[] {
 }
 
 export function dockerfileFacts(text: string): DockerfileFacts {
-  const facts: DockerfileFacts = { entrypoint: [], cmd: [], env: {}, workdir: '/', volumes: [], user: 'root' };
+  const facts: DockerfileFacts = {
+    entrypoint: [],
+    cmd: [],
+    env: {},
+    workdir: '/',
+    volumes: [],
+    user: 'root',
+    home: /useradd .*--home-dir (\S+)/.exec(text)?.[1] ?? '/root',
+  };
   for (const line of finalStage(text)) {
     const [instruction] = line.trim().split(/\s/, 1);
     const rest = line.trim().slice(instruction!.length).trim();
@@ -102,4 +116,56 @@ export function oneShotCommand(readme: string): string {
     throw new Error(`README.md should document one docker run ... run-once line, found ${lines.length}`);
   }
   return lines[0]!.trim();
+}
+
+export interface OneShotProcess {
+  command: string;
+  args: string[];
+  /** The image's WORKDIR stands for the checkout, built. */
+  cwd: string;
+  env: Record<string, string>;
+  /** Each volume of the command line: its target in the container and the host directory standing for it. */
+  mounts: Array<{ source: string; target: string }>;
+  /** The command line it stands for. */
+  commandLine: string;
+}
+
+/**
+ * The process the documented one-shot command would start in the container, to run here: README's `docker run` line,
+ * with `$PWD` the given directory, its .env written from .env.example with `settings` filled in (each must be a
+ * variable .env.example lists), the image's ENV and HOME, then the env file's values as --env-file gives them, and
+ * every value naming a path in a mounted volume turned into the host directory standing for it.
+ */
+export async function oneShotProcess(options: {
+  repoDir: string;
+  pwd: string;
+  settings: Record<string, string>;
+}): Promise<OneShotProcess> {
+  const commandLine = oneShotCommand(await readFile(join(options.repoDir, 'README.md'), 'utf8'));
+  const run = parseDockerRun(commandLine);
+  const image = dockerfileFacts(await readFile(join(options.repoDir, 'runner', 'Dockerfile'), 'utf8'));
+  let envText = await readFile(join(options.repoDir, '.env.example'), 'utf8');
+  for (const [key, value] of Object.entries(options.settings)) {
+    const line = new RegExp(`^${key}=.*$`, 'm');
+    if (!line.test(envText)) throw new Error(`${key} is not in .env.example`);
+    envText = envText.replace(line, () => `${key}=${value}`);
+  }
+  if (run.envFiles.length !== 1) throw new Error('the one-shot command should read one env file');
+  await writeFile(join(options.pwd, run.envFiles[0]!), envText, { mode: 0o600 });
+  const mounts = run.volumes.map((v) => ({ source: v.source.replace(/^\$PWD/, options.pwd), target: v.target }));
+  const inContainer = { ...image.env, HOME: image.home, ...dockerEnvFile(envText, {}) };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  for (const [key, value] of Object.entries(inContainer)) {
+    const mount = mounts.find((m) => value === m.target || value.startsWith(`${m.target}/`));
+    env[key] = mount ? mount.source + value.slice(mount.target.length) : value;
+  }
+  const [command, ...entryArgs] = image.entrypoint;
+  return {
+    command: command!,
+    args: [...entryArgs, ...(run.args.length > 0 ? run.args : image.cmd)],
+    cwd: options.repoDir,
+    env,
+    mounts,
+    commandLine,
+  };
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { canarySettings } from '../../src/canary/deploy/settings.js';
 import { loadConfig } from '../../src/config.js';
 import { parseEnvFile, type EnvFileEntry } from '../support/env-file.js';
 import { REPO_DIR, RUNNER_DIR, tempDir } from '../helpers.js';
@@ -17,8 +18,27 @@ const REQUIRED = {
   OS_PROJECT_NAME: 'monitoring',
 };
 
+/** Required only to deploy canaries (`canary deploy`, POST /api/canary/deploy): the runner starts without them. */
+const CANARY_REQUIRED = {
+  RALLY_MONITOR_CANARY_DISCOVERY_URL: 'http://10.0.0.2:9101/api/canary/peers',
+  RALLY_MONITOR_CANARY_AGENT_IMAGE: 'registry.example.org/rally-monitor-canary:1',
+  RALLY_MONITOR_CANARY_IMAGE: 'debian-12',
+};
+
 /** Not settings: HOME only says where ~/.config/openstack/clouds.yaml is, as for every OpenStack client. */
 const NOT_SETTINGS = new Set(['HOME']);
+
+/**
+ * The files of the runner that read its environment: config.ts, and the canary deployer's settings (read by `serve`
+ * and `canary deploy`). The canary agent (canary/agent/) is another program, in its own image, with its own settings.
+ */
+const SETTINGS_SOURCES = ['src/config.ts', 'src/canary/deploy/settings.ts'];
+
+/** Everything the runner makes of an environment: its configuration and its canary settings. */
+function settingsOf(env: Record<string, string | undefined>) {
+  const config = loadConfig(env, '/nonexistent');
+  return { config, canary: canarySettings({ ...CANARY_REQUIRED, ...env }, config) };
+}
 
 /** The variables loadConfig reads, recorded through a Proxy over the environment, along every path that reads some. */
 async function variablesRead(): Promise<Set<string>> {
@@ -43,14 +63,17 @@ async function variablesRead(): Promise<Set<string>> {
     { OS_CLOUD: 'c' },
     { OS_CLOUD: 'c', OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml') },
   ] as Array<Record<string, string>>) {
-    loadConfig(recording(env), dir);
+    const config = loadConfig(recording(env), dir);
+    canarySettings(recording({ ...CANARY_REQUIRED, ...env }), config);
   }
-  // And what the source names, in case a path above missed a read.
-  const source = readFileSync(join(RUNNER_DIR, 'src', 'config.ts'), 'utf8');
-  for (const [, name] of source.matchAll(/['"]((?:OS|RALLY)_[A-Z0-9_]*[A-Z0-9]|EXPORTER_PORT|LOG_LEVEL)['"]/g)) {
-    read.add(name!);
+  // And what the sources name, in case a path above missed a read.
+  for (const file of SETTINGS_SOURCES) {
+    const source = readFileSync(join(RUNNER_DIR, file), 'utf8');
+    for (const [, name] of source.matchAll(/['"]((?:OS|RALLY)_[A-Z0-9_]*[A-Z0-9]|EXPORTER_PORT|LOG_LEVEL)['"]/g)) {
+      read.add(name!);
+    }
+    for (const [, name] of source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)\b/g)) read.add(name!);
   }
-  for (const [, name] of source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)\b/g)) read.add(name!);
   for (const name of NOT_SETTINGS) read.delete(name);
   return read;
 }

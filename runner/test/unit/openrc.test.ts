@@ -57,6 +57,11 @@ describe('parseOpenrc', () => {
     assert.equal(parseOpenrc(String.raw`export OS_PASSWORD=a\ b\#c`, KNOWN).OS_PASSWORD, 'a b#c');
   });
 
+  it('reads a file saved with a byte order mark, as some Windows editors save it', () => {
+    assert.deepEqual(parseOpenrc('\uFEFF#!/usr/bin/env bash\nexport OS_USERNAME=u\n', KNOWN), { OS_USERNAME: 'u' });
+    assert.deepEqual(parseOpenrc('\uFEFFexport OS_USERNAME=u\n', KNOWN), { OS_USERNAME: 'u' });
+  });
+
   it('takes the last of two assignments to a key, as the shell does', () => {
     assert.equal(parseOpenrc('OS_USERNAME=a\nexport OS_USERNAME=b\n', KNOWN).OS_USERNAME, 'b');
   });
