@@ -11,6 +11,7 @@ import { isServiceName, type ServiceName } from '../services.js';
 import { bearerMatches } from './auth.js';
 import { registerCanaryDeployRoutes } from '../canary/deploy/routes.js';
 import type { CanaryDeployer } from '../canary/deploy/deploy.js';
+import type { CanaryPurpose } from '../canary/deploy/settings.js';
 import { registerCleanupRoutes } from '../cleanup/routes.js';
 import type { CleanupMonitor } from '../cleanup/monitor.js';
 
@@ -99,7 +100,7 @@ export interface ServerOptions {
   /** The cleanup monitor behind /api/cleanup; without one those routes answer 404. */
   cleanup?: CleanupMonitor | null;
   /** Builds the canary deployer (canary/deploy); without one the canary deploy routes answer 404. */
-  canaryDeployer?: (() => CanaryDeployer) | null;
+  canaryDeployer?: ((purpose: CanaryPurpose) => CanaryDeployer) | null;
   /** Told of every route as it is registered (the contract test compares them with docs/api.md). */
   onRoute?: (method: string, url: string) => void;
 }

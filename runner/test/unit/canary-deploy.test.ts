@@ -283,6 +283,16 @@ describe('canary settings from the environment', () => {
     assert.equal(settings.datacenter, 'RegionOne');
   });
 
+  it('status and destroy need none of what only goes into new servers', () => {
+    const settings = canarySettings(base, loadConfig(base), 'inspect');
+    assert.equal(settings.securityGroup, 'rally-monitor-canary');
+    assert.equal(settings.port, 8080);
+    assert.throws(
+      () => canarySettings({ ...base, RALLY_MONITOR_CANARY_PORT: 'x' }, loadConfig(base), 'inspect'),
+      /PORT/
+    );
+  });
+
   it('names the variable that is missing or wrong', () => {
     const config = loadConfig(base);
     assert.throws(() => canarySettings(base, config), /RALLY_MONITOR_CANARY_DISCOVERY_URL/);

@@ -11,10 +11,11 @@ import { KeystoneError } from '../../openstack/keystone.js';
 import { OpenStackError } from '../../openstack/session.js';
 import { ApiError } from '../../http/server.js';
 import { CanaryBusyError, type CanaryDeployer } from './deploy.js';
+import type { CanaryPurpose } from './settings.js';
 
 export interface CanaryDeployRouteOptions {
   /** Builds the deployer from the current configuration; throws ConfigError when canaries are not configured. */
-  deployer: (() => CanaryDeployer) | null;
+  deployer: ((purpose: CanaryPurpose) => CanaryDeployer) | null;
   readGuard: (request: FastifyRequest) => Promise<void>;
   writeGuard: (request: FastifyRequest) => Promise<void>;
 }
@@ -55,20 +56,22 @@ async function translated<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export function registerCanaryDeployRoutes(app: RunnerApp, options: CanaryDeployRouteOptions): void {
-  const deployer = (): CanaryDeployer => {
+  const deployer = (purpose: CanaryPurpose): CanaryDeployer => {
     if (!options.deployer) throw new ApiError('not_found', 'canary deployment is not available in this process');
-    return options.deployer();
+    return options.deployer(purpose);
   };
 
   app.post('/api/canary/deploy', { onRequest: options.writeGuard }, async (request) => {
     const body = parseBody(deployBody, request.body);
-    return translated(() => deployer().deploy(body.perAz === undefined ? {} : { perAz: body.perAz }));
+    return translated(() => deployer('deploy').deploy(body.perAz === undefined ? {} : { perAz: body.perAz }));
   });
 
-  app.get('/api/canary/status', { onRequest: options.readGuard }, async () => translated(() => deployer().status()));
+  app.get('/api/canary/status', { onRequest: options.readGuard }, async () =>
+    translated(() => deployer('inspect').status())
+  );
 
   app.post('/api/canary/destroy', { onRequest: options.writeGuard }, async (request) => {
     parseBody(destroyBody, request.body);
-    return translated(() => deployer().destroy());
+    return translated(() => deployer('inspect').destroy());
   });
 }
