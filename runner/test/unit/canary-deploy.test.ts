@@ -159,6 +159,37 @@ describe('canary deploy, status and destroy (stand-in cloud)', () => {
     );
   });
 
+  it('puts back a rule deleted by hand, and admits the scrape CIDR to the agent and node exporter ports', async () => {
+    await deployer().deploy();
+    const [group] = [...standin.groups.values()];
+    group!.security_group_rules = group!.security_group_rules.filter(
+      (r) => r.ethertype !== 'IPv6' || r.direction !== 'ingress'
+    );
+    await deployer({ scrapeCidr: '192.0.2.0/24' }).deploy();
+    const ingress = group!.security_group_rules.filter((r) => r.direction === 'ingress');
+    assert.deepEqual(
+      ingress.map((r) => [r.ethertype, r.port_range_min, r.remote_group_id === group!.id, r.remote_ip_prefix]).sort(),
+      [
+        ['IPv4', 8080, false, '192.0.2.0/24'],
+        ['IPv4', 8080, true, null],
+        ['IPv4', 9100, false, '192.0.2.0/24'],
+        ['IPv6', 8080, true, null],
+      ]
+    );
+  });
+
+  it('reports canaries beyond what was asked for as surplus and leaves them running', async () => {
+    await deployer({ perAz: 2 }).deploy();
+    const outcome = await deployer({ perAz: 1 }).deploy();
+    assert.deepEqual(
+      outcome.surplus,
+      ['az-1', 'az-2', 'az-3'].map((az) => canaryName(az, 2))
+    );
+    assert.equal(standin.servers.size, 6);
+    await deployer().destroy();
+    assert.equal(standin.servers.size, 0, 'destroy removes the surplus too');
+  });
+
   it('never touches servers that only look like canaries (no canary metadata, or another prefix)', async () => {
     const impostor = standin.addServer({ name: canaryName('az-1', 1), status: 'ERROR' });
     const near = standin.addServer({ name: `x${canaryName('az-2', 1)}` });
