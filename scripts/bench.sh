@@ -2,14 +2,15 @@
 # `npm run bench`: performance figures, measured side by side in one run (never from timed tests).
 # The runner part needs the local cloud: it reuses RALLY_MONITOR_TEST_CLOUD_DIR when set, else the cloud running here
 # (the demo's, say), else brings one up.
-#   BENCH_PARTS="runner plugin"   the parts to run (default both; the plugin part needs no cloud)
+#   BENCH_PARTS="runner plugin federation"   the parts to run (default all; the plugin and federation parts need no cloud)
+#   FEDERATION_BENCH_SITES=50 FEDERATION_BENCH_RUNNERS_PER_SITE=1   the federation's size (see test/assets/federation.bench.mjs)
 #   BENCH_BASELINE_REV=<git rev>  also builds the plugin at that revision and measures it beside this checkout's
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 bash scripts/ensure.sh all
 export PATH="$ROOT/node_modules/.bin:$PATH"
-PARTS=" ${BENCH_PARTS:-runner plugin} "
+PARTS=" ${BENCH_PARTS:-runner plugin federation} "
 
 cleanups=()
 cleanup() {
@@ -58,5 +59,13 @@ bench_plugin() {
   npm run bench --workspace plugin --if-present
 }
 
+# 50 sites of real runners, site Prometheus servers and HAProxy gateways, federated by one central Prometheus.
+bench_federation() {
+  echo "== federation"
+  npm run build --workspace runner --silent
+  node test/assets/federation.bench.mjs
+}
+
 if [[ $PARTS == *" runner "* ]]; then bench_runner "$@"; fi
 if [[ $PARTS == *" plugin "* ]]; then bench_plugin; fi
+if [[ $PARTS == *" federation "* ]]; then bench_federation; fi

@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 RUNNER_PACKAGES=(rally python3-rally-openstack python3-openstackclient)
 # python3-osc-placement: the `openstack resource provider` commands the cleanup benchmark compares against.
-TEST_PACKAGES=(prometheus prometheus-alertmanager chromium python3-osc-placement shellcheck)
+TEST_PACKAGES=(prometheus prometheus-alertmanager haproxy chromium python3-osc-placement shellcheck)
 
 say() { printf '[ensure] %s\n' "$*" >&2; }
 

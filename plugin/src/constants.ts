@@ -10,6 +10,7 @@ export enum ROUTES {
   Service = 'service',
   Runs = 'runs',
   Cleanup = 'cleanup',
+  Dataplane = 'dataplane',
 }
 
 export function prefixRoute(route: string): string {

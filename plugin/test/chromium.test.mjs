@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { RECORDED_DIR, startRecordedRunner } from './chromium/recordedRunner.mjs';
 import { openHost, renderPluginInChromium } from './chromium/renderInChromium.mjs';
+import { readDataplaneRecording } from './chromium/recordedPrometheus.mjs';
 
 const STATE_WORD = { pass: 'Pass', fail: 'Fail', error: 'Error' };
 // Grafana hosts these icons itself; they are in no npm package.
@@ -54,6 +55,10 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
       []
     );
     assert.deepEqual(result.overview.alerts, [], 'no error or warning on the Overview');
+    // The dataplane lane, from the recorded canaries (one of the four agents stopped) through the data source proxy.
+    assert.match(result.overview.dataplane, /Down/);
+    assert.match(result.overview.dataplane, /2 of 7 pairs unreachable/);
+    assert.ok(result.proxied.includes('GET /api/datasources/proxy/uid/rally-prometheus/api/v1/query'));
 
     const tested = expected.services.filter((s) => s.state !== 'absent');
     assert.ok(tested.length > 0, 'the recorded cycle tested at least one service');
@@ -116,6 +121,39 @@ describe('plugin in headless Chromium', { timeout: 600_000 }, () => {
       assert.equal(rows, report.leaks.length);
       assert.ok(await host.page.getByRole('button', { name: 'Purge…' }).isVisible());
       await host.screenshot('chromium-cleanup-dark', { fullPage: false });
+    } finally {
+      await host.close();
+    }
+  });
+
+  it("renders the Dataplane page's AZ matrix through Grafana's data source proxy, and a pair's history on click", async () => {
+    const host = await openHost({ runnerUrl: runner.url, runnerToken: runner.token, role: 'Viewer' });
+    try {
+      await host.renderApp('dataplane');
+      const matrix = host.page.getByRole('table', { name: 'Availability zone matrix' });
+      await matrix.waitFor({ timeout: 20_000 });
+      const zones = [...new Set(readDataplaneRecording().zones.map((z) => `${z.datacenter} / ${z.az}`))];
+      assert.deepEqual(await matrix.getByRole('columnheader').allTextContents(), ['from \\ to', ...zones]);
+      const broken = matrix.getByRole('button', { name: /^dc1 \/ az1 to dc2 \/ az3: .*loss above 5%.*unreachable/ });
+      assert.equal(await broken.getAttribute('data-lossy'), 'true');
+      await broken.click();
+      const history = host.page.getByRole('region', { name: 'dc1 / az1 to dc2 / az3 over time' });
+      await history.getByTestId('pair-loss').waitFor({ timeout: 20_000 });
+      assert.match(await history.getByTestId('pair-loss').textContent(), /^latest \d+\.\d%, max \d+\.\d%$/);
+      assert.match(await history.getByTestId('pair-p95').textContent(), /^latest [\d.]+ ms/);
+      assert.equal(await history.getByRole('img').count(), 2);
+      await host.screenshot('chromium-dataplane-dark');
+      assert.deepEqual(
+        host.pageErrors.filter((e) => !knownMissing(e)),
+        []
+      );
+      const proxied = host.server.proxied.filter((p) =>
+        p.startsWith('GET /api/datasources/proxy/uid/rally-prometheus/')
+      );
+      assert.ok(
+        proxied.some((p) => p.endsWith('/api/v1/query_range')),
+        host.server.proxied.join(', ')
+      );
     } finally {
       await host.close();
     }

@@ -71,6 +71,15 @@ describe('e2e specs', () => {
     );
   });
 
+  it("check the Dataplane page and the Overview's lane against Prometheus through Grafana's data source proxy", () => {
+    const pages = specs.find((s) => s.file === 'pages.spec.ts').text;
+    assert.match(pages, /gotoPage\('\/dataplane'\)/);
+    assert.match(pages, /dataplane\.pairs/, "the matrix is compared with Prometheus's pairs");
+    assert.match(pages, /getByText\(PROMETHEUS_FAILURE\)\)\.toHaveCount\(0\)/);
+    assert.match(fixtures, /\/api\/datasources\/proxy\/uid\//, "the fixture reads Prometheus through Grafana's proxy");
+    assert.match(fixtures, /MATRIX_QUERIES/, "with the page's own query");
+  });
+
   it('look only for test ids, texts and tables that the plugin renders', () => {
     const all = specs.map((s) => s.text).join('\n');
     for (const [, prefix] of all.matchAll(/getByTestId\(`([a-z-]+)-\$\{/g)) {

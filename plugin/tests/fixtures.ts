@@ -2,6 +2,7 @@ import type { APIRequestContext } from '@playwright/test';
 import { AppConfigPage, AppPage, test as base } from '@grafana/plugin-e2e';
 
 import pluginJson from '../src/plugin.json';
+import { MATRIX_QUERIES } from '../src/status/dataplaneQueries';
 
 export const SKIP_REASON =
   'GRAFANA_URL is not set: these specs need a running Grafana with the plugin installed and its runner configured; none runs here';
@@ -60,7 +61,44 @@ async function readRunner(request: APIRequestContext): Promise<RunnerState> {
   return { configured: true, latest, leaks: cleanup.leaks.length };
 }
 
+/** The canary pairs as Grafana's data source proxy shows them to this user: what the Dataplane page must show. */
+export interface DataplaneState {
+  /** "dc / az" of every zone on either side of a probed pair, sorted as the page sorts them. */
+  zones: string[];
+  /** Pairs as "src zone to dst zone". */
+  pairs: string[];
+}
+
+/** Any of these on the Dataplane page means Prometheus did not answer as it should. */
+export const PROMETHEUS_FAILURE =
+  /Prometheus unreachable|Prometheus error|Prometheus data source not found|Query rejected by Prometheus|Prometheus cannot be queried/;
+
+async function readDataplane(request: APIRequestContext): Promise<DataplaneState> {
+  const settings = await request.get(`/api/plugins/${pluginJson.id}/settings`);
+  const uid =
+    ((await settings.json()) as { jsonData?: { prometheusUid?: string } }).jsonData?.prometheusUid?.trim() ||
+    'rally-prometheus';
+  const response = await request.get(
+    `/api/datasources/proxy/uid/${encodeURIComponent(uid)}/api/v1/query?${new URLSearchParams({ query: MATRIX_QUERIES.probes })}`
+  );
+  if (!response.ok()) {
+    throw new Error(`Prometheus (data source ${uid}) answered ${response.status()}: ${await response.text()}`);
+  }
+  const body = (await response.json()) as { data: { result: Array<{ metric: Record<string, string> }> } };
+  const zone = (dc = '', az = '') => `${dc} / ${az}`;
+  const zones = new Map<string, [string, string]>();
+  const pairs = new Set<string>();
+  for (const { metric: m } of body.data.result) {
+    zones.set(zone(m.src_datacenter, m.src_az), [m.src_datacenter ?? '', m.src_az ?? '']);
+    zones.set(zone(m.dst_datacenter, m.dst_az), [m.dst_datacenter ?? '', m.dst_az ?? '']);
+    pairs.add(`${zone(m.src_datacenter, m.src_az)} to ${zone(m.dst_datacenter, m.dst_az)}`);
+  }
+  const sorted = [...zones.values()].sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
+  return { zones: sorted.map(([dc, az]) => zone(dc, az)), pairs: [...pairs] };
+}
+
 type AppTestFixture = {
+  dataplane: DataplaneState;
   appConfigPage: AppConfigPage;
   gotoPage: (path?: string) => Promise<AppPage>;
   runner: RunnerState;
@@ -75,6 +113,9 @@ export const test = base.extend<AppTestFixture>({
   },
   runner: async ({ request }, use) => {
     await use(await readRunner(request));
+  },
+  dataplane: async ({ request }, use) => {
+    await use(await readDataplane(request));
   },
 });
 

@@ -1,4 +1,4 @@
-import { expect, RUNNER_FAILURE, SKIP_REASON, STATE_WORD, test, testedServices } from './fixtures';
+import { expect, PROMETHEUS_FAILURE, RUNNER_FAILURE, SKIP_REASON, STATE_WORD, test, testedServices } from './fixtures';
 
 test.skip(!process.env.GRAFANA_URL, SKIP_REASON);
 
@@ -89,5 +89,36 @@ test.describe('app pages', () => {
     }
     await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
     await expect(page.getByText(RUNNER_FAILURE)).toHaveCount(0);
+  });
+
+  test('Dataplane shows a cell per probed AZ pair, as Prometheus answers through the data source proxy', async ({
+    gotoPage,
+    page,
+    dataplane,
+  }) => {
+    await gotoPage('/dataplane');
+    if (dataplane.pairs.length === 0) {
+      await expect(page.getByText('No canaries')).toBeVisible();
+      return;
+    }
+    const matrix = page.getByRole('table', { name: 'Availability zone matrix' });
+    await expect(matrix).toBeVisible();
+    await expect(matrix.getByRole('columnheader')).toHaveText(['from \\ to', ...dataplane.zones]);
+    for (const pair of dataplane.pairs) {
+      await expect(
+        matrix.getByRole('button', { name: new RegExp(`^${pair.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: p95 `) })
+      ).toBeVisible();
+    }
+    await matrix.getByRole('button').first().click();
+    await expect(page.getByTestId('pair-p95')).toBeVisible();
+    await expect(page.getByText(PROMETHEUS_FAILURE)).toHaveCount(0);
+  });
+
+  test("Overview's dataplane lane says the mesh's state beside the services", async ({ gotoPage, page, dataplane }) => {
+    await gotoPage('/overview');
+    const lane = page.getByTestId('dataplane-lane');
+    await expect(lane).toBeVisible();
+    await expect(lane).toContainText(dataplane.pairs.length === 0 ? 'No canaries' : /OK|Degraded|Down/);
+    await expect(page.getByText(PROMETHEUS_FAILURE)).toHaveCount(0);
   });
 });

@@ -20,6 +20,10 @@ import { CANARY_DEPLOY_USAGE, canaryDeployMain } from './canary/deploy/command.j
 import { CanaryDeployer } from './canary/deploy/deploy.js';
 import { canarySettings } from './canary/deploy/settings.js';
 import { OpenStackSession } from './openstack/session.js';
+import { Maintenance } from './maintenance/maintenance.js';
+import { MAINTENANCE_USAGE, maintenanceCommand } from './maintenance/command.js';
+import { MaintenanceFileError } from './maintenance/store.js';
+import { ProvisioningError } from './maintenance/provisioning.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -32,6 +36,8 @@ ${CANARY_DEPLOY_USAGE}
   rally-monitor serve       run cycles on the schedule and serve /metrics, /health and the API
   rally-monitor run-once    run one cycle now, print a summary; exit 0 pass, 2 fail/error, 1 monitor failure
 ${CLEANUP_USAGE}
+  rally-monitor canary serve   the dataplane canary agent: probe the peers, serve /metrics (docs/canary.md)
+${MAINTENANCE_USAGE}
   rally-monitor --version
 
 Configuration comes from the environment; see README.md ("Configuration").`;
@@ -77,7 +83,9 @@ async function setUp(config: Config, logToStderr: boolean) {
   });
   await rally.ensureDatabase();
   const metrics = new RunnerMetrics({ cloud: config.cloudLabel, region: config.regionLabel }, VERSION);
-  return { secrets, logger, store, rally, metrics };
+  // A windows file that is not valid stops the start here (MaintenanceFileError), before anything could overwrite it.
+  const maintenance = await Maintenance.open(config, { logger, registry: metrics.registry });
+  return { secrets, logger, store, rally, metrics, maintenance };
 }
 
 async function runOnce(config: Config): Promise<number> {
@@ -127,6 +135,7 @@ async function serve(config: Config): Promise<number> {
   monitor.restoreMetrics();
   // One session for the canary routes; the settings are read per request, so a runner without canaries needs none.
   const canarySession = new OpenStackSession(config.openstack);
+  parts.maintenance.schedule();
   const server = buildServer({
     monitor,
     metrics: parts.metrics,
@@ -140,6 +149,7 @@ async function serve(config: Config): Promise<number> {
         session: canarySession,
         settings: canarySettings(process.env, config, purpose),
       }),
+    maintenance: parts.maintenance,
   });
   const address = await server.listen({ port: config.exporterPort, host: config.listenAddress });
   monitor.schedule();
@@ -165,6 +175,7 @@ async function serve(config: Config): Promise<number> {
   });
   await monitor.stop();
   await cleanup.stop();
+  parts.maintenance.stop();
   await server.close();
   await canarySession.close();
   parts.logger.info('stopped');
@@ -180,6 +191,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  if (command === 'canary' && argv[1] === 'serve') {
+    // Loaded only here: the agent needs none of the runner's configuration (no cloud credentials) or modules.
+    const { canaryServe } = await import('./canary/agent/main.js');
+    return canaryServe();
+  }
+  // Windows go through the running runner's API: no OpenStack configuration needed here.
+  if (command === 'maintenance') return maintenanceCommand(argv.slice(1));
   if (command !== 'serve' && command !== 'run-once' && command !== 'cleanup') {
     process.stderr.write(`${USAGE}\n`);
     return command === undefined || command === '--help' || command === '-h' || command === 'help' ? 0 : 1;
@@ -207,6 +225,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
+    if (error instanceof MaintenanceFileError || error instanceof ProvisioningError) {
+      process.stderr.write(`rally-monitor: maintenance windows: ${error.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`rally-monitor: ${error.message}\n`);
     process.exit(1);
   }

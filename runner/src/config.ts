@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import cron from 'node-cron';
 import { SERVICE_NAMES, isServiceName, type ServiceName } from './services.js';
+import { OpenrcError, parseOpenrc } from './openrc.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -21,9 +22,14 @@ export interface OpenStackCredentials {
   authUrl: string;
   username: string;
   password: string;
-  projectName: string;
+  /** OS_PROJECT_NAME: may be absent when OS_PROJECT_ID is set (the id scopes the token then, as in keystoneauth). */
+  projectName?: string;
+  /** OS_PROJECT_ID, OS_USER_DOMAIN_ID, OS_PROJECT_DOMAIN_ID: each wins over its name in the runner's token request. */
+  projectId?: string;
   userDomainName: string;
+  userDomainId?: string;
   projectDomainName: string;
+  projectDomainId?: string;
   regionName: string;
   interface: 'public' | 'internal' | 'admin';
   cacert?: string;
@@ -39,6 +45,34 @@ export interface CleanupSettings {
   scheduleCron: string;
   /** `refresh=true` requests start a scan at most this often; sooner ones get the latest scan. */
   refreshIntervalSeconds: number;
+}
+
+/**
+ * Slow-down detection (runner/src/baseline.ts): each atomic action's p95 against a baseline made of its own p95s in
+ * earlier cycles of the window.
+ */
+export interface RegressionSettings {
+  /** RALLY_MONITOR_REGRESSION_FACTOR: slow means above the baseline's median times this... */
+  factor: number;
+  /** RALLY_MONITOR_REGRESSION_SPREADS: ...and above the median plus this many spreads (1.4826 x MAD). */
+  spreads: number;
+  /** RALLY_MONITOR_REGRESSION_MIN_DELTA: ...and above the median plus this many seconds (jitter is not a slow-down). */
+  minDeltaSeconds: number;
+  /** RALLY_MONITOR_REGRESSION_CYCLES: consecutive slow cycles before an action is `regressed`. */
+  cycles: number;
+  /** RALLY_MONITOR_REGRESSION_MIN_SAMPLES: earlier p95s needed before the action is judged at all. */
+  minSamples: number;
+  /** The window the baseline is taken from: the retention (RALLY_RESULTS_RETENTION_DAYS). */
+  windowDays: number;
+}
+
+export interface MaintenanceSettings {
+  /** The longest window that may be declared. */
+  maxDurationSeconds: number;
+  /** Alertmanager's base URL for the windows' silences; null: the alert rules alone hold alerts back. */
+  alertmanagerUrl: string | null;
+  /** A YAML file, or a folder of them, of windows declared ahead of time (maintenance/provisioning.ts). */
+  provisioningPath: string | null;
 }
 
 export interface Schedule {
@@ -76,9 +110,34 @@ export interface Config {
   rallyBin: string;
   logLevel: string;
   cleanup: CleanupSettings;
+  regressions: RegressionSettings;
+  maintenance: MaintenanceSettings;
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The OS_* variables the runner reads, from the environment, an openrc file or a clouds.yaml cloud. */
+export const OPENSTACK_VARIABLES = [
+  'OS_AUTH_URL',
+  'OS_USERNAME',
+  'OS_PASSWORD',
+  'OS_PROJECT_NAME',
+  'OS_TENANT_NAME',
+  'OS_PROJECT_ID',
+  'OS_USER_DOMAIN_NAME',
+  'OS_USER_DOMAIN_ID',
+  'OS_PROJECT_DOMAIN_NAME',
+  'OS_PROJECT_DOMAIN_ID',
+  'OS_IDENTITY_API_VERSION',
+  'OS_REGION_NAME',
+  'OS_INTERFACE',
+  'OS_ENDPOINT_TYPE',
+  'OS_CACERT',
+  'OS_INSECURE',
+  'OS_APPLICATION_CREDENTIAL_ID',
+  'OS_APPLICATION_CREDENTIAL_SECRET',
+] as const;
+export type OpenStackVariable = (typeof OPENSTACK_VARIABLES)[number];
 
 const BOOLEAN_WORDS: Record<string, boolean> = {
   true: true,
@@ -106,6 +165,23 @@ function wholeNumber(variable: string, value: string | undefined, fallback: numb
     .safeParse(value.trim() === '' ? NaN : value);
   if (!result.success) throw new ConfigError(variable, `must be a whole number from ${min} to ${max} (got "${value}")`);
   return result.data;
+}
+
+/** A decimal number in (min, max] when `above` is set, else in [min, max]. */
+function decimal(
+  variable: string,
+  value: string | undefined,
+  fallback: number,
+  range: { min: number; max: number; above?: boolean }
+): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  const inRange = range.above ? parsed > range.min : parsed >= range.min;
+  if (!Number.isFinite(parsed) || !inRange || parsed > range.max) {
+    const what = range.above ? `above ${range.min} and at most ${range.max}` : `from ${range.min} to ${range.max}`;
+    throw new ConfigError(variable, `must be a number ${what} (got "${value}")`);
+  }
+  return parsed;
 }
 
 function url(variable: string, value: string): string {
@@ -178,18 +254,66 @@ export function cloudsYamlEnv(env: Env, cwd = process.cwd()): Env {
   const auth = (entry.auth ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
   const verify = entry.verify;
+  // domain_id and domain_name stand for both the user's and the project's domain when those are not given
+  // (openstacksdk openstack/config/loader.py, _handle_domain_id).
   return {
     OS_AUTH_URL: text(auth.auth_url),
     OS_USERNAME: text(auth.username),
     OS_PASSWORD: text(auth.password),
     OS_PROJECT_NAME: text(auth.project_name) ?? text(auth.tenant_name),
+    OS_PROJECT_ID: text(auth.project_id) ?? text(auth.tenant_id),
     OS_USER_DOMAIN_NAME: text(auth.user_domain_name) ?? text(auth.domain_name),
+    OS_USER_DOMAIN_ID: text(auth.user_domain_id) ?? text(auth.domain_id),
     OS_PROJECT_DOMAIN_NAME: text(auth.project_domain_name) ?? text(auth.domain_name),
+    OS_PROJECT_DOMAIN_ID: text(auth.project_domain_id) ?? text(auth.domain_id),
+    OS_IDENTITY_API_VERSION: text(entry.identity_api_version),
     OS_REGION_NAME: text(entry.region_name),
     OS_INTERFACE: text(entry.interface),
     OS_CACERT: text(entry.cacert),
     OS_INSECURE: verify === false ? 'true' : undefined,
   };
+}
+
+/**
+ * RALLY_MONITOR_OPENRC: the OS_* assignments of an openrc file. The file is parsed, never run (src/openrc.ts);
+ * a problem is reported with the path and line number, never with a value.
+ */
+export function openrcEnv(env: Env): Env {
+  const path = env.RALLY_MONITOR_OPENRC;
+  if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      'RALLY_MONITOR_OPENRC',
+      `${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
+    );
+  }
+  try {
+    return parseOpenrc(text, OPENSTACK_VARIABLES);
+  } catch (error) {
+    if (error instanceof OpenrcError) throw new ConfigError('RALLY_MONITOR_OPENRC', `${path} ${error.message}`);
+    throw error;
+  }
+}
+
+/** A Keystone id (a project's or a domain's): ids are up to 64 characters (keystone's id columns), no spaces. */
+function keystoneId(variable: OpenStackVariable, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[^\s\u0000-\u001f]{1,64}$/.test(value)) {
+    throw new ConfigError(variable, `must be a Keystone id: 1-64 characters, no spaces (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+/** The runner speaks Keystone v3 only; an openrc or clouds.yaml of v2 would otherwise fail later, less clearly. */
+function identityApiVersion(value: string | undefined): void {
+  if (value === undefined || value.trim() === '3') return;
+  throw new ConfigError(
+    'OS_IDENTITY_API_VERSION',
+    `must be 3: the runner speaks the Keystone v3 API only (got ${JSON.stringify(value)})`
+  );
 }
 
 function required(variable: string, value: string | undefined): string {
@@ -250,7 +374,9 @@ function cronExpression(variable: string, value: string | undefined, fallback: s
   return expression;
 }
 
-function applicationCredential(pick: (name: string) => string | undefined): { id: string; secret: string } | undefined {
+function applicationCredential(
+  pick: (name: OpenStackVariable) => string | undefined
+): { id: string; secret: string } | undefined {
   const id = pick('OS_APPLICATION_CREDENTIAL_ID');
   const secret = pick('OS_APPLICATION_CREDENTIAL_SECRET');
   if (!id && !secret) return undefined;
@@ -306,7 +432,10 @@ function logLevel(value: string | undefined): string {
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const fromYaml = cloudsYamlEnv(env, cwd);
-  const pick = (name: string) => (env[name] !== undefined && env[name] !== '' ? env[name] : fromYaml[name]);
+  const fromOpenrc = openrcEnv(env);
+  // The environment wins, then the openrc file, then the clouds.yaml cloud; an empty value counts as unset.
+  const given = (value: string | undefined) => (value !== undefined && value !== '' ? value : undefined);
+  const pick = (name: OpenStackVariable) => given(env[name]) ?? given(fromOpenrc[name]) ?? given(fromYaml[name]);
 
   const iface = pick('OS_INTERFACE') ?? pick('OS_ENDPOINT_TYPE') ?? 'public';
   const normalisedInterface = iface.replace(/URL$/, '');
@@ -321,19 +450,39 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new ConfigError('RALLY_MONITOR_API_TOKEN', 'must be at least 16 characters long');
   }
   const appCredential = applicationCredential(pick);
+
   const protectReads = parseBoolean('RALLY_MONITOR_PROTECT_READS', env.RALLY_MONITOR_PROTECT_READS, false);
   if (protectReads && !token) {
     throw new ConfigError('RALLY_MONITOR_PROTECT_READS', 'is true but RALLY_MONITOR_API_TOKEN is not set');
   }
+  const authUrl = url('OS_AUTH_URL', required('OS_AUTH_URL', pick('OS_AUTH_URL')));
+  const username = required('OS_USERNAME', pick('OS_USERNAME'));
+  const password = required('OS_PASSWORD', pick('OS_PASSWORD'));
+  identityApiVersion(pick('OS_IDENTITY_API_VERSION'));
+  const projectId = keystoneId('OS_PROJECT_ID', pick('OS_PROJECT_ID'));
+  const userDomainId = keystoneId('OS_USER_DOMAIN_ID', pick('OS_USER_DOMAIN_ID'));
+  const projectDomainId = keystoneId('OS_PROJECT_DOMAIN_ID', pick('OS_PROJECT_DOMAIN_ID'));
+  const projectName = pick('OS_PROJECT_NAME') ?? pick('OS_TENANT_NAME');
+  if (!projectName && !projectId) {
+    throw new ConfigError(
+      'OS_PROJECT_NAME',
+      'is required unless OS_PROJECT_ID is set (set one, or set OS_CLOUD to a cloud in clouds.yaml, or RALLY_MONITOR_OPENRC to an openrc file)'
+    );
+  }
+
+  const retentionDays = wholeNumber('RALLY_RESULTS_RETENTION_DAYS', env.RALLY_RESULTS_RETENTION_DAYS, 7, 1, 3650);
 
   return {
     openstack: {
-      authUrl: url('OS_AUTH_URL', required('OS_AUTH_URL', pick('OS_AUTH_URL'))),
-      username: required('OS_USERNAME', pick('OS_USERNAME')),
-      password: required('OS_PASSWORD', pick('OS_PASSWORD')),
-      projectName: required('OS_PROJECT_NAME', pick('OS_PROJECT_NAME') ?? pick('OS_TENANT_NAME')),
+      authUrl,
+      username,
+      password,
+      ...(projectName ? { projectName } : {}),
+      ...(projectId ? { projectId } : {}),
       userDomainName: pick('OS_USER_DOMAIN_NAME') ?? 'Default',
+      ...(userDomainId ? { userDomainId } : {}),
       projectDomainName: pick('OS_PROJECT_DOMAIN_NAME') ?? 'Default',
+      ...(projectDomainId ? { projectDomainId } : {}),
       regionName,
       interface: normalisedInterface as OpenStackCredentials['interface'],
       ...(cacert ? { cacert } : {}),
@@ -341,7 +490,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ...(appCredential ? { applicationCredential: appCredential } : {}),
     },
     schedule: schedule(env),
-    retentionDays: wholeNumber('RALLY_RESULTS_RETENTION_DAYS', env.RALLY_RESULTS_RETENTION_DAYS, 7, 1, 3650),
+    retentionDays,
     novaFlavor: resourceName('RALLY_NOVA_FLAVOR', env.RALLY_NOVA_FLAVOR) ?? 'm1.tiny',
     novaImage: resourceName('RALLY_NOVA_IMAGE', env.RALLY_NOVA_IMAGE),
     externalNetwork: resourceName('RALLY_EXTERNAL_NETWORK', env.RALLY_EXTERNAL_NETWORK),
@@ -373,6 +522,44 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         60,
         86400
       ),
+    },
+    regressions: {
+      factor: decimal('RALLY_MONITOR_REGRESSION_FACTOR', env.RALLY_MONITOR_REGRESSION_FACTOR, 1.5, {
+        min: 1,
+        max: 100,
+        above: true,
+      }),
+      spreads: decimal('RALLY_MONITOR_REGRESSION_SPREADS', env.RALLY_MONITOR_REGRESSION_SPREADS, 3, {
+        min: 0,
+        max: 100,
+      }),
+      minDeltaSeconds: decimal('RALLY_MONITOR_REGRESSION_MIN_DELTA', env.RALLY_MONITOR_REGRESSION_MIN_DELTA, 0.25, {
+        min: 0,
+        max: 3600,
+      }),
+      cycles: wholeNumber('RALLY_MONITOR_REGRESSION_CYCLES', env.RALLY_MONITOR_REGRESSION_CYCLES, 3, 1, 1000),
+      minSamples: wholeNumber(
+        'RALLY_MONITOR_REGRESSION_MIN_SAMPLES',
+        env.RALLY_MONITOR_REGRESSION_MIN_SAMPLES,
+        12,
+        3,
+        100_000
+      ),
+      windowDays: retentionDays,
+    },
+    maintenance: {
+      maxDurationSeconds: durationSeconds(
+        'RALLY_MONITOR_MAINTENANCE_MAX_DURATION',
+        env.RALLY_MONITOR_MAINTENANCE_MAX_DURATION,
+        86400,
+        30 * 86400
+      ),
+      alertmanagerUrl: env.RALLY_MONITOR_ALERTMANAGER_URL
+        ? url('RALLY_MONITOR_ALERTMANAGER_URL', env.RALLY_MONITOR_ALERTMANAGER_URL)
+        : null,
+      provisioningPath: env.RALLY_MONITOR_MAINTENANCE_PROVISIONING
+        ? resolve(cwd, env.RALLY_MONITOR_MAINTENANCE_PROVISIONING)
+        : null,
     },
   };
 }

@@ -6,10 +6,19 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { cycleStatusOf, NO_ARTIFACTS, type Cycle, type CycleTrigger, type ServiceResult } from './model.js';
+import { judgeRegressions } from './baseline.js';
+import {
+  cycleStatusOf,
+  NO_ARTIFACTS,
+  type Cycle,
+  type CycleTrigger,
+  type MaintenanceNote,
+  type ServiceResult,
+} from './model.js';
 import { authenticate, endpointsOf, KeystoneError, type KeystoneToken } from './openstack/keystone.js';
 import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
 import type { Rally } from './rally/rally.js';
+import { rallyCredentials } from './rally/credentials.js';
 import { taskPlan } from './rally/task-args.js';
 import { preflightProblem } from './rally/preflight.js';
 import { startValidatedTask } from './rally/validate.js';
@@ -39,8 +48,15 @@ export interface CycleHooks {
   afterCycle?(cycle: Cycle): Promise<void>;
 }
 
+/** What a cycle needs of the maintenance windows: the one covering a service's task, if any. */
+export interface MaintenanceLookup {
+  noteFor(service: ServiceName, from: Date, to: Date): MaintenanceNote | null;
+}
+
 export interface CycleDeps {
   config: Config;
+  /** The maintenance windows; a service whose task a window covers is recorded as `maintenance`. */
+  maintenance?: MaintenanceLookup;
   hooks?: CycleHooks;
   /** Called as soon as the record is stored, before any hook, so readers never see a record without its metrics. */
   onRecorded?: (cycle: Cycle) => void;
@@ -100,6 +116,20 @@ function cleanResult(result: ServiceResult, secrets: readonly string[]): Service
   const masked = redactDeep(result, secrets);
   const workloads = masked.workloads.map((w) => (w.reason ? { ...w, reason: plainReason(w.reason) } : w));
   return { ...masked, ...(masked.reason ? { reason: plainReason(masked.reason) } : {}), workloads };
+}
+
+/**
+ * A judged result whose task a maintenance window covered becomes `maintenance`, keeping Rally's verdict in
+ * `underlying` and every piece of evidence (reason, workloads, artifacts) as it was.
+ */
+function underMaintenance(result: ServiceResult, deps: CycleDeps, cycleStart: string): ServiceResult {
+  if (!deps.maintenance || (result.state !== 'pass' && result.state !== 'fail' && result.state !== 'error')) {
+    return result;
+  }
+  const from = new Date(result.startedAt ?? cycleStart);
+  const to = result.finishedAt ? new Date(result.finishedAt) : new Date();
+  const note = deps.maintenance.noteFor(result.service, from, to);
+  return note ? { ...result, state: 'maintenance', underlying: result.state, maintenance: note } : result;
 }
 
 export const KEYSTONE_UNREACHABLE = 'not tested: Keystone unreachable';
@@ -213,7 +243,11 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
   let setupProblem: string | null = null;
   if (tested.length > 0) {
     try {
-      const outcome = await deps.rally.ensureEnvironment(config.openstack);
+      // Rally takes names only: credentials given by id get the names of the runner's token (rally/credentials.ts).
+      const credentials = await rallyCredentials(config.openstack, token, async (openstack) =>
+        (deps.authenticate ?? ((c: Config) => authenticate(c.openstack)))({ ...config, openstack })
+      );
+      const outcome = await deps.rally.ensureEnvironment(credentials);
       log.debug({ environment: deps.rally.options.envName, outcome }, 'rally environment ready');
     } catch (error) {
       setupProblem = redact(`Rally environment could not be prepared: ${(error as Error).message}`, deps.secrets);
@@ -274,16 +308,21 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
             : { ...result, state: 'error', reason: KEYSTONE_UNREACHABLE };
       }
       const keystone = results.get('keystone');
-      if (service !== 'keystone' && keystone && keystone.state !== 'absent' && keystone.state !== 'fail') {
+      const keystoneVerdict = keystone?.state === 'maintenance' ? keystone.underlying : keystone?.state;
+      if (service !== 'keystone' && keystone && keystoneVerdict !== 'absent' && keystoneVerdict !== 'fail') {
+        const reason = `Keystone stopped answering during the cycle: ${silence}`;
+        // In maintenance, Keystone stays so: its verdict underneath is what turns to fail.
         const failed = cleanResult(
-          { ...keystone, state: 'fail', reason: `Keystone stopped answering during the cycle: ${silence}` },
+          keystone.state === 'maintenance'
+            ? { ...keystone, underlying: 'fail', reason }
+            : { ...keystone, state: 'fail', reason },
           deps.secrets
         );
         results.set('keystone', failed);
         await store.saveServiceResult(request.id, failed);
       }
     }
-    result = cleanResult(result, deps.secrets);
+    result = underMaintenance(cleanResult(result, deps.secrets), deps, startedAt);
     results.set(service, result);
     await store.saveServiceResult(request.id, result);
     log.info(
@@ -300,7 +339,9 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
   }
 
   const finished = Date.now();
-  const services = SERVICE_NAMES.map((s) => cleanResult(results.get(s)!, deps.secrets));
+  const services = SERVICE_NAMES.map((s) =>
+    underMaintenance(cleanResult(results.get(s)!, deps.secrets), deps, startedAt)
+  );
   const aborted = request.signal?.aborted ?? false;
   const status = aborted ? 'aborted' : timeout.aborted ? 'timeout' : cycleStatusOf(services);
   const reason = aborted
@@ -308,7 +349,7 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     : timeout.aborted
       ? `the cycle exceeded RALLY_MONITOR_RUN_TIMEOUT (${config.runTimeoutSeconds} s)`
       : (setupProblem ?? undefined);
-  const cycle: Cycle = {
+  const measured: Cycle = {
     id: request.id,
     cloud: config.cloudLabel,
     region: config.regionLabel,
@@ -320,6 +361,8 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     durationSeconds: seconds(started, finished),
     services,
   };
+  // Each action's p95 against its own history, before the record is written: the verdict is part of the record.
+  const cycle = judgeRegressions(measured, store.all(), config.regressions);
   await store.finishCycle(cycle);
   deps.onRecorded?.(cycle);
   if (tested.length > 0) await runHook(log, 'afterCycle', () => deps.hooks?.afterCycle?.(cycle));

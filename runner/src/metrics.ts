@@ -1,14 +1,15 @@
 // Prometheus metrics, as documented in docs/metrics.md. Gauges describe the last completed cycle and are reset
 // before each update, so a scenario or service that disappears from a cycle does not linger with an old value.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Cycle, CycleStatus, ServiceState, WorkloadState } from './model.js';
+import type { Cycle, CycleStatus, JudgedState, ServiceState, WorkloadState } from './model.js';
 import { SERVICE_NAMES, type ServiceName } from './services.js';
 
-const STATUS_CODE: Record<Exclude<ServiceState, 'absent'>, number> = { pass: 1, fail: 0, error: -1 };
+const STATUS_CODE: Record<JudgedState, number> = { pass: 1, fail: 0, error: -1 };
 const STATS = ['min', 'p50', 'p90', 'p95', 'max', 'mean'] as const;
 
+/** null for a state with no verdict to export: absent, or in maintenance (docs/metrics.md). */
 export function statusCode(state: ServiceState | WorkloadState): number | null {
-  return state === 'absent' ? null : STATUS_CODE[state];
+  return state === 'absent' || state === 'maintenance' ? null : STATUS_CODE[state];
 }
 
 export class RunnerMetrics {
@@ -23,6 +24,8 @@ export class RunnerMetrics {
   private readonly scenarioFailed: Gauge;
   private readonly scenarioDuration: Gauge;
   private readonly atomicDuration: Gauge;
+  private readonly atomicBaseline: Gauge;
+  private readonly atomicRegressed: Gauge;
   private readonly lastRunTimestamp: Gauge;
   private readonly lastRunDuration: Gauge;
   private readonly runs: Counter;
@@ -93,6 +96,16 @@ export class RunnerMetrics {
       'Duration statistics of each top-level atomic action, in seconds.',
       ['service', 'scenario', 'action', 'stat']
     );
+    this.atomicBaseline = gauge(
+      'rally_atomic_action_baseline_seconds',
+      "The baseline the action's p95 was judged against: median and spread of its earlier p95s, and the threshold.",
+      ['service', 'scenario', 'action', 'stat']
+    );
+    this.atomicRegressed = gauge(
+      'rally_atomic_action_regressed',
+      'Whether the p95 of the action has been above its baseline threshold for the configured consecutive cycles.',
+      ['service', 'scenario', 'action']
+    );
     this.lastRunTimestamp = gauge(
       'rally_last_run_timestamp_seconds',
       'When the last completed cycle finished, in seconds since epoch.'
@@ -146,7 +159,11 @@ export class RunnerMetrics {
     this.runs.inc({ result: status });
   }
 
-  /** Publishes one completed cycle. Absent services keep only `rally_service_detected 0`. */
+  /**
+   * Publishes one completed cycle. Absent services keep only `rally_service_detected 0`. A service in maintenance is
+   * detected and keeps its timings and iteration counts, but exports no status nor SLA verdict: a result taken while
+   * it was being worked on must not page once the window is over (rally_service_maintenance holds back the rest).
+   */
   showCycle(cycle: Cycle): void {
     for (const gauge of [
       this.serviceStatus,
@@ -159,29 +176,38 @@ export class RunnerMetrics {
       this.scenarioFailed,
       this.scenarioDuration,
       this.atomicDuration,
+      this.atomicBaseline,
+      this.atomicRegressed,
     ]) {
       gauge.reset();
     }
     const byService = new Map(cycle.services.map((s) => [s.service, s]));
     for (const service of SERVICE_NAMES) {
       const result = byService.get(service);
-      const code = result ? statusCode(result.state) : null;
-      this.serviceDetected.set({ service }, code === null ? 0 : 1);
-      if (!result || code === null) continue;
-      this.serviceStatus.set({ service }, code);
+      const detected = result !== undefined && result.state !== 'absent';
+      this.serviceDetected.set({ service }, detected ? 1 : 0);
+      if (!result || !detected) continue;
+      const code = statusCode(result.state);
+      if (code !== null) this.serviceStatus.set({ service }, code);
       if (result.finishedAt) this.serviceLastRun.set({ service }, Date.parse(result.finishedAt) / 1000);
       if (result.durationSeconds !== null) this.serviceDuration.set({ service }, result.durationSeconds);
-      for (const workload of result.workloads) this.showWorkload(service, workload);
+      for (const workload of result.workloads) this.showWorkload(service, workload, code !== null);
     }
     this.lastRunTimestamp.set(Date.parse(cycle.finishedAt) / 1000);
     this.lastRunDuration.set(cycle.durationSeconds);
   }
 
-  private showWorkload(service: ServiceName, workload: Cycle['services'][number]['workloads'][number]): void {
+  private showWorkload(
+    service: ServiceName,
+    workload: Cycle['services'][number]['workloads'][number],
+    judged: boolean
+  ): void {
     const labels = { service, scenario: workload.key };
-    this.scenarioStatus.set(labels, statusCode(workload.state)!);
-    // A workload the monitor could not run has no SLA verdict; exporting 0 would page an SLA breach for a config error.
-    if (workload.state !== 'error') this.slaPassed.set(labels, workload.passSla ? 1 : 0);
+    if (judged) {
+      this.scenarioStatus.set(labels, statusCode(workload.state)!);
+      // A workload the monitor could not run has no SLA verdict; exporting 0 would page an SLA breach for a config error.
+      if (workload.state !== 'error') this.slaPassed.set(labels, workload.passSla ? 1 : 0);
+    }
     this.scenarioIterations.set(labels, workload.iterations);
     this.scenarioFailed.set(labels, workload.failedIterations);
     if (workload.durationSeconds) {
@@ -192,6 +218,15 @@ export class RunnerMetrics {
       for (const stat of STATS) {
         this.atomicDuration.set({ ...labels, action: action.name, stat }, action.durationSeconds[stat]);
       }
+      // An action still learning has no baseline yet: no series rather than a 0 that reads as "judged, fine".
+      const baseline = action.baseline;
+      if (!baseline || baseline.medianSeconds === null || baseline.spreadSeconds === null) continue;
+      if (baseline.thresholdSeconds === null) continue;
+      const actionLabels = { ...labels, action: action.name };
+      this.atomicBaseline.set({ ...actionLabels, stat: 'median' }, baseline.medianSeconds);
+      this.atomicBaseline.set({ ...actionLabels, stat: 'spread' }, baseline.spreadSeconds);
+      this.atomicBaseline.set({ ...actionLabels, stat: 'threshold' }, baseline.thresholdSeconds);
+      this.atomicRegressed.set(actionLabels, baseline.verdict === 'regressed' ? 1 : 0);
     }
   }
 

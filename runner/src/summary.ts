@@ -12,6 +12,13 @@ export function formatTable(header: readonly string[], rows: ReadonlyArray<reado
   return [line(header), ...rows.map(line)];
 }
 
+/** A result's reason; in maintenance, the window's reason first, then what Rally said underneath. */
+function reasonCell(s: Cycle['services'][number]): string {
+  if (s.state !== 'maintenance' || !s.maintenance) return s.reason ?? '';
+  const underneath = `Rally: ${(s.underlying ?? 'error').toUpperCase()}${s.reason ? ` - ${s.reason}` : ''}`;
+  return `until ${s.maintenance.end} (${s.maintenance.reason}); ${underneath}`;
+}
+
 /** The per-service table `rally-monitor run-once` prints. */
 export function summaryTable(cycle: Cycle): string {
   const rows = cycle.services.map((s) => [
@@ -19,7 +26,7 @@ export function summaryTable(cycle: Cycle): string {
     s.state.toUpperCase(),
     s.durationSeconds === null ? '-' : `${s.durationSeconds.toFixed(1)} s`,
     s.workloads.length === 0 ? '-' : `${s.workloads.filter((w) => w.state === 'pass').length}/${s.workloads.length}`,
-    (s.reason ?? '').slice(0, 100),
+    reasonCell(s).slice(0, 100),
   ]);
   const skipped = cycle.services.flatMap((s) =>
     (s.skipped ?? []).map((w) => `skipped: ${s.service} ${w.scenario}: ${w.reason}`)

@@ -3,15 +3,23 @@
 // against the files the services load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { posix } from 'node:path';
-import { readJson, readText, readYaml, repoPath } from './lib/repo.mjs';
+import { interpolate, substitutedNames } from './lib/compose-interpolation.mjs';
+import { readJson, readText, readYaml, repoPath, repoRoot } from './lib/repo.mjs';
+import { container, envFile } from './lib/runner-support.mjs';
 
 const compose = readYaml('docker-compose.yaml');
 const services = compose.services;
+const { parseEnvFile } = await envFile();
+const envExample = parseEnvFile(readText('.env.example'));
+/** What compose substitutes with .env.example copied as it is to .env. */
+const envExampleValues = Object.fromEntries(envExample.map((e) => [e.key, e.value]));
+const volumesOf = (service) => (services[service].volumes ?? []).map((v) => interpolate(v, envExampleValues));
 
 function bindMounts(service) {
-  return (services[service].volumes ?? [])
+  return volumesOf(service)
     .map((v) => v.split(':'))
     .filter(([source]) => source.startsWith('./'))
     .map(([source, target]) => ({ source: source.slice(2), target }));
@@ -23,8 +31,10 @@ test('the stack has the runner, Prometheus, Alertmanager and Grafana', () => {
   for (const [name, service] of Object.entries(services)) {
     assert.ok(service.image || service.build, `${name}: image or build`);
   }
-  for (const name of Object.values(services).flatMap((s) =>
-    (s.volumes ?? []).map((v) => v.split(':')[0]).filter((v) => !v.startsWith('./'))
+  for (const name of Object.keys(services).flatMap((s) =>
+    volumesOf(s)
+      .map((v) => v.split(':')[0])
+      .filter((v) => !v.startsWith('./'))
   )) {
     assert.ok(name in (compose.volumes ?? {}), `named volume ${name} is declared`);
   }
@@ -150,8 +160,13 @@ test('every environment variable the mounted Grafana provisioning files use is s
 
 test("secrets come from the user's environment, never from the file", () => {
   const env = { ...services['rally-runner'].environment, ...services.grafana.environment };
-  for (const name of ['OS_PASSWORD', 'RALLY_MONITOR_API_TOKEN', 'GF_SECURITY_ADMIN_PASSWORD']) {
-    assert.match(String(env[name]), /^\$\{[A-Z_]+(:\?[^}]*)?\}$/, `${name} must come from the environment`);
+  for (const name of [
+    'OS_PASSWORD',
+    'OS_APPLICATION_CREDENTIAL_SECRET',
+    'RALLY_MONITOR_API_TOKEN',
+    'GF_SECURITY_ADMIN_PASSWORD',
+  ]) {
+    assert.match(String(env[name]), /^\$\{[A-Z_]+(:\?[^}]*|:-)?\}$/, `${name} must come from the environment`);
   }
   for (const [name, service] of Object.entries(services)) {
     for (const port of service.ports ?? []) {
@@ -177,7 +192,99 @@ test('the runner image installs Rally with the script CI runs and runs the compi
     assert.ok(existsSync(repoPath(source)), `Dockerfile copies missing ${source}`);
   }
   assert.match(dockerfile, /^USER (?!root)\S+$/m);
-  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)[1]);
-  assert.equal(cmd[1], 'runner/dist/src/cli.js');
   assert.equal(JSON.parse(readText('runner', 'package.json')).bin['rally-monitor'], 'dist/src/cli.js');
+});
+
+// ---- the runner's settings, its port, its files, and the one-shot form
+
+const { dockerfileFacts, oneShotCommand, parseDockerRun } = await container();
+const runnerService = services['rally-runner'];
+const dockerfile = dockerfileFacts(readText('runner', 'Dockerfile'));
+/** Runner settings that are the container's layout in compose (the port Prometheus scrapes, the volume): pinned. */
+const CONTAINER_LAYOUT = {
+  EXPORTER_PORT: '9101',
+  RALLY_MONITOR_LISTEN_ADDRESS: '0.0.0.0',
+  RALLY_MONITOR_DATA_DIR: '/var/lib/rally-monitor',
+};
+
+test("the runner gets every variable of .env.example's runner part from the user's .env, and nothing else", () => {
+  const runnerKeys = envExample.filter((e) => e.section === 'runner').map((e) => e.key);
+  assert.deepEqual(Object.keys(runnerService.environment).sort(), [...runnerKeys].sort());
+  for (const key of runnerKeys) {
+    const value = String(runnerService.environment[key]);
+    if (key in CONTAINER_LAYOUT) {
+      assert.equal(value, CONTAINER_LAYOUT[key], `${key} is the container's layout`);
+      continue;
+    }
+    // Empty when unset, so the runner's default applies and an openrc file or clouds.yaml can give OS_* values.
+    assert.match(value, new RegExp(`^\\$\\{${key}(:-|:\\?[^}]*)\\}$`), `${key} must pass the user's value through`);
+  }
+});
+
+test('every variable docker-compose.yaml substitutes is in .env.example, and each compose-only one is used', () => {
+  const used = new Set(substitutedNames(readText('docker-compose.yaml').replace(/^\s*#.*$/gm, '')));
+  const listed = new Set(envExample.map((e) => e.key));
+  assert.deepEqual([...used].filter((name) => !listed.has(name)).sort(), [], 'substituted, not in .env.example');
+  const composeOnly = envExample.filter((e) => e.section === 'compose').map((e) => e.key);
+  assert.deepEqual(
+    composeOnly.filter((name) => !used.has(name)),
+    [],
+    'compose-only in .env.example, never used'
+  );
+});
+
+test("the runner's port is published on loopback, on the port the image exposes and Prometheus scrapes", () => {
+  const port = CONTAINER_LAYOUT.EXPORTER_PORT;
+  assert.deepEqual(runnerService.ports, [`127.0.0.1:9101:${port}`]);
+  assert.match(readText('runner', 'Dockerfile'), new RegExp(`^EXPOSE ${port}$`, 'm'));
+  assert.equal(dockerfile.env.EXPORTER_PORT, port);
+});
+
+test('the data volume is mounted where the image keeps its data, and the configuration directory read-only', () => {
+  const mounts = volumesOf('rally-runner').map((v) => v.split(':'));
+  const data = mounts.find(([, target]) => target === CONTAINER_LAYOUT.RALLY_MONITOR_DATA_DIR);
+  assert.ok(data && data[0] in compose.volumes, 'a named volume holds the history, reports and Rally database');
+  assert.deepEqual(dockerfile.volumes, [CONTAINER_LAYOUT.RALLY_MONITOR_DATA_DIR]);
+  assert.equal(dockerfile.env.RALLY_MONITOR_DATA_DIR, CONTAINER_LAYOUT.RALLY_MONITOR_DATA_DIR);
+  // A CA bundle, an openrc file, a clouds.yaml: one directory, named in .env by their paths under /etc/rally-monitor.
+  const config = mounts.find(([, target]) => target === '/etc/rally-monitor');
+  assert.deepEqual(config, ['./config', '/etc/rally-monitor', 'ro']);
+  assert.ok(existsSync(repoPath('config', 'README.md')));
+  for (const key of ['OS_CACERT', 'RALLY_MONITOR_OPENRC', 'OS_CLIENT_CONFIG_FILE']) {
+    assert.match(readText('config', 'README.md'), new RegExp(`\`${key}=/etc/rally-monitor/`), key);
+  }
+});
+
+test('git ignores the credentials put in the configuration directory, not its README', () => {
+  const ignored = (path) => {
+    try {
+      execFileSync('git', ['check-ignore', '-q', path], { cwd: repoRoot });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  assert.equal(ignored('config/openrc.sh'), true);
+  assert.equal(ignored('config/ca-bundle.pem'), true);
+  assert.equal(ignored('config/README.md'), false);
+  assert.equal(ignored('.env'), true, '.env holds the password');
+  assert.equal(ignored('.env.example'), false);
+});
+
+test('the image is the CLI: it serves by default, and the documented one-shot command runs run-once on it', () => {
+  assert.deepEqual(dockerfile.entrypoint, ['node', 'runner/dist/src/cli.js']);
+  assert.deepEqual(dockerfile.cmd, ['serve']);
+  assert.equal(dockerfile.workdir, '/app');
+  assert.notEqual(dockerfile.user, 'root');
+  // A fixed uid, so a host directory can be given to it before it is mounted.
+  assert.match(readText('runner', 'Dockerfile'), /useradd --uid 65500 /);
+  const run = parseDockerRun(oneShotCommand(readText('README.md')));
+  assert.equal(run.remove, true);
+  assert.deepEqual(run.envFiles, ['.env']);
+  assert.equal(run.image, interpolate(runnerService.image, envExampleValues), 'the tag compose builds');
+  assert.deepEqual(run.args, ['run-once']);
+  assert.deepEqual(
+    run.volumes.map((v) => v.target),
+    [CONTAINER_LAYOUT.RALLY_MONITOR_DATA_DIR]
+  );
 });

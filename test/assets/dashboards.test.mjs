@@ -15,7 +15,8 @@ import { documentedMetricNames } from './lib/metrics-doc.mjs';
 
 const TIMELINE_PANEL_ID = 'rallymonitor-statustimeline-panel';
 const APP_PATH = '/a/rallymonitor-openstack-app/';
-const APP_PAGES = /^\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs(\?.*)?|service\/[^/?]+(\?.*)?)$/;
+const APP_PAGES =
+  /^\/a\/rallymonitor-openstack-app\/(overview|cleanup|dataplane(\?.*)?|runs(\?.*)?|service\/[^/?]+(\?.*)?)$/;
 const PANEL_TYPES = new Set(['stat', 'timeseries', 'bargauge', 'table', 'row', TIMELINE_PANEL_ID]);
 const STATUS_METRICS = ['rally_service_status', 'rally_scenario_status'];
 const all = dashboards();
@@ -42,9 +43,10 @@ function latestSchemaVersion() {
   return Number(match[1]);
 }
 
-test('there are the overview, service, cleanup and runner dashboards', () => {
+test('there are the overview, service, cleanup, runner and dataplane dashboards', () => {
   assert.deepEqual(all.map((d) => d.json.uid).sort(), [
     'rally-cleanup',
+    'rally-dataplane',
     'rally-overview',
     'rally-runner',
     'rally-service',
@@ -125,11 +127,17 @@ test('every query goes through the datasource variable, which defaults to the pr
 test('cloud, region and service variables let one Grafana serve many runners', () => {
   for (const { file, json } of all) {
     const names = json.templating.list.map((v) => v.name);
-    const expected =
-      json.uid === 'rally-runner' ? ['datasource', 'cloud', 'region'] : ['datasource', 'cloud', 'region', 'service'];
+    const expected = {
+      'rally-runner': ['datasource', 'cloud', 'region'],
+      // The canaries' series carry no cloud or region: their datacenter and availability zone place them.
+      'rally-dataplane': ['datasource', 'datacenter', 'az'],
+    }[json.uid] ?? ['datasource', 'cloud', 'region', 'service'];
     assert.deepEqual(names, expected, file);
+    // The Dataplane dashboard's variables choose the probing side (src_datacenter, src_az) of each pair.
+    const labelOf = json.uid === 'rally-dataplane' ? { datacenter: 'src_datacenter', az: 'src_az' } : {};
     for (const v of json.templating.list.filter((v) => v.type === 'query')) {
-      assert.match(variableQuery(v), new RegExp(`^label_values\\(.*, ${v.name}\\)$`), `${file} ${v.name}`);
+      const label = labelOf[v.name] ?? v.name;
+      assert.match(variableQuery(v), new RegExp(`^label_values\\(.*, ${label}\\)$`), `${file} ${v.name}`);
     }
   }
 });
@@ -236,8 +244,71 @@ test('dashboards/ is the only source: no other committed dashboard JSON, and the
   assert.deepEqual(copies, [], 'dashboards are copied at build time, never committed twice');
   const plugin = readJson('plugin', 'src', 'plugin.json');
   const files = new Set(all.map((d) => d.file));
-  for (const include of (plugin.includes ?? []).filter((i) => i.type === 'dashboard')) {
+  const included = (plugin.includes ?? []).filter((i) => i.type === 'dashboard');
+  for (const include of included) {
     assert.match(include.path, /^dashboards\/[^/]+\.json$/, include.path);
     assert.ok(files.has(include.path.split('/')[1]), `${include.path} is not one of dashboards/*.json`);
   }
+  // And the app ships every one of them.
+  assert.deepEqual(included.map((i) => i.path.split('/')[1]).sort(), [...files].sort());
+});
+
+test('the Dataplane dashboard: datacenter and AZ variables with All, the AZ x AZ matrices, host panels of the canaries only', () => {
+  const dataplane = all.find((d) => d.json.uid === 'rally-dataplane').json;
+  const variables = Object.fromEntries(dataplane.templating.list.map((v) => [v.name, v]));
+  assert.equal(variableQuery(variables.datacenter), 'label_values(canary_peer_reachable, src_datacenter)');
+  assert.equal(
+    variableQuery(variables.az),
+    'label_values(canary_peer_reachable{src_datacenter=~"$datacenter"}, src_az)'
+  );
+  for (const name of ['datacenter', 'az']) {
+    assert.ok(variables[name].multi && variables[name].includeAll, `${name}: several values and All`);
+    // Without an allValue, All would expand to the values seen when the dashboard loaded, not every one.
+    assert.equal(variables[name].allValue, '.*', name);
+  }
+  const queries = dashboardPanels(dataplane).flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p, expr: t.expr })));
+  for (const { panel, expr } of queries) {
+    const metrics = metricNamesInPromQL(expr);
+    for (const [, , inside] of expr.matchAll(/\b(canary_[a-z_]+)\{([^}]*)\}/g)) {
+      assert.match(inside, /src_datacenter=~"\$datacenter",src_az=~"\$az"/, `"${panel.title}": ${expr}`);
+    }
+    // Every canary metric is filtered by the variables (a bare name would show every datacenter whatever is chosen).
+    const bare = expr.replace(/\{[^}]*\}/g, '{}').replace(/\b(?:by|without|on|ignoring)\s*\([^)]*\)/g, '');
+    assert.doesNotMatch(bare, /\bcanary_[a-z_]+\b(?!\{)/, `"${panel.title}": ${expr}`);
+    // The operator's other node exporters share the Prometheus: only the canary scrape job's targets (canary_id).
+    for (const [, inside] of expr.matchAll(/\b(?:node_[A-Za-z_0-9]+|up)\{([^}]*)\}/g)) {
+      assert.match(
+        inside,
+        /canary_id!="",datacenter=~"\$datacenter",availability_zone=~"\$az"/,
+        `"${panel.title}": ${expr}`
+      );
+    }
+    assert.ok(metrics.length > 0, `"${panel.title}": ${expr}`);
+  }
+  const matrices = dashboardPanels(dataplane).filter(
+    (p) =>
+      p.type === 'table' &&
+      (p.transformations ?? []).some(
+        (t) => t.id === 'groupingToMatrix' && t.options.rowField === 'src_az' && t.options.columnField === 'dst_az'
+      )
+  );
+  const shown = (panels, pattern) => panels.some((p) => (p.targets ?? []).some((t) => pattern.test(t.expr)));
+  assert.ok(
+    shown(matrices, /histogram_quantile\(0\.95, sum by \(src_az, dst_az, le\)/),
+    'an AZ x AZ p95 latency matrix'
+  );
+  assert.ok(shown(matrices, /canary_probes_total\{[^}]*result="ok"/), 'an AZ x AZ loss matrix');
+  const panels = dashboardPanels(dataplane);
+  for (const metric of [
+    'node_cpu_seconds_total',
+    'node_memory_MemAvailable_bytes',
+    'node_filesystem_avail_bytes',
+    'node_load5',
+  ]) {
+    assert.ok(shown(panels, new RegExp(`\\b${metric}\\b`)), `a host panel shows ${metric}`);
+  }
+  assert.ok(
+    dataplane.links.some((l) => l.url === '/a/rallymonitor-openstack-app/dataplane'),
+    'a link to the app page'
+  );
 });

@@ -12,6 +12,7 @@ import { dashboards } from './lib/repo.mjs';
 import {
   documentedLabelNames,
   documentedMetricNames,
+  documentedSeriesNames,
   isDocumentedDefaultMetric,
   PROMETHEUS_TARGET_SERIES,
 } from './lib/metrics-doc.mjs';
@@ -37,8 +38,44 @@ test('the metrics table of docs/metrics.md is read', () => {
   assert.ok(names.length >= 16);
 });
 
+test("the canary agent's table of docs/metrics.md is read too, with each histogram's series", () => {
+  const names = documentedMetricNames();
+  for (const name of ['canary_peer_rtt_seconds', 'canary_peer_reachable', 'canary_probes_total']) {
+    assert.ok(names.includes(name), name);
+  }
+  const series = documentedSeriesNames();
+  for (const name of [
+    'canary_peer_rtt_seconds_bucket',
+    'canary_peer_rtt_seconds_sum',
+    'canary_peer_rtt_seconds_count',
+  ]) {
+    assert.ok(series.includes(name), name);
+  }
+  assert.ok(!series.includes('canary_probes_total_bucket'), 'only histograms have buckets');
+  const labels = documentedLabelNames();
+  for (const name of ['src_az', 'dst_datacenter', 'peer', 'le', 'canary_id', 'availability_zone']) {
+    assert.ok(labels.has(name), name);
+  }
+});
+
+test("a documented histogram's series are its _bucket, _sum and _count, not its bare name", () => {
+  const series = documentedSeriesNames();
+  assert.ok(series.includes('canary_peer_rtt_seconds_bucket') && series.includes('canary_peer_rtt_seconds_count'));
+  assert.ok(!series.includes('canary_peer_rtt_seconds'));
+  assert.ok(series.includes('rally_service_status'));
+});
+
+test("the node exporter's table of docs/metrics.md is read too, with the canary scrape job's labels", () => {
+  const names = documentedMetricNames();
+  assert.ok(names.includes('node_cpu_seconds_total') && names.includes('node_load5'), names.join(' '));
+  const labels = documentedLabelNames();
+  for (const label of ['canary_id', 'datacenter', 'availability_zone', 'mountpoint']) {
+    assert.ok(labels.has(label), label);
+  }
+});
+
 function undocumented(expressions) {
-  const documented = new Set([...documentedMetricNames(), ...PROMETHEUS_TARGET_SERIES]);
+  const documented = new Set([...documentedSeriesNames(), ...PROMETHEUS_TARGET_SERIES]);
   return expressions.flatMap(({ where, expr }) =>
     metricNamesInPromQL(expr)
       .filter((name) => !documented.has(name) && !isDocumentedDefaultMetric(name))

@@ -95,7 +95,7 @@ test('every alert has a summary, a description with a link to the app, and a run
     assert.ok(summary, `${rule.alert}: summary`);
     assert.match(
       description,
-      /https?:\/\/\S+\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs|service\/)/,
+      /https?:\/\/\S+\/a\/rallymonitor-openstack-app\/(overview|cleanup|runs|dataplane|service\/)/,
       `${rule.alert}: app link`
     );
     if (/\bservice\b/.test(rule.expr) || /rally_(service|scenario|sla|orphaned)/.test(rule.expr)) {
@@ -120,9 +120,27 @@ test("the seed's alerts keep their severities, and the scan alerts warn", () => 
     RallyStaleResults: 'warning',
     RallyRunnerDown: 'warning',
     RallyRunnerNotScraped: 'warning',
+    RallyFederationSiteDown: 'warning',
     RallyCleanupFailure: 'critical',
     RallyOrphanedResourcesHigh: 'warning',
     RallyCleanupScanFailed: 'warning',
     RallyCleanupScanStale: 'warning',
+    // The dataplane canaries (issue 13's thresholds).
+    CanaryPeerConnectivityLow: 'warning',
+    CanaryPeerConnectivityCritical: 'critical',
+    CanaryProbeErrorRateHigh: 'warning',
+    CanaryProbeErrorRateCritical: 'critical',
+    CanaryLatencyHigh: 'warning',
+    CanaryDown: 'warning',
+    // The canary hosts (issue 13): the seed's thresholds, a warning and a critical alert each.
+    RallyCanaryCpuHigh: 'warning',
+    RallyCanaryCpuCritical: 'critical',
+    RallyCanaryMemoryHigh: 'warning',
+    RallyCanaryMemoryCritical: 'critical',
+    RallyCanaryDiskHigh: 'warning',
+    RallyCanaryDiskCritical: 'critical',
+    RallyCanaryLoadHigh: 'warning',
+    RallyCanaryLoadCritical: 'critical',
+    RallyAtomicActionRegressed: 'warning',
   });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readText, readYaml, repoPath } from './lib/repo.mjs';
 import { alertRules, dashboardExpressions, metricNamesInPromQL } from './lib/promql.mjs';
 
@@ -96,19 +96,34 @@ function prometheusLayout(config, { withToken = true } = {}) {
   copyFileSync(repoPath('alerts', 'rally-monitor.rules.yml'), join(dir, 'rules', 'rally-monitor.rules.yml'));
   copyFileSync(repoPath('provisioning', 'prometheus', config), join(dir, 'prometheus.yml'));
   if (withToken) {
-    mkdirSync(join(dir, 'secrets'));
-    writeFileSync(join(dir, 'secrets', 'rally-monitor-api-token'), 'a-token-for-the-config-check', { mode: 0o400 });
+    // Every token and CA file the configuration names, relative to it (the federation example names one per site).
+    const { scrape_configs: jobs, remote_write: writes = [] } = readYaml('provisioning', 'prometheus', config);
+    const files = [...jobs, ...writes].flatMap((job) => [job.authorization?.credentials_file, job.tls_config?.ca_file]);
+    for (const file of files.filter(Boolean)) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), 'a-token-for-the-config-check', { mode: 0o400 });
+    }
   }
   return dir;
 }
 
-for (const config of ['scrape-plain.yml', 'scrape-bearer-token.yml', 'federation.yml', 'compose.yml']) {
+for (const config of [
+  'scrape-plain.yml',
+  'scrape-bearer-token.yml',
+  'scrape-canary.yml',
+  'federation.yml',
+  'remote-write.yml',
+  'compose.yml',
+]) {
   test(`promtool check config accepts provisioning/prometheus/${config} with the alert rules`, () => {
     const dir = prometheusLayout(config);
     try {
       const result = spawnSync('promtool', ['check', 'config', 'prometheus.yml'], { cwd: dir, encoding: 'utf8' });
       assert.equal(result.status, 0, result.stdout + result.stderr);
-      assert.match(result.stdout, new RegExp(`SUCCESS: ${alertRules().length} rules found`));
+      // The remote-write example leaves the rules to the store's ruler.
+      if (readYaml('provisioning', 'prometheus', config).rule_files) {
+        assert.match(result.stdout, new RegExp(`SUCCESS: ${alertRules().length} rules found`));
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -121,6 +136,16 @@ test('the scrape examples keep the job name the runner alerts select', () => {
     assert.deepEqual(jobs, ['rally-monitor'], config);
   }
   assert.match(readText('alerts', 'rally-monitor.rules.yml'), /up\{job="rally-monitor"\}/);
+});
+
+test('the canary example finds the canaries through the runner and keeps the job name CanaryDown selects', () => {
+  const jobs = readYaml('provisioning', 'prometheus', 'scrape-canary.yml').scrape_configs;
+  assert.deepEqual(
+    jobs.map((s) => s.job_name),
+    ['rally-monitor', 'rally-monitor-canary']
+  );
+  assert.match(jobs[1].http_sd_configs[0].url, /\/api\/canary\/targets$/);
+  assert.match(readText('alerts', 'rally-monitor.rules.yml'), /up\{job="rally-monitor-canary"\}/);
 });
 
 test('the bearer-token example reads the token from a file and never inlines it', () => {

@@ -3,7 +3,8 @@
 // Every PromQL expression of every dashboard and rule is evaluated through Prometheus's HTTP API; a Rally-named
 // leak, a stopped service, a stopped runner and a Prometheus that scrapes no runner must each fire the right
 // alert, reach Alertmanager (with the shipped routes and inhibitions) and its webhook receiver with the right
-// labels, and the service alerts must resolve once the service is back.
+// labels, and the service alerts must resolve once the service is back. Real canary agents and a real node exporter
+// (test/assets/lib/canary-mesh.mjs) feed the same Prometheus, so the Dataplane dashboard's queries return data too.
 //   RALLY_MONITOR_TEST_CLOUD_DIR=/tmp/c node --test --test-concurrency=1 test/assets/real-prometheus.e2e.mjs
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readText, readYaml, repoPath } from './lib/repo.mjs';
 import { alertRules, dashboardExpressions, expandGrafanaVariables, metricNamesInPromQL } from './lib/promql.mjs';
-import { documentedMetricNames } from './lib/metrics-doc.mjs';
+import { documentedSeriesNames } from './lib/metrics-doc.mjs';
 import { DEFAULT_GRAFANA_URL, defaultRunbookBaseUrl } from '../../alerts/generate-rules.mjs';
 import { getJson, waitFor } from './lib/processes.mjs';
 import {
@@ -23,6 +24,7 @@ import {
 } from './lib/prometheus-stack.mjs';
 import { rulesForTests } from './lib/test-rules.mjs';
 import { startWebhookReceiver } from './lib/webhook.mjs';
+import { startCanaryMesh } from './lib/canary-mesh.mjs';
 import { cloudSeed, openstackSession, runnerConfig, runnerProcess } from './lib/runner-support.mjs';
 
 // Services no other tested service depends on, so stopping one breaks only itself. Keystone's scenarios also
@@ -36,7 +38,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and cloud', { timeout: 40 * 60_000 }, () => {
   let dir, cloud, support, brokenService, testedServices, webhook, alertmanager, prometheus, runner, runnerAddress;
-  let session, seeder, leak, healthyCycle;
+  let session, seeder, leak, healthyCycle, canaries;
 
   const needBreakableService = () =>
     assert.ok(
@@ -124,6 +126,12 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
       },
     });
     runnerAddress = runner.url.replace('http://', '');
+    // Three canaries in two datacenters, probing each other every second for as long as the test runs.
+    canaries = await startCanaryMesh(join(dir, 'canaries'), [
+      { id: 'canary-e2e-az1', datacenter: 'dc1', az: 'az1' },
+      { id: 'canary-e2e-az2', datacenter: 'dc1', az: 'az2' },
+      { id: 'canary-e2e-az3', datacenter: 'dc2', az: 'az3' },
+    ]);
     const metricsWithoutToken = await runner.request('/metrics');
     assert.equal(metricsWithoutToken.status, 401, 'the runner protects /metrics');
     await metricsWithoutToken.arrayBuffer();
@@ -136,6 +144,7 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
           runnerAddress,
           runner.token
         ),
+        canaries.scrapeJob(),
       ],
       alertmanagerAddress: `127.0.0.1:${alertmanager.port}`,
       scrapeInterval: `${SCRAPE_INTERVAL_MS / 1000}s`,
@@ -158,6 +167,7 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     const problems = await seeder?.removeAll().catch((error) => [error.message]);
     await session?.close?.();
     await runner?.stop();
+    await canaries?.stop();
     await prometheus?.daemon.stop();
     await alertmanager?.daemon.stop();
     await webhook?.close();
@@ -177,6 +187,8 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     await sleep(4 * SCRAPE_INTERVAL_MS); // longer than the test rules' for window
     const firing = (await prometheus.firingAlerts())
       .filter((a) => !['RallyCleanupFailure', 'RallyOrphanedResourcesHigh'].includes(a.labels.alertname)) // the cloud is shared: leaks are others'
+      // The canaries' host alerts judge this shared test machine (its load), not the cloud.
+      .filter((a) => !a.labels.alertname.startsWith('RallyCanary'))
       // The leak scan lists every service in the catalog; only the tested ones are this test's claim of health.
       .filter((a) => a.labels.alertname !== 'RallyCleanupScanFailed' || testedServices.includes(a.labels.service))
       .map((a) => `${a.labels.alertname}/${a.labels.service ?? ''}`);
@@ -232,13 +244,27 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     assert.match(alert.annotations.description, /\/a\/rallymonitor-openstack-app\/cleanup/);
   });
 
-  it('every metric of docs/metrics.md that the dashboards or rules use is scraped from the runner', async () => {
+  it('every metric of docs/metrics.md that the dashboards or rules use is scraped from the runner and the canaries', async () => {
     const used = new Set([...alertRules(), ...dashboardExpressions()].flatMap((e) => metricNamesInPromQL(e.expr)));
     const present = new Set((await getJson(`${prometheus.url}/api/v1/label/__name__/values`)).body.data);
+    assert.ok(used.has('canary_peer_rtt_seconds_bucket') && used.has('node_load5'));
     assert.deepEqual(
-      documentedMetricNames().filter((name) => used.has(name) && !present.has(name)),
+      documentedSeriesNames().filter((name) => used.has(name) && !present.has(name)),
       []
     );
+  });
+
+  it('the node exporter beside the canaries is scraped with their labels, so the host alerts and panels see it', async () => {
+    const load = await prometheus.query(
+      'node_load5{canary_id="canary-e2e-az1",datacenter="dc1",availability_zone="az1"}'
+    );
+    assert.equal(load.data.result.length, 1, JSON.stringify(load));
+    const cpu = await prometheus.query(
+      alertRules()
+        .find((r) => r.alert === 'RallyCanaryCpuHigh')
+        .expr.replace(/> 70\s*$/, '')
+    );
+    assert.equal(cpu.data.result.length, 1, `the CPU alert's expression sees the canary host: ${JSON.stringify(cpu)}`);
   });
 
   it('every alert rule expression evaluates without error', async () => {

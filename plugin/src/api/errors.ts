@@ -21,7 +21,9 @@ export class RunnerApiError extends Error {
     message: string,
     readonly hint: string,
     readonly status?: number,
-    readonly body?: Partial<RunnerErrorBody>
+    readonly body?: Partial<RunnerErrorBody>,
+    /** Who answered: the runner (through the plugin proxy) or the Prometheus data source (its proxy). */
+    readonly source: 'runner' | 'prometheus' = 'runner'
   ) {
     super(message);
     this.name = 'RunnerApiError';

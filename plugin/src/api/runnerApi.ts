@@ -3,6 +3,7 @@ import { config, getBackendSrv } from '@grafana/runtime';
 
 import { RUNNER_PROXY_URL } from '../constants';
 import type {
+  ActionTrendsReport,
   AuditEntry,
   CleanupAnswer,
   Cycle,
@@ -113,6 +114,8 @@ export const runnerApi = {
       `/api/history${query({ from: q.from, to: q.to, service: q.service, state: q.state, limit: q.limit, cursor: q.cursor })}`
     ),
   run: (id: string) => request<Cycle>(`/api/runs/${encodeURIComponent(id)}`),
+  /** Each atomic action's p95 per cycle with the baseline it was judged against (slow-down detection). */
+  baselines: (service: ServiceName) => request<ActionTrendsReport>(`/api/baselines${query({ service })}`),
   /** Rally's HTML report of one service of a run, as text, to show in a sandboxed frame (see ReportViewer). */
   reportHtml: (id: string, service: ServiceName) =>
     requestText(`/api/runs/${encodeURIComponent(id)}/report.html${query({ service })}`),

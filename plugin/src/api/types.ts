@@ -19,7 +19,12 @@ export const RUNNER_TYPES_MATCH: [
 // The results model is written once, in the runner; the plugin takes its types (type-only: nothing of the runner
 // is bundled).
 export type {
+  ActionBaseline,
+  ActionTrend,
+  ActionTrendPoint,
+  ActionTrendsReport,
   AtomicAction,
+  BaselineVerdict,
   Cycle,
   CycleSummary,
   HealthReport as Health,

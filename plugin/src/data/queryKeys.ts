@@ -1,4 +1,5 @@
 import type { HistoryQuery, ServiceName } from '../api/types';
+import type { PairSelector } from '../status/dataplaneQueries';
 
 /**
  * Query keys per runner resource (grafana/synthetic-monitoring-app keeps a `queryKeys` object per resource the same
@@ -13,10 +14,19 @@ export const runnerKeys = {
   historyPage: (query: HistoryQuery) => ['runner', 'history', 'page', query] as const,
   serviceHistory: (service: ServiceName, from: number, to: number, limit: number) =>
     ['runner', 'history', 'service', { service, from, to, limit }] as const,
+  baselines: (service: ServiceName) => ['runner', 'baselines', service] as const,
   runs: () => ['runner', 'run'] as const,
   run: (id: string) => ['runner', 'run', id] as const,
   report: (id: string, service: ServiceName) => ['runner', 'run', id, 'report', service] as const,
   cleanup: () => ['runner', 'cleanup'] as const,
   cleanupReport: () => ['runner', 'cleanup', 'report'] as const,
   audit: () => ['runner', 'cleanup', 'audit'] as const,
+};
+
+/** Keys of the answers of the app's Prometheus data source, per data source uid. */
+export const prometheusKeys = {
+  all: (uid: string) => ['prometheus', uid] as const,
+  matrix: (uid: string) => ['prometheus', uid, 'dataplane-matrix'] as const,
+  pair: (uid: string, pair: PairSelector, from: number, to: number) =>
+    ['prometheus', uid, 'dataplane-pair', { ...pair, from, to }] as const,
 };

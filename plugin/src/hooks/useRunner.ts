@@ -43,6 +43,7 @@ export function useHealth({ onCycleEnd }: { onCycleEnd?: () => void } = {}) {
     if (wasRunning.current && running === false) {
       client.invalidateQueries({ queryKey: runnerKeys.latest() });
       client.invalidateQueries({ queryKey: runnerKeys.history() });
+      client.invalidateQueries({ queryKey: ['runner', 'baselines'] });
       onCycleEndRef.current?.();
     }
     wasRunning.current = running;
@@ -56,6 +57,10 @@ const runQuery = (id: string) => ({ queryKey: runnerKeys.run(id), queryFn: runne
 
 /** One run, from the cache every page shares: a run the Service page already read is not read again. */
 export const useRun = (id: string | undefined) => useQuery({ ...runQuery(id ?? ''), enabled: id !== undefined });
+
+/** Each atomic action of the service against its own baseline, over the runner's history. */
+export const useBaselines = (service: ServiceName) =>
+  useQuery({ queryKey: runnerKeys.baselines(service), queryFn: runner(() => runnerApi.baselines(service)) });
 
 /** Every cycle of a time range (following cursors), for timelines and uptime. */
 export const useHistoryRange = (from: number, to: number) =>

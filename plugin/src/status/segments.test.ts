@@ -84,7 +84,7 @@ describe('computeUptime', () => {
       { state: 'error', start: 100, end: 150 },
       { state: 'nodata', start: 150, end: 160 },
     ]);
-    expect(uptime).toEqual({ passMs: 90, failMs: 10, errorMs: 50, noDataMs: 10, ratio: 0.9 });
+    expect(uptime).toEqual({ passMs: 90, failMs: 10, errorMs: 50, maintenanceMs: 0, noDataMs: 10, ratio: 0.9 });
   });
 
   it('has no ratio when nothing was tested', () => {
@@ -106,7 +106,14 @@ describe('formatting', () => {
   });
 
   it('maps status codes', () => {
-    expect([1, 0, -1, null, 2].map(stateOfCode)).toEqual(['pass', 'fail', 'error', 'nodata', 'nodata']);
+    expect([1, 0, -1, null, 2, 3].map(stateOfCode)).toEqual([
+      'pass',
+      'fail',
+      'error',
+      'nodata',
+      'maintenance',
+      'nodata',
+    ]);
   });
 });
 
@@ -131,5 +138,62 @@ describe('historyPoints', () => {
     const points = historyPoints(history.items, absent.service);
     expect(points).toHaveLength(history.items.length);
     expect(points.every((p) => p.value === null)).toBe(true);
+  });
+});
+
+describe('maintenance', () => {
+  const history = runnerFixture<HistoryPage>('history.json');
+  // The recorded history with one service's last result taken in a maintenance window, as the runner records it
+  // (runner/src/cycle.ts underMaintenance): state maintenance, Rally's verdict kept underneath.
+  const tested = history.items[0]!.services.find((s) => s.state !== 'absent')!;
+  const inMaintenance = history.items.map((cycle, index) =>
+    index !== 0
+      ? cycle
+      : {
+          ...cycle,
+          services: cycle.services.map((s) =>
+            s.service !== tested.service
+              ? s
+              : {
+                  ...s,
+                  state: 'maintenance' as const,
+                  underlying: s.state as 'pass',
+                  maintenance: {
+                    id: 'mw-0123456789ab',
+                    reason: 'Nova upgrade',
+                    start: cycle.startedAt,
+                    end: '2026-12-01T02:00:00.000Z',
+                  },
+                }
+          ),
+        }
+  );
+
+  it('is a fourth state with its reason, neither up nor down time', () => {
+    const points = historyPoints(inMaintenance, tested.service);
+    const last = points[points.length - 1]!;
+    expect(stateOfCode(last.value)).toBe('maintenance');
+    expect(last.detail).toMatch(/^Nova upgrade \(Rally: \w+\)$/);
+    const from = points[0]!.time;
+    const to = last.time + 60 * MIN;
+    const segments = buildSegments(points, { from, to, maxGapMs: 24 * 60 * MIN });
+    const maintenance = segments.filter((s) => s.state === 'maintenance');
+    expect(maintenance).toEqual([{ state: 'maintenance', start: last.time, end: to, detail: last.detail }]);
+    const uptime = computeUptime(segments);
+    expect(uptime.maintenanceMs).toBe(60 * MIN);
+    const without = computeUptime(segments.filter((s) => s.state !== 'maintenance'));
+    expect(uptime.ratio).toBe(without.ratio);
+  });
+
+  it('never merges two windows with different reasons into one segment', () => {
+    const points = [
+      { time: 0, value: 2, detail: 'Nova upgrade' },
+      { time: 5 * MIN, value: 2, detail: 'Nova upgrade' },
+      { time: 10 * MIN, value: 2, detail: 'Placement fix' },
+    ];
+    expect(buildSegments(points, { from: 0, to: 15 * MIN })).toEqual([
+      { state: 'maintenance', start: 0, end: 10 * MIN, detail: 'Nova upgrade' },
+      { state: 'maintenance', start: 10 * MIN, end: 15 * MIN, detail: 'Placement fix' },
+    ]);
   });
 });

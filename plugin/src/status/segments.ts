@@ -1,21 +1,28 @@
-// The one place that turns status samples (1 pass, 0 fail, -1 error; docs/metrics.md) into state segments and
-// uptime. The timeline panel (from data frames) and the Overview page (from the runner's history) both use it.
+// The one place that turns status samples (1 pass, 0 fail, -1 error; docs/metrics.md; 2 maintenance, which the
+// runner's history gives and a panel query can, from rally_service_maintenance) into state segments and uptime. The timeline panel (from data frames) and the Overview page (from the runner's history) both use it.
 
 import type { CycleSummary, ServiceName, ServiceState } from '../api/types';
 
-export type SegmentState = 'pass' | 'fail' | 'error' | 'nodata';
+export type SegmentState = 'pass' | 'fail' | 'error' | 'maintenance' | 'nodata';
+
+/** The status code of a result taken in a maintenance window: never exported by the runner's status gauges. */
+export const MAINTENANCE_CODE = 2;
 
 export interface StatusPoint {
   /** Epoch milliseconds. */
   time: number;
   /** A status code; null, undefined or anything else means no data at that time. */
   value: number | null | undefined;
+  /** What the hover says of the state, e.g. a maintenance window's reason. */
+  detail?: string;
 }
 
 export interface Segment {
   state: SegmentState;
   start: number;
   end: number;
+  /** Present when the samples said more than their state (a maintenance window's reason). */
+  detail?: string;
 }
 
 export interface SegmentOptions {
@@ -34,8 +41,10 @@ export interface Uptime {
   passMs: number;
   failMs: number;
   errorMs: number;
+  /** Time in maintenance windows: neither up nor down, excluded like error time. */
+  maintenanceMs: number;
   noDataMs: number;
-  /** Pass time over pass + fail time, 0..1; error and no-data time are excluded. Null when nothing was tested. */
+  /** Pass time over pass + fail time, 0..1; error, maintenance and no-data time are excluded. Null when nothing was tested. */
   ratio: number | null;
 }
 
@@ -43,6 +52,7 @@ export const STATE_LABELS: Record<SegmentState, string> = {
   pass: 'Pass',
   fail: 'Fail',
   error: 'Error (not tested)',
+  maintenance: 'Maintenance',
   nodata: 'No data',
 };
 
@@ -54,6 +64,8 @@ export function stateOfCode(value: number | null | undefined): SegmentState {
       return 'fail';
     case -1:
       return 'error';
+    case MAINTENANCE_CODE:
+      return 'maintenance';
     default:
       return 'nodata';
   }
@@ -67,6 +79,8 @@ export function codeOfServiceState(state: ServiceState): number | null {
       return 0;
     case 'error':
       return -1;
+    case 'maintenance':
+      return MAINTENANCE_CODE;
     default:
       return null;
   }
@@ -86,16 +100,16 @@ export function medianStepMs(sortedTimes: ArrayLike<number>): number | undefined
   return steps[Math.floor(steps.length / 2)];
 }
 
-function push(segments: Segment[], state: SegmentState, start: number, end: number) {
+function push(segments: Segment[], state: SegmentState, start: number, end: number, detail?: string) {
   if (end <= start) {
     return;
   }
   const last = segments[segments.length - 1];
-  if (last && last.state === state && last.end === start) {
+  if (last && last.state === state && last.end === start && last.detail === detail) {
     last.end = end;
     return;
   }
-  segments.push({ state, start, end });
+  segments.push(detail === undefined ? { state, start, end } : { state, start, end, detail });
 }
 
 /**
@@ -108,7 +122,8 @@ export function buildSegments(points: StatusPoint[], options: SegmentOptions): S
   return buildSegmentsFromColumns(
     sorted.map((p) => p.time),
     sorted.map((p) => p.value),
-    options
+    options,
+    sorted.some((p) => p.detail !== undefined) ? sorted.map((p) => p.detail) : undefined
   );
 }
 
@@ -116,7 +131,8 @@ export function buildSegments(points: StatusPoint[], options: SegmentOptions): S
 export function buildSegmentsFromColumns(
   times: ArrayLike<number>,
   values: ArrayLike<number | null | undefined>,
-  options: SegmentOptions
+  options: SegmentOptions,
+  details?: ArrayLike<string | undefined>
 ): Segment[] {
   const { from, to } = options;
   const step = options.stepMs !== undefined && options.stepMs > 0 ? options.stepMs : medianStepMs(times);
@@ -138,7 +154,7 @@ export function buildSegmentsFromColumns(
     if (start > cursor) {
       push(segments, 'nodata', cursor, start);
     }
-    push(segments, stateOfCode(values[i]), start > cursor ? start : cursor, end);
+    push(segments, stateOfCode(values[i]), start > cursor ? start : cursor, end, details?.[i]);
     if (end > cursor) {
       cursor = end;
     }
@@ -159,7 +175,7 @@ export function isSortedByTime(times: ArrayLike<number>): boolean {
 }
 
 export function computeUptime(segments: Segment[]): Uptime {
-  const totals: Uptime = { passMs: 0, failMs: 0, errorMs: 0, noDataMs: 0, ratio: null };
+  const totals: Uptime = { passMs: 0, failMs: 0, errorMs: 0, maintenanceMs: 0, noDataMs: 0, ratio: null };
   for (const s of segments) {
     const d = s.end - s.start;
     if (s.state === 'pass') {
@@ -168,6 +184,8 @@ export function computeUptime(segments: Segment[]): Uptime {
       totals.failMs += d;
     } else if (s.state === 'error') {
       totals.errorMs += d;
+    } else if (s.state === 'maintenance') {
+      totals.maintenanceMs += d;
     } else {
       totals.noDataMs += d;
     }
@@ -177,13 +195,23 @@ export function computeUptime(segments: Segment[]): Uptime {
   return totals;
 }
 
+/** What the hover says of a result in maintenance: the window's reason, and what Rally said underneath. */
+export function maintenanceDetail(result: CycleSummary['services'][number]): string {
+  const reason = result.maintenance?.reason ?? 'maintenance window';
+  return result.underlying ? `${reason} (Rally: ${result.underlying})` : reason;
+}
+
 /** One service's states from the runner's history: a cycle's verdict holds from when it finished. */
 export function historyPoints(cycles: CycleSummary[], service: ServiceName): StatusPoint[] {
   const points: StatusPoint[] = [];
   for (const cycle of cycles) {
     const result = cycle.services.find((s) => s.service === service);
     if (result) {
-      points.push({ time: Date.parse(cycle.finishedAt), value: codeOfServiceState(result.state) });
+      const time = Date.parse(cycle.finishedAt);
+      const value = codeOfServiceState(result.state);
+      points.push(
+        result.state === 'maintenance' ? { time, value, detail: maintenanceDetail(result) } : { time, value }
+      );
     }
   }
   return points.sort((a, b) => a.time - b.time);

@@ -2,7 +2,9 @@ import type { AuditEntry, CleanupReport, Cycle, Health, HistoryPage, PurgeOutcom
 import type { FakeResponse, Routes } from './backend';
 import path from 'path';
 
+import { DEFAULT_PROMETHEUS_UID } from '../api/prometheusApi';
 import { CLEANUP_FIXTURES_DIR, RUNNER_FIXTURES_DIR, RUNNER_STATES_DIR, runnerFixture } from './fixtures';
+import { queryOf } from './backend';
 
 /**
  * The recorded runs the pages are tested on, as [label, folder under test/fixtures/runner-api/]: a Keystone-only
@@ -67,4 +69,45 @@ export function recordedCleanup() {
 export function recordedAnswer(name: string): FakeResponse {
   const { status, body } = runnerFixture<{ status: number; body: unknown }>(name, RUNNER_STATES_DIR);
   return { status, data: body };
+}
+
+/** Prometheus answers to the app's canary queries, recorded by plugin/test/record-dataplane-fixtures.mjs. */
+export const DATAPLANE_FIXTURES_DIR = path.resolve(__dirname, '../../test/fixtures/dataplane');
+
+export interface DataplaneRecording {
+  recordedAt: string;
+  zones?: Array<{ id: string; datacenter: string; az: string }>;
+  stopped?: string;
+  /** Query -> Prometheus's answer to GET /api/v1/query. */
+  instant: Record<string, unknown>;
+  range: Array<{ query: string; start: string; end: string; step: string; body: unknown }>;
+}
+
+/** 'mesh.json' (four agents, one stopped) or 'empty.json' (no canary). */
+export function recordedDataplane(name: 'mesh.json' | 'empty.json'): DataplaneRecording {
+  return runnerFixture<DataplaneRecording>(name, DATAPLANE_FIXTURES_DIR);
+}
+
+/**
+ * Grafana's data source proxy for the recording: GET /api/datasources/proxy/uid/<uid>/api/v1/query(_range) answered
+ * with what the real Prometheus answered to the same query; a query it never recorded gets Prometheus's 400.
+ */
+export function dataplaneRoutes(recording: DataplaneRecording, uid = DEFAULT_PROMETHEUS_UID): Routes {
+  const unknown = (query: string | null): FakeResponse => ({
+    status: 400,
+    data: { status: 'error', errorType: 'bad_data', error: `not recorded: ${query}` },
+  });
+  const base = `GET /api/datasources/proxy/uid/${uid}/api/v1`;
+  return {
+    [`${base}/query`]: (request) => {
+      const query = queryOf(request).get('query');
+      const body = query === null ? undefined : recording.instant[query];
+      return body ? { status: 200, data: body } : unknown(query);
+    },
+    [`${base}/query_range`]: (request) => {
+      const query = queryOf(request).get('query');
+      const found = recording.range.find((r) => r.query === query);
+      return found ? { status: 200, data: found.body } : unknown(query);
+    },
+  };
 }

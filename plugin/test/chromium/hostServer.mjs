@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
+import { DATASOURCE_PROXY_PREFIX, datasourceProxyRequest } from './datasourceProxy.mjs';
 import { permissionsFor, proxyRequest } from './grafanaProxy.mjs';
 
 const TYPES = {
@@ -79,6 +80,8 @@ export async function startHostServer({
   role = 'Admin',
   grantedRoles = [],
   rbac = true,
+  // Grafana's data sources, {uid, type, url}: the app's Prometheus (rally-prometheus) for the Dataplane page.
+  datasources = [],
 }) {
   const pluginJson = JSON.parse(fs.readFileSync(path.join(distDir, 'plugin.json'), 'utf8'));
   const pluginPrefix = `/public/plugins/${pluginJson.id}/`;
@@ -110,6 +113,10 @@ export async function startHostServer({
     }
     if (url.pathname.startsWith('/systemjs/')) {
       return serveFile(res, inside(systemjsDir, url.pathname.slice('/systemjs/'.length)));
+    }
+    if (url.pathname.startsWith(DATASOURCE_PROXY_PREFIX)) {
+      proxied.push(`${req.method} ${url.pathname}`);
+      return datasourceProxyRequest({ req, res, datasources });
     }
     if (url.pathname.startsWith(proxyPrefix)) {
       // Grafana takes the proxy path from the escaped request path, unnormalised (pkg/api/plugin_proxy.go).

@@ -9,6 +9,7 @@ import webpack from 'webpack';
 
 import hostConfig, { HOST_OUTPUT_DIR } from './host/webpack.config.mjs';
 import { startHostServer } from './hostServer.mjs';
+import { startRecordedPrometheus } from './recordedPrometheus.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PLUGIN_DIR = path.resolve(here, '../..');
@@ -70,11 +71,14 @@ export async function openHost({
   grantedRoles = [],
   rbac = true,
   distDir = DIST_DIR,
+  // The app's Prometheus data source: a real one's URL, else a replay of answers recorded from real canaries.
+  prometheusUrl,
 }) {
   if (!fs.existsSync(path.join(distDir, 'module.js'))) {
     throw new Error(`${distDir}/module.js is missing: run \`npm run build\` in plugin/ first.`);
   }
   await buildHost();
+  const prometheus = prometheusUrl ? { url: prometheusUrl, close: async () => {} } : await startRecordedPrometheus();
   const server = await startHostServer({
     distDir,
     hostDir: HOST_OUTPUT_DIR,
@@ -85,6 +89,7 @@ export async function openHost({
     role,
     grantedRoles,
     rbac,
+    datasources: [{ uid: 'rally-prometheus', type: 'prometheus', url: prometheus.url }],
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -122,6 +127,7 @@ export async function openHost({
     close: async () => {
       await browser.close();
       await server.close();
+      await prometheus.close();
     },
   };
 }
@@ -151,6 +157,7 @@ export async function renderPluginInChromium({ runnerUrl, runnerToken = '', role
         states: Array.from(l.querySelectorAll('rect[data-state]')).map((r) => r.getAttribute('data-state')),
       })),
       alerts: Array.from(document.querySelectorAll('[role="alert"]')).map((a) => a.textContent),
+      dataplane: document.querySelector('[data-testid="dataplane-lane"]')?.textContent ?? null,
       buttons: Array.from(document.querySelectorAll('button'))
         .map((b) => b.textContent.trim())
         .filter(Boolean),

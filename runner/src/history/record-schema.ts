@@ -2,8 +2,8 @@
 // as JSON but is not a cycle (a hand edit, a partial restore, a bug in an older runner) must never reach the API,
 // the metrics or the cleanup monitor, where one `null` in `services` turned every read into a 500.
 import { z } from 'zod';
-import type { Cycle, ServiceResult } from '../model.js';
-import { CYCLE_STATUSES } from '../model.js';
+import type { ActionBaseline, Cycle, ServiceResult } from '../model.js';
+import { BASELINE_VERDICTS, CYCLE_STATUSES } from '../model.js';
 import { SERVICE_NAMES } from '../services.js';
 
 const time = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a time');
@@ -17,6 +17,18 @@ const stats = z.object({
   p95: z.number(),
   max: z.number(),
   mean: z.number(),
+});
+
+const seconds = nonNegative.nullable();
+
+// Optional: records written before slow-down detection have none, and load as they are.
+const actionBaseline = z.object({
+  verdict: z.enum(BASELINE_VERDICTS as [ActionBaseline['verdict'], ...Array<ActionBaseline['verdict']>]),
+  samples: nonNegative,
+  medianSeconds: seconds,
+  spreadSeconds: seconds,
+  thresholdSeconds: seconds,
+  slowCycles: nonNegative,
 });
 
 const workload = z.object({
@@ -34,14 +46,20 @@ const workload = z.object({
   fullDurationSeconds: z.number(),
   durationSeconds: stats.nullable(),
   atomicActions: z.array(
-    z.object({ name: z.string(), count: nonNegative, failures: nonNegative, durationSeconds: stats.nullable() })
+    z.object({
+      name: z.string(),
+      count: nonNegative,
+      failures: nonNegative,
+      durationSeconds: stats.nullable(),
+      baseline: actionBaseline.optional(),
+    })
   ),
   errors: z.array(z.object({ type: z.string(), message: z.string(), traceback: z.string(), count: nonNegative })),
 });
 
 export const serviceResultSchema = z.object({
   service: z.enum(SERVICE_NAMES),
-  state: z.enum(['pass', 'fail', 'error', 'absent']),
+  state: z.enum(['pass', 'fail', 'error', 'absent', 'maintenance']),
   reason: z.string().optional(),
   taskUuid: z.string().nullable(),
   taskStatus: z.string().nullable(),
@@ -53,6 +71,9 @@ export const serviceResultSchema = z.object({
   workloads: z.array(workload),
   skipped: z.array(z.object({ scenario: z.string(), reason: z.string() })).optional(),
   logProblem: z.string().optional(),
+  // Records from before maintenance windows have neither; both are there when state is `maintenance`.
+  underlying: z.enum(['pass', 'fail', 'error']).optional(),
+  maintenance: z.object({ id: z.string(), reason: z.string(), start: time, end: time }).optional(),
 });
 
 export const cycleSchema = z.object({

@@ -75,6 +75,8 @@ export function summarize(cycle: Cycle): CycleSummary {
       state: s.state,
       ...(s.reason ? { reason: s.reason } : {}),
       durationSeconds: s.durationSeconds,
+      ...(s.underlying ? { underlying: s.underlying } : {}),
+      ...(s.maintenance ? { maintenance: s.maintenance } : {}),
     })),
   };
 }
@@ -282,6 +284,11 @@ export class HistoryStore {
       if (status !== 'skipped' && status !== 'aborted') return this.cycles[i]!;
     }
     return null;
+  }
+
+  /** Every cycle kept, oldest first. */
+  all(): readonly Cycle[] {
+    return this.cycles;
   }
 
   get(id: string): Cycle | null {

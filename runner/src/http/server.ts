@@ -13,7 +13,11 @@ import { registerCanaryDeployRoutes } from '../canary/deploy/routes.js';
 import type { CanaryDeployer } from '../canary/deploy/deploy.js';
 import type { CanaryPurpose } from '../canary/deploy/settings.js';
 import { registerCleanupRoutes } from '../cleanup/routes.js';
+import { actionTrends } from '../history/trends.js';
 import type { CleanupMonitor } from '../cleanup/monitor.js';
+import { registerCanaryReadRoutes } from '../canary/routes.js';
+import { registerMaintenanceRoutes } from '../maintenance/routes.js';
+import type { Maintenance } from '../maintenance/maintenance.js';
 
 export const REPORT_CSP =
   "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -101,6 +105,8 @@ export interface ServerOptions {
   cleanup?: CleanupMonitor | null;
   /** Builds the canary deployer (canary/deploy); without one the canary deploy routes answer 404. */
   canaryDeployer?: ((purpose: CanaryPurpose) => CanaryDeployer) | null;
+  /** The maintenance windows behind /api/maintenance; without them those routes answer 404. */
+  maintenance?: Maintenance | null;
   /** Told of every route as it is registered (the contract test compares them with docs/api.md). */
   onRoute?: (method: string, url: string) => void;
 }
@@ -183,7 +189,7 @@ export function buildServer(options: ServerOptions) {
       throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
     }
     const state = q.state || undefined;
-    const allowedStates: readonly string[] = service ? ['pass', 'fail', 'error'] : CYCLE_STATUSES;
+    const allowedStates: readonly string[] = service ? ['pass', 'fail', 'error', 'maintenance'] : CYCLE_STATUSES;
     if (state !== undefined && !allowedStates.includes(state)) {
       throw new ApiError(
         'bad_request',
@@ -207,6 +213,14 @@ export function buildServer(options: ServerOptions) {
       ...(state ? { state } : {}),
       ...(cursor ? { cursor } : {}),
     });
+  });
+
+  app.get('/api/baselines', { onRequest: readGuard }, async (request) => {
+    const service = (request.query as Record<string, string | undefined>).service || undefined;
+    if (service !== undefined && !isServiceName(service)) {
+      throw new ApiError('bad_request', `unknown service "${service.slice(0, 64)}"`);
+    }
+    return actionTrends(monitor.store.all(), service as ServiceName | undefined);
   });
 
   app.get('/api/runs/:id', { onRequest: readGuard }, async (request) => runOf((request.params as { id: string }).id));
@@ -255,6 +269,8 @@ export function buildServer(options: ServerOptions) {
   }
 
   registerCleanupRoutes(app, { cleanup: options.cleanup ?? null, readGuard, writeGuard });
+  registerCanaryReadRoutes(app, { dataDir: monitor.config.dataDir, readGuard });
+  registerMaintenanceRoutes(app, { maintenance: options.maintenance ?? null, readGuard, writeGuard });
 
   app.post('/api/runs', { onRequest: writeGuard }, async (_request, reply) => {
     const result = monitor.start('api');

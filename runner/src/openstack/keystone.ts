@@ -23,6 +23,15 @@ export interface KeystoneToken {
   /** The token's scope, when Keystone names it. */
   projectId?: string;
   userId?: string;
+  /** The names Keystone gives the token's user and project, when it gives them all. */
+  names?: ScopeNames;
+}
+
+export interface ScopeNames {
+  username: string;
+  userDomainName: string;
+  projectName: string;
+  projectDomainName: string;
 }
 
 export class KeystoneError extends Error {
@@ -56,28 +65,52 @@ function tokensUrl(authUrl: string): string {
 
 /**
  * The body of a token request: an application credential when one is configured (it carries its own project
- * scope), else the project-scoped password.
+ * scope), else the project-scoped password. An id wins over a name, as in keystoneauth
+ * (openstack/keystoneauth keystoneauth1/identity/v3/password.py: user_domain_id before user_domain_name;
+ * keystoneauth1/identity/v3/base.py, get_auth_ref: project_id alone, else project_name in project_domain_id or
+ * project_domain_name).
  */
 export function authRequestBody(credentials: OpenStackCredentials): { auth: Record<string, unknown> } {
   if (credentials.applicationCredential) {
     const { id, secret } = credentials.applicationCredential;
     return { auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } } };
   }
+  const userDomain = credentials.userDomainId ? { id: credentials.userDomainId } : { name: credentials.userDomainName };
+  const projectDomain = credentials.projectDomainId
+    ? { id: credentials.projectDomainId }
+    : { name: credentials.projectDomainName };
   return {
     auth: {
       identity: {
         methods: ['password'],
-        password: {
-          user: {
-            name: credentials.username,
-            domain: { name: credentials.userDomainName },
-            password: credentials.password,
-          },
-        },
+        password: { user: { name: credentials.username, domain: userDomain, password: credentials.password } },
       },
-      scope: { project: { name: credentials.projectName, domain: { name: credentials.projectDomainName } } },
+      scope: {
+        project: credentials.projectId
+          ? { id: credentials.projectId }
+          : { name: credentials.projectName, domain: projectDomain },
+      },
     },
   };
+}
+
+interface NamedEntity {
+  id?: string;
+  name?: string;
+  domain?: { id?: string; name?: string };
+}
+
+/**
+ * The names of the token's user and project, with their domains' names, as Keystone renders every project-scoped
+ * token (openstack/keystone keystone/common/render_token.py, render_token_response_from_model).
+ */
+function scopeNames(user: NamedEntity | undefined, project: NamedEntity | undefined): ScopeNames | undefined {
+  const username = user?.name;
+  const userDomainName = user?.domain?.name;
+  const projectName = project?.name;
+  const projectDomainName = project?.domain?.name;
+  if (!username || !userDomainName || !projectName || !projectDomainName) return undefined;
+  return { username, userDomainName, projectName, projectDomainName };
 }
 
 /** Authenticates and returns the token with its catalog. Never logs the password or the credential's secret. */
@@ -109,15 +142,17 @@ export async function authenticate(
   }
   const value = response.headers.get('x-subject-token');
   const document = (await response.json()) as {
-    token?: { expires_at?: string; catalog?: CatalogEntry[]; project?: { id?: string }; user?: { id?: string } };
+    token?: { expires_at?: string; catalog?: CatalogEntry[]; project?: NamedEntity; user?: NamedEntity };
   };
   if (!value || !document.token) throw new KeystoneError('Keystone answered without a token', response.status);
+  const names = scopeNames(document.token.user, document.token.project);
   return {
     value,
     expiresAt: new Date(document.token.expires_at ?? Date.now() + 3_600_000),
     catalog: document.token.catalog ?? [],
     ...(document.token.project?.id ? { projectId: document.token.project.id } : {}),
     ...(document.token.user?.id ? { userId: document.token.user.id } : {}),
+    ...(names ? { names } : {}),
   };
 }
 

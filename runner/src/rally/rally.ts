@@ -6,6 +6,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { OpenStackCredentials } from '../config.js';
+import { usesIds } from './credentials.js';
 import { runInProcessGroup, type GroupRunResult } from './process.js';
 
 export interface RallyOptions {
@@ -43,7 +44,11 @@ export class RallyError extends Error {
   }
 }
 
+/** Rally's existing@openstack spec: names only (see credentials.ts, which resolves ids first). */
 export function environmentSpec(credentials: OpenStackCredentials): Record<string, unknown> {
+  if (usesIds(credentials) || !credentials.projectName) {
+    throw new Error("Rally's existing@openstack spec takes names only: resolve the ids first (rallyCredentials)");
+  }
   return {
     'existing@openstack': {
       auth_url: credentials.authUrl,

@@ -1,7 +1,7 @@
 // Decides a service's state from everything one Rally task left behind. Rally's exit code alone is not enough
 // (0, 2 and 110 were all seen, and a crashed task still says pass_sla: true), so the report is read first and the
 // start log explains what the report cannot.
-import type { ServiceState, Workload } from '../model.js';
+import type { JudgedState, Workload } from '../model.js';
 import type { ServiceName } from '../services.js';
 
 export const ANSI = /\u001b\[[0-9;]*m|\[0{2}m/g;
@@ -52,7 +52,7 @@ export interface TaskOutcome {
   aborted: boolean;
 }
 
-export function serviceVerdict(outcome: TaskOutcome): { state: Exclude<ServiceState, 'absent'>; reason?: string } {
+export function serviceVerdict(outcome: TaskOutcome): { state: JudgedState; reason?: string } {
   if (outcome.aborted) return { state: 'error', reason: 'the cycle was aborted while this task ran (runner stopping)' };
   if (outcome.timedOut) return { state: 'error', reason: 'the cycle timed out while this task ran; Rally was killed' };
 

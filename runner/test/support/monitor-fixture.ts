@@ -9,6 +9,7 @@ import { buildServer } from '../../src/http/server.js';
 import { RunnerMetrics } from '../../src/metrics.js';
 import { Monitor } from '../../src/monitor.js';
 import { Rally } from '../../src/rally/rally.js';
+import { Maintenance } from '../../src/maintenance/maintenance.js';
 import { tempDir } from '../helpers.js';
 
 export const API_TOKEN = 'unit-test-token-0123456789';
@@ -43,7 +44,8 @@ export async function monitorFixture(
     registry: metrics.registry,
     tasks: () => tasksOfStore(store),
   });
-  const monitor = new Monitor({ config, rally, store, logger, secrets, metrics, hooks: cleanup.hooks });
+  const maintenance = await Maintenance.open(config, { logger, registry: metrics.registry });
+  const monitor = new Monitor({ config, rally, store, logger, secrets, metrics, hooks: cleanup.hooks, maintenance });
   const routes: Array<[string, string]> = [];
   const app = buildServer({
     monitor,
@@ -52,9 +54,10 @@ export async function monitorFixture(
     apiToken: config.apiToken,
     protectReads: config.protectReads,
     cleanup,
+    maintenance,
     onRoute: (method, url) => routes.push([method, url]),
   });
   monitor.restoreMetrics();
   await app.ready();
-  return { app, monitor, metrics, store, config, dataDir, routes, cleanup };
+  return { app, monitor, metrics, store, config, dataDir, routes, cleanup, maintenance };
 }

@@ -41,6 +41,37 @@ describe('loadConfig', () => {
     assert.equal(config.novaImage, null);
     assert.deepEqual(new Set(Object.values(config.profiles)), new Set(['light']));
     assert.equal(Object.keys(config.profiles).length, 7);
+    assert.deepEqual(config.regressions, {
+      factor: 1.5,
+      spreads: 3,
+      minDeltaSeconds: 0.25,
+      cycles: 3,
+      minSamples: 12,
+      windowDays: 7,
+    });
+  });
+
+  it('reads the slow-down settings, judging over the retention window', () => {
+    const config = loadConfig(
+      {
+        ...GOOD,
+        RALLY_MONITOR_REGRESSION_FACTOR: '2.5',
+        RALLY_MONITOR_REGRESSION_SPREADS: '0',
+        RALLY_MONITOR_REGRESSION_MIN_DELTA: '0.05',
+        RALLY_MONITOR_REGRESSION_CYCLES: '1',
+        RALLY_MONITOR_REGRESSION_MIN_SAMPLES: '3',
+        RALLY_RESULTS_RETENTION_DAYS: '2',
+      },
+      '/nonexistent'
+    );
+    assert.deepEqual(config.regressions, {
+      factor: 2.5,
+      spreads: 0,
+      minDeltaSeconds: 0.05,
+      cycles: 1,
+      minSamples: 3,
+      windowDays: 2,
+    });
   });
 
   it('takes one profile for all services and overrides it per service', () => {
@@ -82,6 +113,13 @@ describe('loadConfig', () => {
     ['RALLY_MONITOR_RUN_TIMEOUT', { RALLY_MONITOR_RUN_TIMEOUT: '5' }, /from 10/],
     ['RALLY_MONITOR_ITERATIONS', { RALLY_MONITOR_ITERATIONS: '1.5' }, /whole number/],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /must be one of/],
+    ['RALLY_MONITOR_REGRESSION_FACTOR', { RALLY_MONITOR_REGRESSION_FACTOR: '1' }, /number above 1 and at most 100/],
+    ['RALLY_MONITOR_REGRESSION_FACTOR', { RALLY_MONITOR_REGRESSION_FACTOR: 'fast' }, /number above 1/],
+    ['RALLY_MONITOR_REGRESSION_SPREADS', { RALLY_MONITOR_REGRESSION_SPREADS: '-1' }, /number from 0 to 100/],
+    ['RALLY_MONITOR_REGRESSION_SPREADS', { RALLY_MONITOR_REGRESSION_SPREADS: 'Infinity' }, /number from 0 to 100/],
+    ['RALLY_MONITOR_REGRESSION_MIN_DELTA', { RALLY_MONITOR_REGRESSION_MIN_DELTA: '1e3' }, /number from 0 to 3600/],
+    ['RALLY_MONITOR_REGRESSION_CYCLES', { RALLY_MONITOR_REGRESSION_CYCLES: '0' }, /whole number from 1/],
+    ['RALLY_MONITOR_REGRESSION_MIN_SAMPLES', { RALLY_MONITOR_REGRESSION_MIN_SAMPLES: '2' }, /whole number from 3/],
     ['RALLY_MONITOR_PROFILE', { RALLY_MONITOR_PROFILE: 'medium' }, /must be one of light, heavy/],
     [
       'RALLY_MONITOR_PROFILE_NOVA',

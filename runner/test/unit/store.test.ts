@@ -195,6 +195,47 @@ describe('HistoryStore', () => {
     }
   });
 
+  it('loads a record whose actions carry a baseline, and quarantines one whose baseline is malformed', async () => {
+    const real = JSON.parse(
+      await readFile(join(REPO_DIR, 'runner/test/fixtures/regressions/normal-1.cycle.json'), 'utf8')
+    ) as Cycle;
+    const withBaseline = (at: Date, baseline: unknown): Cycle => {
+      const cycle = structuredClone({ ...real, id: newRunId(at) });
+      const action = cycle.services.find((s) => s.service === 'glance')!.workloads[0]!.atomicActions[0]!;
+      (action as { baseline?: unknown }).baseline = baseline;
+      return cycle;
+    };
+    const good = withBaseline(new Date(Date.now() - 5000), {
+      verdict: 'slow',
+      samples: 4,
+      medianSeconds: 2.2,
+      spreadSeconds: 0.1,
+      thresholdSeconds: 3.3,
+      slowCycles: 1,
+    });
+    const bad = [
+      withBaseline(new Date(Date.now() - 4000), { verdict: 'faster', samples: 4, slowCycles: 0 }),
+      withBaseline(new Date(Date.now() - 3000), {
+        verdict: 'usual',
+        samples: -1,
+        medianSeconds: null,
+        spreadSeconds: null,
+        thresholdSeconds: null,
+        slowCycles: 0,
+      }),
+    ];
+    const root = await tempDir();
+    for (const cycle of [good, ...bad]) {
+      await mkdir(join(root, cycle.id));
+      await writeFile(join(root, cycle.id, 'cycle.json'), JSON.stringify(cycle));
+    }
+    const warnings: string[] = [];
+    const store = new HistoryStore(root, (message, details) => warnings.push(`${message} ${JSON.stringify(details)}`));
+    assert.deepEqual(await store.open(), { loaded: 1, corrupt: 2, recovered: 0 });
+    assert.deepEqual(store.get(good.id), good);
+    assert.match(warnings.join('\n'), /atomicActions\.0\.baseline/);
+  });
+
   it('creates the data directory 0700 and its records 0600 whatever the umask', async () => {
     const previous = process.umask(0o022);
     try {

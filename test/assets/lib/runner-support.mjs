@@ -19,3 +19,5 @@ export const runnerProcess = () => load('test', 'support', 'runner-process.js');
 export const cloudSeed = () => load('test', 'support', 'cloud-seed.js');
 export const openstackSession = () => load('src', 'openstack', 'session.js');
 export const runnerConfig = () => load('src', 'config.js');
+export const envFile = () => load('test', 'support', 'env-file.js');
+export const container = () => load('test', 'support', 'container.js');

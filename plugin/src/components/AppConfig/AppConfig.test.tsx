@@ -62,6 +62,38 @@ describe('AppConfig', () => {
     });
   });
 
+  it('saves the uid of the Prometheus data source the Dataplane page queries, and keeps a saved one', async () => {
+    const { user, backend } = renderPage(
+      <AppConfig {...props({ runnerUrl: 'https://runner:9101', prometheusUid: 'canary-prom' }, true)} />,
+      {
+        role: OrgRole.Admin,
+        backend: { 'POST /api/plugins/rallymonitor-openstack-app/settings': { status: 200, data: {} } },
+      }
+    );
+    const field = screen.getByLabelText(/^Prometheus data source uid/);
+    expect(field).toHaveValue('canary-prom');
+    await user.clear(field);
+    await user.type(field, ' mimir-eu ');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(reload).toHaveBeenCalled());
+    expect(backend.requests[0]!.data.jsonData).toEqual({
+      runnerUrl: 'https://runner:9101',
+      allowInsecureHttp: false,
+      prometheusUid: 'mimir-eu',
+    });
+  });
+
+  it('refuses a Prometheus data source uid Grafana could not have given', async () => {
+    const { user, backend } = renderPage(<AppConfig {...props({ runnerUrl: 'https://runner:9101' }, true)} />, {
+      role: OrgRole.Admin,
+    });
+    expect(screen.getByLabelText(/^Prometheus data source uid/)).toHaveAttribute('placeholder', 'rally-prometheus');
+    await user.type(screen.getByLabelText(/^Prometheus data source uid/), '../admin');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(screen.getByText(/letters, digits, - and _/)).toBeInTheDocument();
+    expect(backend.requests).toHaveLength(0);
+  });
+
   it('keeps the stored token when neither it nor the URL changed', async () => {
     const { user, backend } = renderPage(<AppConfig {...props({ runnerUrl: 'https://runner:9101' }, true)} />, {
       role: OrgRole.Admin,

@@ -5,6 +5,7 @@ import { getBackendSrv } from '@grafana/runtime';
 import { Alert, Button, Checkbox, Field, FieldSet, Input, SecretInput, Stack } from '@grafana/ui';
 
 import { RunnerApiError, toRunnerError } from '../../api/errors';
+import { DEFAULT_PROMETHEUS_UID } from '../../api/prometheusApi';
 import { runnerApi } from '../../api/runnerApi';
 import type { Health } from '../../api/types';
 
@@ -12,6 +13,8 @@ export interface AppSettings {
   runnerUrl?: string;
   /** Lets the token travel over plain http to a host other than this machine (a trusted network only). */
   allowInsecureHttp?: boolean | string;
+  /** Uid of the Prometheus data source that scrapes the canaries (Dataplane page); rally-prometheus when unset. */
+  prometheusUid?: string;
 }
 
 /**
@@ -58,11 +61,20 @@ export function validateRunnerUrl(url: string, allowHttp = false): string | unde
 
 const normalizeUrl = (url: string) => url.trim().replace(/\/+$/, '');
 
+/** Grafana's own check of a uid (pkg/util/shortid_generator.go IsValidShortUID): these characters, 40 at most. */
+export function validatePrometheusUid(uid: string): string | undefined {
+  return uid === '' || /^[a-zA-Z0-9_-]{1,40}$/.test(uid)
+    ? undefined
+    : 'A data source uid has only letters, digits, - and _ (40 at most): copy it from Connections > Data sources.';
+}
+
 export function AppConfig({ plugin }: AppConfigProps) {
   const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
   const savedUrl = normalizeUrl(jsonData?.runnerUrl ?? '');
   const [runnerUrl, setRunnerUrl] = useState(jsonData?.runnerUrl ?? '');
   const [allowInsecureHttp, setAllowInsecureHttp] = useState(allowsInsecureHttp(jsonData?.allowInsecureHttp));
+  const [prometheusUid, setPrometheusUid] = useState(jsonData?.prometheusUid ?? '');
+  const uidError = validatePrometheusUid(prometheusUid.trim());
   const [token, setToken] = useState('');
   const [tokenIsSet, setTokenIsSet] = useState(Boolean(secureJsonFields?.runnerToken));
   const [saving, setSaving] = useState(false);
@@ -79,7 +91,7 @@ export function AppConfig({ plugin }: AppConfigProps) {
   const onSave = async (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
-    if (urlError) {
+    if (urlError || uidError) {
       return;
     }
     setSaving(true);
@@ -88,7 +100,11 @@ export function AppConfig({ plugin }: AppConfigProps) {
       await saveSettings(plugin.meta.id, {
         enabled,
         pinned,
-        jsonData: { runnerUrl: normalizeUrl(runnerUrl), allowInsecureHttp },
+        jsonData: {
+          runnerUrl: normalizeUrl(runnerUrl),
+          allowInsecureHttp,
+          ...(prometheusUid.trim() ? { prometheusUid: prometheusUid.trim() } : {}),
+        },
         // Only send the token when it was changed (the stored one cannot be read back), and always when the URL
         // changed: then an empty token overwrites the stored one.
         secureJsonData: tokenKept ? undefined : { runnerToken: token },
@@ -152,6 +168,20 @@ export function AppConfig({ plugin }: AppConfigProps) {
               setToken('');
               setTokenIsSet(false);
             }}
+          />
+        </Field>
+        <Field
+          label="Prometheus data source uid"
+          description="The Prometheus data source that scrapes the dataplane canaries, for the Dataplane page and the Overview. Empty: the provisioned rally-prometheus."
+          invalid={touched && Boolean(uidError)}
+          error={touched ? uidError : undefined}
+        >
+          <Input
+            id="prometheus-uid"
+            width={60}
+            value={prometheusUid}
+            placeholder={DEFAULT_PROMETHEUS_UID}
+            onChange={(e) => setPrometheusUid(e.currentTarget.value)}
           />
         </Field>
         {urlChanged && tokenIsSet && (

@@ -8,6 +8,7 @@ const LOOK: Record<ServiceState | CycleStatus, { color: BadgeColor; icon: IconNa
   fail: { color: 'red', icon: 'times', text: 'Fail' },
   error: { color: 'darkgrey', icon: 'exclamation-triangle', text: 'Error' },
   absent: { color: 'darkgrey', icon: 'minus', text: 'Absent' },
+  maintenance: { color: 'blue', icon: 'wrench', text: 'Maintenance' },
   aborted: { color: 'orange', icon: 'ban', text: 'Aborted' },
   timeout: { color: 'orange', icon: 'clock-nine', text: 'Timeout' },
   skipped: { color: 'darkgrey', icon: 'arrow-right', text: 'Skipped' },

@@ -35,9 +35,15 @@ export interface TimelineColors {
   pass: string;
   fail: string;
   error: string;
+  maintenance: string;
 }
 
-export const DEFAULT_TIMELINE_COLORS: TimelineColors = { pass: 'green', fail: 'red', error: 'gray' };
+export const DEFAULT_TIMELINE_COLORS: TimelineColors = {
+  pass: 'green',
+  fail: 'red',
+  error: 'gray',
+  maintenance: 'blue',
+};
 
 export interface StatusTimelineProps<L extends TimelineLane = TimelineLane> {
   lanes: L[];
@@ -82,6 +88,7 @@ export function StatusTimeline<L extends TimelineLane = TimelineLane>({
       pass: theme.visualization.getColorByName(colors.pass),
       fail: theme.visualization.getColorByName(colors.fail),
       error: theme.visualization.getColorByName(colors.error),
+      maintenance: theme.visualization.getColorByName(colors.maintenance),
       nodata: gapStyle === 'hatched' ? `url(#${patternId})` : 'transparent',
     }),
     [theme, colors, gapStyle, patternId]
@@ -169,13 +176,18 @@ export function StatusTimeline<L extends TimelineLane = TimelineLane>({
                   error {formatDuration(lane.uptime.errorMs)}
                 </span>
               )}
+              {lane.uptime.maintenanceMs > 0 && (
+                <span className={styles.errorTime} title="Time in maintenance windows, excluded from uptime">
+                  maintenance {formatDuration(lane.uptime.maintenanceMs)}
+                </span>
+              )}
             </div>
           )}
         </div>
       ))}
       {showLegend && (
         <div className={styles.legend} aria-label="Legend">
-          {(['pass', 'fail', 'error', 'nodata'] as const).map((state) =>
+          {(['pass', 'fail', 'error', 'maintenance', 'nodata'] as const).map((state) =>
             state === 'nodata' && gapStyle === 'empty' ? null : (
               <span key={state} className={styles.legendItem}>
                 <svg width="14" height="14" aria-hidden>
@@ -196,6 +208,7 @@ export function StatusTimeline<L extends TimelineLane = TimelineLane>({
           <div>
             {format(hovered.start)} to {format(hovered.end)}
           </div>
+          {hovered.detail && <div>{hovered.detail}</div>}
           <div>Duration {formatDuration(hovered.end - hovered.start)}</div>
         </div>
       )}

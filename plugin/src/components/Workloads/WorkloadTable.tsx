@@ -5,6 +5,8 @@ import type { SkippedWorkload, Workload } from '../../api/types';
 import { formatDuration, formatSeconds } from '../../utils/format';
 import { getTableStyles } from '../../utils/styles';
 import { StateBadge } from '../StateBadge/StateBadge';
+import { SlowerBadge } from '../SlowerBadge/SlowerBadge';
+import { describeRegression, regressedActions } from '../../status/regressions';
 
 /** Every workload of a service's task: state, iterations, SLA criteria with their verdicts, durations. */
 export function WorkloadTable({ workloads }: { workloads: Workload[] }) {
@@ -34,6 +36,12 @@ export function WorkloadTable({ workloads }: { workloads: Workload[] }) {
             <td>
               <StateBadge state={w.state} />
               {w.reason && <div className={styles.secondary}>{w.reason}</div>}
+              <SlowerBadge regressed={regressedActions([w])} testId={`slower-${w.key}`} />
+              {regressedActions([w]).map((r) => (
+                <div key={r.action} className={styles.secondary}>
+                  {describeRegression(r)}
+                </div>
+              ))}
             </td>
             <td>
               {w.iterations}

@@ -3,7 +3,15 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { OrgRole } from '@grafana/data';
 
 import { queryOf } from '../../test/backend';
-import { RECORDINGS, recordedAnswer, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
+import {
+  dataplaneRoutes,
+  RECORDINGS,
+  recordedAnswer,
+  recorded,
+  recordedDataplane,
+  recordedRoutes,
+  unreachableRoutes,
+} from '../../test/recorded';
 import { locationPushSpy, renderPage, TEST_CYCLE_POLL_MS } from '../../test/render';
 import { Overview } from './Overview';
 
@@ -238,5 +246,38 @@ describe('Overview', () => {
     expect(screen.getByText('Loading the latest cycle…')).toBeInTheDocument();
     await screen.findByTestId(`service-row-${r.tested[0]!.service}`);
     expect(screen.queryByText('Loading the latest cycle…')).not.toBeInTheDocument();
+  });
+});
+
+describe("Overview's dataplane lane, next to the services", () => {
+  const withDataplane = (name: 'mesh.json' | 'empty.json') => ({
+    ...recordedRoutes(r),
+    ...dataplaneRoutes(recordedDataplane(name)),
+  });
+
+  it("shows the mesh's state from the recorded canaries, linking to the Dataplane page", async () => {
+    renderPage(<Overview />, { route, backend: withDataplane('mesh.json') });
+    const lane = await screen.findByTestId('dataplane-lane');
+    await waitFor(() => expect(lane).toHaveTextContent('Down'));
+    expect(lane).toHaveTextContent('2 of 7 pairs unreachable');
+    expect(within(lane).getByRole('link', { name: 'Dataplane' })).toHaveAttribute(
+      'href',
+      '/a/rallymonitor-openstack-app/dataplane'
+    );
+    // The services are all still there.
+    expect(await screen.findByTestId(`service-row-${r.tested[0]!.service}`)).toBeInTheDocument();
+  });
+
+  it('says "No canaries" when Prometheus has none', async () => {
+    renderPage(<Overview />, { route, backend: withDataplane('empty.json') });
+    const lane = await screen.findByTestId('dataplane-lane');
+    await waitFor(() => expect(lane).toHaveTextContent('No canaries'));
+  });
+
+  it('says why when the Prometheus data source cannot be queried, without hiding the services', async () => {
+    renderPage(<Overview />, { route, backend: recordedRoutes(r) });
+    const lane = await screen.findByTestId('dataplane-lane');
+    await waitFor(() => expect(lane).toHaveTextContent(/no data source with uid "rally-prometheus"/));
+    expect(screen.getByTestId(`service-row-${r.tested[0]!.service}`)).toBeInTheDocument();
   });
 });

@@ -4,10 +4,13 @@ import { dateTimeFormat, GrafanaTheme2 } from '@grafana/data';
 import { locationService, PluginPage } from '@grafana/runtime';
 import { Alert, Button, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
 
+import { DEFAULT_PROMETHEUS_UID } from '../../api/prometheusApi';
 import type { Cycle, Health } from '../../api/types';
 import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
 import { RunnerErrorAlert } from '../../components/RunnerError/RunnerErrorAlert';
 import { StateBadge } from '../../components/StateBadge/StateBadge';
+import { SlowerBadge } from '../../components/SlowerBadge/SlowerBadge';
+import { regressedActions } from '../../status/regressions';
 import { StatusTimeline } from '../../components/StatusTimeline/StatusTimeline';
 import { useHealth, useHistoryRange, useLatestCycle, useStartRun } from '../../hooks/useRunner';
 import { useTimeRange } from '../../hooks/useTimeRange';
@@ -16,8 +19,9 @@ import { formatDuration, formatRatio } from '../../utils/format';
 import { runLink, runsLink, serviceLink } from '../../utils/links';
 import { canRunCycles } from '../../utils/roles';
 import { getTableStyles } from '../../utils/styles';
+import { DataplaneLane } from './DataplaneLane';
 
-export function Overview() {
+export function Overview({ prometheusUid = DEFAULT_PROMETHEUS_UID }: { prometheusUid?: string }) {
   const styles = useStyles2(getStyles);
   const { range, setRange, refresh: refreshRange } = useTimeRange();
   const from = range.from.valueOf();
@@ -67,6 +71,7 @@ export function Overview() {
           </div>
         )}
         <OverviewBody health={health.data} latest={latest} history={history} from={from} to={to} styles={styles} />
+        <DataplaneLane uid={prometheusUid} />
       </Stack>
     </PluginPage>
   );
@@ -153,7 +158,7 @@ function OverviewBody({ health, latest, history, from, to, styles }: BodyProps) 
                   </TextLink>
                 </td>
                 <td>
-                  <StateBadge state={s.state} />
+                  <StateBadge state={s.state} /> <SlowerBadge regressed={regressedActions(s.workloads)} />
                   {s.reason && <div className={styles.secondary}>{s.reason}</div>}
                 </td>
                 <td>{history.isPending ? '…' : formatRatio(uptime?.ratio ?? null)}</td>

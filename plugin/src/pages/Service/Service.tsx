@@ -11,7 +11,10 @@ import { StateBadge } from '../../components/StateBadge/StateBadge';
 import { LatencySparkline } from '../../components/Workloads/LatencySparkline';
 import { ArtifactLinks } from '../../components/Workloads/ArtifactLinks';
 import { FailureList, SkippedWorkloads, WorkloadTable } from '../../components/Workloads/WorkloadTable';
-import { useLatestCycle, useServiceRuns } from '../../hooks/useRunner';
+import { SlowerBadge } from '../../components/SlowerBadge/SlowerBadge';
+import { BaselineChart } from '../../components/Workloads/BaselineChart';
+import { useBaselines, useLatestCycle, useServiceRuns } from '../../hooks/useRunner';
+import { regressedActions } from '../../status/regressions';
 import { useTimeRange } from '../../hooks/useTimeRange';
 import { actionLatencies } from '../../status/latency';
 import { formatSeconds } from '../../utils/format';
@@ -85,7 +88,9 @@ function ServiceView({ service }: { service: ServiceName }) {
     body = (
       <Stack direction="column" gap={2}>
         <div>
-          <StateBadge state={result.state} /> in cycle <TextLink href={runLink(cycleId)}>{cycleId}</TextLink>
+          <StateBadge state={result.state} />{' '}
+          <SlowerBadge regressed={regressedActions(result.workloads)} testId="service-slower" /> in cycle{' '}
+          <TextLink href={runLink(cycleId)}>{cycleId}</TextLink>
           {result.finishedAt && <> finished {dateTimeFormat(result.finishedAt)}</>}
           {result.reason && <div className={styles.secondary}>{result.reason}</div>}
         </div>
@@ -117,6 +122,8 @@ function ServiceView({ service }: { service: ServiceName }) {
         </Stack>
         <h2>{service}</h2>
         {body}
+        <h3>Against the usual</h3>
+        <BaselineTable service={service} />
         <h3>Atomic action latency</h3>
         {runs.error ? (
           <RunnerErrorAlert error={runs.error} onRetry={runs.refetch} />
@@ -159,6 +166,81 @@ function ServiceView({ service }: { service: ServiceName }) {
         )}
       </Stack>
     </PluginPage>
+  );
+}
+
+const VERDICT_TEXT = { learning: 'learning', usual: 'usual', slow: 'slow', regressed: 'regressed' } as const;
+
+/**
+ * Each atomic action's p95 per cycle against its own baseline band (GET /api/baselines): what "slower than usual"
+ * stands on. The runner keeps the history of its retention window; every cycle of it is drawn.
+ */
+function BaselineTable({ service }: { service: ServiceName }) {
+  const styles = useStyles2(getTableStyles);
+  const baselines = useBaselines(service);
+  if (baselines.isPending) {
+    return <LoadingPlaceholder text="Loading the baselines…" />;
+  }
+  if (baselines.error?.kind === 'not-found') {
+    return (
+      <div className={styles.secondary} data-testid="baselines-unavailable">
+        This runner does not judge slow-downs (it has no /api/baselines): update it to see each action against its usual
+        speed.
+      </div>
+    );
+  }
+  if (baselines.error) {
+    return <RunnerErrorAlert error={baselines.error} onRetry={() => void baselines.refetch()} />;
+  }
+  const actions = baselines.data.actions;
+  if (actions.length === 0) {
+    return <div className={styles.secondary}>No atomic action timings in the runner&apos;s history.</div>;
+  }
+  return (
+    <table className={styles.table} aria-label="Atomic actions against their baseline">
+      <thead>
+        <tr>
+          <th>Action</th>
+          <th>Verdict</th>
+          <th>Latest p95</th>
+          <th>Usual (median)</th>
+          <th>Slow above</th>
+          <th>p95 per cycle against the usual band</th>
+        </tr>
+      </thead>
+      <tbody>
+        {actions.map((trend) => {
+          const id = `${trend.workload} / ${trend.action}`;
+          const last = trend.points[trend.points.length - 1];
+          const latest = trend.latest;
+          return (
+            <tr key={id} data-testid={`baseline-${id}`}>
+              <td>
+                {trend.action}
+                <div className={styles.secondary}>{trend.workload}</div>
+              </td>
+              <td>
+                {latest ? VERDICT_TEXT[latest.verdict] : 'not judged'}
+                {latest?.verdict === 'learning' && (
+                  <div className={styles.secondary}>{latest.samples} earlier cycles so far</div>
+                )}
+                {latest && latest.slowCycles > 0 && (
+                  <div className={styles.secondary}>
+                    {latest.slowCycles === 1 ? '1 slow cycle' : `${latest.slowCycles} slow cycles in a row`}
+                  </div>
+                )}
+              </td>
+              <td>{formatSeconds(last?.p95Seconds)}</td>
+              <td>{formatSeconds(latest?.medianSeconds ?? undefined)}</td>
+              <td>{formatSeconds(latest?.thresholdSeconds ?? undefined)}</td>
+              <td>
+                <BaselineChart points={trend.points} label={id} />
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 

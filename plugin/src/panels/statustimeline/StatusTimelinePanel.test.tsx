@@ -193,6 +193,17 @@ describe('StatusTimelinePanel', () => {
     expect(screen.queryByRole('tooltip')).not.toBeInTheDocument();
   });
 
+  it('draws maintenance (2) in its own colour, named in the legend and the tooltip, outside the uptime', () => {
+    renderPanel([statusFrame('nova', [1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1])]);
+    expect(cells('nova').map((c) => c.dataset.state)).toEqual(['pass', 'maintenance', 'pass']);
+    expect(cells('nova')[1]!.getAttribute('fill')).not.toBe(cells('nova')[0]!.getAttribute('fill'));
+    expect(screen.getByLabelText('Legend')).toHaveTextContent('Maintenance');
+    fireEvent.mouseOver(cells('nova')[1]!, { clientX: 10, clientY: 10 });
+    expect(screen.getByRole('tooltip')).toHaveTextContent('nova: Maintenance');
+    expect(screen.getByTestId('uptime-nova')).toHaveTextContent('100.00%');
+    expect(screen.getByTestId('uptime-nova')).toHaveTextContent('maintenance 20m');
+  });
+
   it("opens the lane's service page, for the lane's cloud and region, at the cell's time; not for gaps", () => {
     const push = jest.spyOn(locationService, 'push').mockImplementation(() => {});
     renderPanel([

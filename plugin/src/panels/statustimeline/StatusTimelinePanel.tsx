@@ -9,7 +9,7 @@ import { ClickPosition, StatusTimeline } from '../../components/StatusTimeline/S
 import { serviceLink } from '../../utils/links';
 import type { Segment } from '../../status/segments';
 import { FieldLane, framesToLanes, rowAt } from './framesToLanes';
-import type { StatusTimelineOptions } from './options';
+import { defaultOptions, type StatusTimelineOptions } from './options';
 
 /** Opens a data link the way Grafana's own panels do: inside the app unless it leaves Grafana or asks for a tab. */
 function followLink(link: LinkModel) {
@@ -52,8 +52,14 @@ export function StatusTimelinePanel({
     [data.series, from, to, maxGapMs, theme]
   );
   const colors = useMemo(
-    () => ({ pass: options.passColor, fail: options.failColor, error: options.errorColor }),
-    [options.passColor, options.failColor, options.errorColor]
+    () => ({
+      pass: options.passColor,
+      fail: options.failColor,
+      error: options.errorColor,
+      // Panels saved before maintenance existed have no such option.
+      maintenance: options.maintenanceColor ?? defaultOptions.maintenanceColor,
+    }),
+    [options.passColor, options.failColor, options.errorColor, options.maintenanceColor]
   );
   const [menu, setMenu] = useState<{ at: ClickPosition; links: LinkModel[] } | null>(null);
 

@@ -11,6 +11,7 @@ import {
 import type { StateDisplay, TimelineLane } from '../../components/StatusTimeline/StatusTimeline';
 import {
   buildSegments,
+  MAINTENANCE_CODE,
   buildSegmentsFromColumns,
   computeUptime,
   isSortedByTime,
@@ -27,6 +28,7 @@ const STATE_CODES: Array<[SegmentState, number]> = [
   ['pass', 1],
   ['fail', 0],
   ['error', -1],
+  ['maintenance', MAINTENANCE_CODE],
 ];
 // A colour no mapping picks: what the probe processor shows when no mapping coloured the value.
 const UNMAPPED_COLOR = '#010203';

@@ -46,10 +46,17 @@ export const plugin = new PanelPlugin<StatusTimelineOptions>(StatusTimelinePanel
         defaultValue: defaultOptions.errorColor,
         category: ['Colours'],
       })
+      .addColorPicker({
+        path: 'maintenanceColor',
+        name: 'Maintenance colour',
+        description: 'The service was in a maintenance window (2), e.g. from 2 * (rally_service_maintenance == 1)',
+        defaultValue: defaultOptions.maintenanceColor,
+        category: ['Colours'],
+      })
       .addBooleanSwitch({
         path: 'showUptime',
         name: 'Show uptime per lane',
-        description: 'Pass time over pass + fail time; error time is excluded and shown apart',
+        description: 'Pass time over pass + fail time; error and maintenance time are excluded and shown apart',
         defaultValue: defaultOptions.showUptime,
       })
       .addBooleanSwitch({ path: 'showLegend', name: 'Show legend', defaultValue: defaultOptions.showLegend })

@@ -4,6 +4,8 @@ export interface StatusTimelineOptions {
   passColor: string;
   failColor: string;
   errorColor: string;
+  /** Maintenance (status 2: a query such as `2 * (rally_service_maintenance == 1) or rally_service_status`). */
+  maintenanceColor: string;
   showUptime: boolean;
   showLegend: boolean;
   gapStyle: GapStyle;
@@ -15,6 +17,7 @@ export const defaultOptions: StatusTimelineOptions = {
   passColor: 'green',
   failColor: 'red',
   errorColor: 'gray',
+  maintenanceColor: 'blue',
   showUptime: true,
   showLegend: true,
   gapStyle: 'hatched',
