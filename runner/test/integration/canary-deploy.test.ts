@@ -1,4 +1,4 @@
-// `canary deploy|status|destroy` against the real local cloud, whose Nova has three availability zones (nova,
+// `canary deploy|status|destroy` against the real local cloud, whose Nova has three availability zones (zone-a,
 // zone-b, zone-c: test/cloud/services/nova.sh). Fake-driver servers have no address that leads anywhere, so the
 // canaries boot port-less (RALLY_MONITOR_CANARY_NETWORK=none) and `status` is pointed at an agent stand-in on
 // 127.0.0.1: no traffic leaves loopback. Every wait is bounded by the boot timeout.
@@ -21,7 +21,7 @@ import { OpenStackSession } from '../../src/openstack/session.js';
 import { tempDir } from '../helpers.js';
 import { CLI, cloudEnv, testCloud, type TestCloud } from '../support/runner-process.js';
 
-const ZONES = ['nova', 'zone-b', 'zone-c'];
+const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 // user_data (2.3) and the AZ of a server in its detail, as an admin sees them.
 const ADMIN_VIEW = { 'x-openstack-nova-api-version': '2.3', 'openstack-api-version': 'compute 2.3' };
 

@@ -62,6 +62,7 @@ describe('canary deploy, status and destroy (stand-in cloud)', () => {
     standin.groups.clear();
     standin.calls.length = 0;
     standin.bootStatus = 'ACTIVE';
+    standin.misplace.clear();
     session = new OpenStackSession(FAKE_CREDENTIALS, { authenticate: standin.token, backoffMs: 1, timeoutMs: 2000 });
   });
   afterEach(() => session.close());
@@ -272,6 +273,29 @@ describe('canary deploy, status and destroy (stand-in cloud)', () => {
     assert.match(outcome.failed[0]!.reason, /ERROR/);
     assert.equal(standin.calls.filter((c) => c === 'POST /compute/v2.1/servers').length, 3);
     assert.deepEqual(await readCanaries(dataDir), []);
+  });
+
+  it('a canary Nova placed in another zone than asked is deleted and reported, never labelled wrong', async () => {
+    standin.misplace.set('az-2', 'az-3');
+    const outcome = await deployer().deploy();
+    assert.deepEqual(
+      outcome.canaries.map((c) => c.availabilityZone),
+      ['az-1', 'az-3']
+    );
+    assert.equal(outcome.failed.length, 1);
+    assert.equal(outcome.failed[0]!.availabilityZone, 'az-2');
+    assert.match(outcome.failed[0]!.reason, /placed it in availability zone az-3/);
+    assert.deepEqual([...standin.servers.values()].map((s) => s.name).sort(), [
+      canaryName('az-1', 1),
+      canaryName('az-3', 1),
+    ]);
+    assert.deepEqual((await readCanaries(dataDir)).map((c) => c.availabilityZone).sort(), ['az-1', 'az-3']);
+    // One that was misplaced before (a host moved to another zone) is replaced like a broken one.
+    standin.misplace.clear();
+    const moved = standin.servers.get((await readCanaries(dataDir))[0]!.serverId!)!;
+    moved.availabilityZone = 'az-2';
+    const again = await deployer().deploy();
+    assert.equal(again.canaries.find((c) => c.name === moved.name)?.action, 'replaced');
   });
 
   it('one deploy or destroy at a time', async () => {
