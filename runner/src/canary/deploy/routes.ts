@@ -1,6 +1,7 @@
 // The canary deployment routes of the HTTP API (docs/api.md): deploy and destroy need the write token like
 // POST /api/runs; status is a read. The read routes the agents and Prometheus use (/api/canary/peers, /targets)
-// live in ../routes.ts.
+// live in ../routes.ts. Bodies are checked strictly here (zod: no type coercion, no unknown field); response
+// schemas shape the answers as docs/api.md types them (fastify drops any field they do not name).
 import type { FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -21,6 +22,57 @@ export interface CanaryDeployRouteOptions {
 }
 
 type RunnerApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
+
+const str = { type: 'string' } as const;
+const nullableString = { type: ['string', 'null'] } as const;
+const object = (properties: Record<string, unknown>) => ({
+  type: 'object',
+  required: Object.keys(properties),
+  properties,
+});
+const arrayOf = (items: unknown) => ({ type: 'array', items });
+
+const DEPLOY_OUTCOME = object({
+  securityGroup: object({ id: str, name: str, created: { type: 'boolean' } }),
+  zones: arrayOf(str),
+  canaries: arrayOf(
+    object({
+      id: str,
+      name: str,
+      serverId: str,
+      availabilityZone: str,
+      action: { type: 'string', enum: ['kept', 'created', 'replaced'] },
+      serverStatus: str,
+      address: nullableString,
+    })
+  ),
+  failed: arrayOf(object({ name: str, availabilityZone: str, serverId: nullableString, reason: str })),
+  surplus: arrayOf(str),
+});
+
+const STATUS_REPORT = object({
+  checkedAt: str,
+  canaries: arrayOf(
+    object({
+      id: str,
+      name: str,
+      serverId: nullableString,
+      datacenter: str,
+      availabilityZone: str,
+      serverStatus: nullableString,
+      address: nullableString,
+      port: { type: 'integer' },
+      agent: object({ answers: { type: 'boolean' }, httpStatus: { type: ['integer', 'null'] }, error: nullableString }),
+    })
+  ),
+});
+
+const DESTROY_OUTCOME = object({
+  deleted: arrayOf(object({ name: str, serverId: str })),
+  failed: arrayOf(object({ name: str, serverId: str, reason: str })),
+  securityGroup: { ...object({ id: str, deleted: { type: 'boolean' } }), type: ['object', 'null'] },
+  unregistered: { type: 'integer' },
+});
 
 const deployBody = z.strictObject({ perAz: z.number().int().min(1).max(20).optional() });
 const destroyBody = z.strictObject({});
@@ -61,17 +113,27 @@ export function registerCanaryDeployRoutes(app: RunnerApp, options: CanaryDeploy
     return options.deployer(purpose);
   };
 
-  app.post('/api/canary/deploy', { onRequest: options.writeGuard }, async (request) => {
-    const body = parseBody(deployBody, request.body);
-    return translated(() => deployer('deploy').deploy(body.perAz === undefined ? {} : { perAz: body.perAz }));
-  });
-
-  app.get('/api/canary/status', { onRequest: options.readGuard }, async () =>
-    translated(() => deployer('inspect').status())
+  app.post(
+    '/api/canary/deploy',
+    { onRequest: options.writeGuard, schema: { response: { 200: DEPLOY_OUTCOME } } },
+    async (request) => {
+      const body = parseBody(deployBody, request.body);
+      return translated(() => deployer('deploy').deploy(body.perAz === undefined ? {} : { perAz: body.perAz }));
+    }
   );
 
-  app.post('/api/canary/destroy', { onRequest: options.writeGuard }, async (request) => {
-    parseBody(destroyBody, request.body);
-    return translated(() => deployer('inspect').destroy());
-  });
+  app.get(
+    '/api/canary/status',
+    { onRequest: options.readGuard, schema: { response: { 200: STATUS_REPORT } } },
+    async () => translated(() => deployer('inspect').status())
+  );
+
+  app.post(
+    '/api/canary/destroy',
+    { onRequest: options.writeGuard, schema: { response: { 200: DESTROY_OUTCOME } } },
+    async (request) => {
+      parseBody(destroyBody, request.body);
+      return translated(() => deployer('inspect').destroy());
+    }
+  );
 }
