@@ -16,7 +16,7 @@ import { leakSummary, summaryTable } from './summary.js';
 import { CLEANUP_USAGE, cleanupCommand } from './cleanup/command.js';
 import { openCleanup } from './cleanup/setup.js';
 import { tasksOfStore } from './cleanup/tasks.js';
-import { CANARY_DEPLOY_USAGE, canaryDeployCommand, UsageError } from './canary/deploy/command.js';
+import { CANARY_DEPLOY_USAGE, canaryDeployMain } from './canary/deploy/command.js';
 import { CanaryDeployer } from './canary/deploy/deploy.js';
 import { canarySettings } from './canary/deploy/settings.js';
 import { OpenStackSession } from './openstack/session.js';
@@ -32,9 +32,9 @@ const VERSION = (
 const USAGE = `rally-monitor ${VERSION}: Rally-based synthetic monitoring of an OpenStack cloud
 
 Usage:
+${CANARY_DEPLOY_USAGE}
   rally-monitor serve       run cycles on the schedule and serve /metrics, /health and the API
   rally-monitor run-once    run one cycle now, print a summary; exit 0 pass, 2 fail/error, 1 monitor failure
-${CANARY_DEPLOY_USAGE}
 ${CLEANUP_USAGE}
   rally-monitor canary serve   the dataplane canary agent: probe the peers, serve /metrics (docs/canary.md)
 ${MAINTENANCE_USAGE}
@@ -143,11 +143,11 @@ async function serve(config: Config): Promise<number> {
     apiToken: config.apiToken,
     protectReads: config.protectReads,
     cleanup,
-    canaryDeployer: () =>
+    canaryDeployer: (purpose) =>
       new CanaryDeployer({
         dataDir: config.dataDir,
         session: canarySession,
-        settings: canarySettings(process.env, config),
+        settings: canarySettings(process.env, config, purpose),
       }),
     maintenance: parts.maintenance,
   });
@@ -184,14 +184,16 @@ async function serve(config: Config): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
+  if (command === 'canary' && ['deploy', 'status', 'destroy'].includes(argv[1] ?? '')) {
+    return canaryDeployMain(argv.slice(1));
+  }
   if (command === '--version' || command === 'version') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const canaryDeploy = command === 'canary' && ['deploy', 'status', 'destroy'].includes(argv[1] ?? '');
   // Windows go through the running runner's API: no OpenStack configuration needed here.
   if (command === 'maintenance') return maintenanceCommand(argv.slice(1));
-  if (command !== 'serve' && command !== 'run-once' && command !== 'cleanup' && !canaryDeploy) {
+  if (command !== 'serve' && command !== 'run-once' && command !== 'cleanup') {
     process.stderr.write(`${USAGE}\n`);
     return command === undefined || command === '--help' || command === '-h' || command === 'help' ? 0 : 1;
   }
@@ -211,18 +213,6 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'cleanup') {
     const secrets = secretsOf(config);
     return cleanupCommand(config, argv.slice(1), createLogger(config.logLevel, secrets, process.stderr), secrets);
-  }
-  if (canaryDeploy) {
-    try {
-      return await canaryDeployCommand(config, argv.slice(1));
-    } catch (error) {
-      if (error instanceof UsageError || error instanceof ConfigError) {
-        const prefix = error instanceof ConfigError ? 'configuration error: ' : '';
-        process.stderr.write(`rally-monitor: ${prefix}${error.message}\n`);
-        return 1;
-      }
-      throw error;
-    }
   }
   return command === 'serve' ? serve(config) : runOnce(config);
 }

@@ -355,7 +355,7 @@ everything_up() {
   done
   [[ " ${WANT[*]} " != *" glance "* ]] || marked "image-$IMAGE_NAME" || return 1
   [[ " ${WANT[*]} " != *" nova "* ]] || marked "flavor-$FLAVOR_NAME" || return 1
-  [[ " ${WANT[*]} " != *" nova "* ]] || marked nova-zones || return 1
+  [[ " ${WANT[*]} " != *" nova "* ]] || marked "$(nova_zones_marker)" || return 1
 }
 
 wants() { [[ " ${WANT[*]} " == *" $1 "* ]]; }

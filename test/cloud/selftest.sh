@@ -87,7 +87,7 @@ if wants nova; then
   answers nova http://127.0.0.1:8774/v2.1/flavors '"name": "m1.tiny"'
   answers nova http://127.0.0.1:8774/v2.1/os-hypervisors '"state": "up"'
   # The availability zones the canary deploy spreads over (services/nova.sh NOVA_ZONES).
-  for zone in nova zone-b zone-c; do
+  for zone in zone-a zone-b zone-c; do
     answers nova http://127.0.0.1:8774/v2.1/os-availability-zone "\"zoneName\": \"$zone\""
   done
 fi

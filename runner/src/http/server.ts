@@ -11,6 +11,7 @@ import { isServiceName, type ServiceName } from '../services.js';
 import { bearerMatches } from './auth.js';
 import { registerCanaryDeployRoutes } from '../canary/deploy/routes.js';
 import type { CanaryDeployer } from '../canary/deploy/deploy.js';
+import type { CanaryPurpose } from '../canary/deploy/settings.js';
 import { registerCleanupRoutes } from '../cleanup/routes.js';
 import { actionTrends } from '../history/trends.js';
 import type { CleanupMonitor } from '../cleanup/monitor.js';
@@ -103,7 +104,7 @@ export interface ServerOptions {
   /** The cleanup monitor behind /api/cleanup; without one those routes answer 404. */
   cleanup?: CleanupMonitor | null;
   /** Builds the canary deployer (canary/deploy); without one the canary deploy routes answer 404. */
-  canaryDeployer?: (() => CanaryDeployer) | null;
+  canaryDeployer?: ((purpose: CanaryPurpose) => CanaryDeployer) | null;
   /** The maintenance windows behind /api/maintenance; without them those routes answer 404. */
   maintenance?: Maintenance | null;
   /** Told of every route as it is registered (the contract test compares them with docs/api.md). */

@@ -1,4 +1,4 @@
-// `canary deploy|status|destroy` against the real local cloud, whose Nova has three availability zones (nova,
+// `canary deploy|status|destroy` against the real local cloud, whose Nova has three availability zones (zone-a,
 // zone-b, zone-c: test/cloud/services/nova.sh). Fake-driver servers have no address that leads anywhere, so the
 // canaries boot port-less (RALLY_MONITOR_CANARY_NETWORK=none) and `status` is pointed at an agent stand-in on
 // 127.0.0.1: no traffic leaves loopback. Every wait is bounded by the boot timeout.
@@ -21,7 +21,7 @@ import { OpenStackSession } from '../../src/openstack/session.js';
 import { tempDir } from '../helpers.js';
 import { CLI, cloudEnv, testCloud, type TestCloud } from '../support/runner-process.js';
 
-const ZONES = ['nova', 'zone-b', 'zone-c'];
+const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 // user_data (2.3) and the AZ of a server in its detail, as an admin sees them.
 const ADMIN_VIEW = { 'x-openstack-nova-api-version': '2.3', 'openstack-api-version': 'compute 2.3' };
 
@@ -150,25 +150,37 @@ describe('canary deploy against the local cloud', () => {
       assert.equal(rule.port_range_min, 8080);
       assert.equal(rule.port_range_max, 8080);
     }
-    // A port-less server has no port to carry the group, so Nova's API shows none; Nova's own record of what the
-    // boot asked for is the instance's security groups in its cell database (nova/compute/api.py
-    // _populate_instance_for_create: instance.security_groups).
+    // A port-less server has no port to carry the group, so Nova's API shows none (views/servers.py reads the
+    // groups from the ports). What the boot asked for is in the instance's RequestSpec (nova_api.request_specs:
+    // `security_groups`, a SecurityGroupList whose names are the group ids Nova validated, nova/compute/api.py
+    // _check_requested_secgroups).
     const { stdout } = await promisify(execFile)('psql', [
       '-h',
       '127.0.0.1',
       '-U',
       'postgres',
       '-d',
-      'nova',
+      'nova_api',
       '-Atc',
-      `SELECT a.instance_uuid || ' ' || g.name FROM security_group_instance_association a
-         JOIN security_groups g ON g.id = a.security_group_id
-         WHERE a.deleted = 0 AND a.instance_uuid IN (${servers.map((s) => `'${s.id}'`).join(',')})`,
+      `SELECT instance_uuid || ' ' || spec FROM request_specs
+         WHERE instance_uuid IN (${servers.map((s) => `'${s.id}'`).join(',')})`,
     ]);
+    const groupsOf = (spec: unknown): string[] => {
+      const data = (spec as { 'nova_object.data'?: Record<string, any> })['nova_object.data'] ?? {};
+      const list = data.security_groups?.['nova_object.data']?.objects ?? [];
+      return list.map((g: { 'nova_object.data': { name: string } }) => g['nova_object.data'].name);
+    };
+    const requested = stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          `${line.slice(0, line.indexOf(' '))} ${groupsOf(JSON.parse(line.slice(line.indexOf(' ') + 1))).join(',')}`
+      );
     assert.deepEqual(
-      stdout.trim().split('\n').sort(),
+      requested.sort(),
       servers.map((s) => `${s.id} ${group.id}`).sort(),
-      'every canary was booted in the canary group'
+      'every canary was booted in the canary group (and only it)'
     );
 
     const registry = await readCanaries(config.dataDir);

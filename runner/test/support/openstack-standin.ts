@@ -67,6 +67,11 @@ export class OpenStackStandin {
   readonly calls: string[] = [];
   /** The status a newly created server reaches at its first GET (BUILD before that). */
   bootStatus = 'ACTIVE';
+  /**
+   * Zones whose servers Nova places elsewhere: a zone no host aggregate carries (Nova's default zone) constrains
+   * nothing with the placement pre-filter (nova/scheduler/request_filter.py map_az_to_placement_aggregate).
+   */
+  misplace = new Map<string, string>();
   /** Servers stay in the list this many GETs after a DELETE (Nova deletes asynchronously). */
   deleteLag = 1;
   private readonly deleting = new Map<string, number>();
@@ -192,7 +197,7 @@ export class OpenStackStandin {
       const server = this.addServer({
         name: spec.name as string,
         status: 'BUILD',
-        availabilityZone: zone ?? 'nova',
+        availabilityZone: (zone && this.misplace.get(zone)) ?? zone ?? 'nova',
         metadata: (spec.metadata as Record<string, string>) ?? {},
         userData: (spec.user_data as string | undefined) ?? null,
         securityGroups: groups,

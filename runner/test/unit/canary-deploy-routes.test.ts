@@ -38,11 +38,11 @@ describe('canary deploy routes', () => {
       logger: pino({ level: 'silent' }),
       apiToken: API_TOKEN,
       protectReads: false,
-      canaryDeployer: () =>
+      canaryDeployer: (purpose) =>
         new CanaryDeployer({
           dataDir: fixture.dataDir,
           session,
-          settings: canarySettings(env, fixture.config),
+          settings: canarySettings(env, fixture.config, purpose),
           pollMs: 5,
         }),
     });

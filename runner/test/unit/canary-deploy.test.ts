@@ -62,6 +62,7 @@ describe('canary deploy, status and destroy (stand-in cloud)', () => {
     standin.groups.clear();
     standin.calls.length = 0;
     standin.bootStatus = 'ACTIVE';
+    standin.misplace.clear();
     session = new OpenStackSession(FAKE_CREDENTIALS, { authenticate: standin.token, backoffMs: 1, timeoutMs: 2000 });
   });
   afterEach(() => session.close());
@@ -159,6 +160,37 @@ describe('canary deploy, status and destroy (stand-in cloud)', () => {
     );
   });
 
+  it('puts back a rule deleted by hand, and admits the scrape CIDR to the agent and node exporter ports', async () => {
+    await deployer().deploy();
+    const [group] = [...standin.groups.values()];
+    group!.security_group_rules = group!.security_group_rules.filter(
+      (r) => r.ethertype !== 'IPv6' || r.direction !== 'ingress'
+    );
+    await deployer({ scrapeCidr: '192.0.2.0/24' }).deploy();
+    const ingress = group!.security_group_rules.filter((r) => r.direction === 'ingress');
+    assert.deepEqual(
+      ingress.map((r) => [r.ethertype, r.port_range_min, r.remote_group_id === group!.id, r.remote_ip_prefix]).sort(),
+      [
+        ['IPv4', 8080, false, '192.0.2.0/24'],
+        ['IPv4', 8080, true, null],
+        ['IPv4', 9100, false, '192.0.2.0/24'],
+        ['IPv6', 8080, true, null],
+      ]
+    );
+  });
+
+  it('reports canaries beyond what was asked for as surplus and leaves them running', async () => {
+    await deployer({ perAz: 2 }).deploy();
+    const outcome = await deployer({ perAz: 1 }).deploy();
+    assert.deepEqual(
+      outcome.surplus,
+      ['az-1', 'az-2', 'az-3'].map((az) => canaryName(az, 2))
+    );
+    assert.equal(standin.servers.size, 6);
+    await deployer().destroy();
+    assert.equal(standin.servers.size, 0, 'destroy removes the surplus too');
+  });
+
   it('never touches servers that only look like canaries (no canary metadata, or another prefix)', async () => {
     const impostor = standin.addServer({ name: canaryName('az-1', 1), status: 'ERROR' });
     const near = standin.addServer({ name: `x${canaryName('az-2', 1)}` });
@@ -243,6 +275,29 @@ describe('canary deploy, status and destroy (stand-in cloud)', () => {
     assert.deepEqual(await readCanaries(dataDir), []);
   });
 
+  it('a canary Nova placed in another zone than asked is deleted and reported, never labelled wrong', async () => {
+    standin.misplace.set('az-2', 'az-3');
+    const outcome = await deployer().deploy();
+    assert.deepEqual(
+      outcome.canaries.map((c) => c.availabilityZone),
+      ['az-1', 'az-3']
+    );
+    assert.equal(outcome.failed.length, 1);
+    assert.equal(outcome.failed[0]!.availabilityZone, 'az-2');
+    assert.match(outcome.failed[0]!.reason, /placed it in availability zone az-3/);
+    assert.deepEqual([...standin.servers.values()].map((s) => s.name).sort(), [
+      canaryName('az-1', 1),
+      canaryName('az-3', 1),
+    ]);
+    assert.deepEqual((await readCanaries(dataDir)).map((c) => c.availabilityZone).sort(), ['az-1', 'az-3']);
+    // One that was misplaced before (a host moved to another zone) is replaced like a broken one.
+    standin.misplace.clear();
+    const moved = standin.servers.get((await readCanaries(dataDir))[0]!.serverId!)!;
+    moved.availabilityZone = 'az-2';
+    const again = await deployer().deploy();
+    assert.equal(again.canaries.find((c) => c.name === moved.name)?.action, 'replaced');
+  });
+
   it('one deploy or destroy at a time', async () => {
     const one = deployer();
     const first = one.deploy();
@@ -281,6 +336,16 @@ describe('canary settings from the environment', () => {
     assert.equal(settings.perAz, 1);
     assert.equal(settings.securityGroup, 'rally-monitor-canary');
     assert.equal(settings.datacenter, 'RegionOne');
+  });
+
+  it('status and destroy need none of what only goes into new servers', () => {
+    const settings = canarySettings(base, loadConfig(base), 'inspect');
+    assert.equal(settings.securityGroup, 'rally-monitor-canary');
+    assert.equal(settings.port, 8080);
+    assert.throws(
+      () => canarySettings({ ...base, RALLY_MONITOR_CANARY_PORT: 'x' }, loadConfig(base), 'inspect'),
+      /PORT/
+    );
   });
 
   it('names the variable that is missing or wrong', () => {

@@ -1,15 +1,16 @@
 # Nova: api (127.0.0.1:8774), conductor, scheduler and compute with the fake virt driver. Servers boot
 # port-less (a tenant without a network) and become ACTIVE without any hypervisor.
 #
-# Availability zones: besides the first compute host (`minicloud`, in Nova's default zone `nova`), more fake
-# compute hosts run, each a nova-compute with its own `host`, grouped by host aggregates that carry an
-# availability zone (Nova's way: nova/compute/api.py AggregateAPI, `availability_zone` metadata). The canary
-# deploy boots one server per zone. The first host stays where it was, so adding zones to a running cloud moves
-# no existing server.
+# Availability zones: besides the first compute host (`minicloud`), more fake compute hosts run, each a
+# nova-compute with its own `host`, and every host is in a host aggregate that carries an availability zone
+# (Nova's way: nova/compute/api.py AggregateAPI, `availability_zone` metadata). The first host is in one too:
+# Nova's default zone `nova`, which no aggregate carries, constrains nothing under the placement pre-filter
+# (nova/scheduler/request_filter.py map_az_to_placement_aggregate), so a server asked into it could land in any
+# zone. Moving a host into an aggregate moves no server. The canary deploy boots one server per zone.
 
 # Extra compute hosts (daemon nova-compute-<host>) and the zones they make up: "ZONE=HOST,HOST".
 NOVA_EXTRA_HOSTS=(minicloud-b minicloud-c1 minicloud-c2)
-NOVA_ZONES=("zone-b=minicloud-b" "zone-c=minicloud-c1,minicloud-c2")
+NOVA_ZONES=("zone-a=minicloud" "zone-b=minicloud-b" "zone-c=minicloud-c1,minicloud-c2")
 
 configure_nova() {
   local dir=$CLOUD_DIR/nova
@@ -104,11 +105,13 @@ nova_daemons() {
 }
 
 # The zones' aggregates, once every compute host has reported in (lib/admin.py azs; idempotent).
+# The marker names the layout, so a cloud set up with an older one gets the new aggregates at its next `up`.
+nova_zones_marker() { echo "nova-zones-$(printf '%s ' "${NOVA_ZONES[@]}" | md5sum | cut -c1-8)"; }
 ensure_nova_zones() {
-  marked nova-zones && return 0
+  marked "$(nova_zones_marker)" && return 0
   run_admin azs "${NOVA_ZONES[@]}" >>"$CLOUD_DIR/logs/resources.log" 2>&1 ||
     { show_logs resources nova-api; die "could not set up Nova's availability zones"; }
-  mark nova-zones
+  mark "$(nova_zones_marker)"
 }
 
 # Up when the API answers, every compute host is mapped to its cell, and every nova-compute has reported in since

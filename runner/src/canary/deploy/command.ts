@@ -1,7 +1,7 @@
 // `rally-monitor canary deploy|status|destroy`: the CLI face of deploy.ts. Prints one line per canary (or the
 // JSON the API answers, with --json); exit 0 when all is well, 2 when some canary failed or does not answer,
 // 1 when the command could not run.
-import type { Config } from '../../config.js';
+import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { OpenStackSession } from '../../openstack/session.js';
 import { CanaryDeployer } from './deploy.js';
 import { canarySettings } from './settings.js';
@@ -46,7 +46,7 @@ export async function canaryDeployCommand(
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)
 ): Promise<number> {
   const args = parseCanaryArgs(argv);
-  const settings = canarySettings(env, config);
+  const settings = canarySettings(env, config, args.action === 'deploy' ? 'deploy' : 'inspect');
   const session = new OpenStackSession(config.openstack);
   const deployer = new CanaryDeployer({ dataDir: config.dataDir, session, settings });
   try {
@@ -99,5 +99,22 @@ export async function canaryDeployCommand(
     return outcome.failed.length > 0 || outcome.securityGroup?.deleted === false ? 2 : 0;
   } finally {
     await session.close();
+  }
+}
+
+/** The command as `rally-monitor canary deploy|status|destroy ...` runs it: configuration from the environment. */
+export async function canaryDeployMain(argv: string[]): Promise<number> {
+  try {
+    const config = loadConfig();
+    // As for every command: what the runner writes under the data directory (the registry) is private.
+    process.umask(0o077);
+    return await canaryDeployCommand(config, argv);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      const prefix = error instanceof ConfigError ? 'configuration error: ' : '';
+      process.stderr.write(`rally-monitor: ${prefix}${error.message}\n`);
+      return 1;
+    }
+    throw error;
   }
 }

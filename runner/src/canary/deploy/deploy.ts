@@ -149,7 +149,11 @@ export class CanaryDeployer {
         const name = canaryName(zone, index);
         wanted.add(name);
         const same = existing.filter((server) => server.name === name);
-        const healthy = same.find((server) => server.status !== 'ERROR');
+        // In ERROR, or in another zone than its name and labels say (its host moved to another zone): broken.
+        const healthy = same.find(
+          (server) =>
+            server.status !== 'ERROR' && (server.availabilityZone === null || server.availabilityZone === zone)
+        );
         // Broken ones go, and so do duplicates (a deploy interrupted after its POST): one canary per name.
         toDelete.push(...same.filter((server) => server !== healthy));
         if (healthy) {
@@ -167,8 +171,21 @@ export class CanaryDeployer {
         const action: DeployAction = same.length > 0 ? 'replaced' : 'created';
         creations.push(
           this.boot(name, zone, { imageRef, flavorRef, networks, groupId: group.id }).then(
-            (server) => {
-              if (server.status === 'ACTIVE') {
+            async (server) => {
+              if (server.availabilityZone !== null && server.availabilityZone !== zone) {
+                // Nova's default zone, which no host aggregate carries, constrains nothing under the placement
+                // pre-filter (nova/scheduler/request_filter.py map_az_to_placement_aggregate): the server may land
+                // anywhere. A canary labelled with a zone it is not in would report the wrong pairs: it goes.
+                failed.push({
+                  name,
+                  availabilityZone: zone,
+                  serverId: server.id,
+                  reason:
+                    `Nova placed it in availability zone ${server.availabilityZone}, not ${zone}; deleted ` +
+                    '(a zone without a host aggregate, such as the default one, does not constrain scheduling)',
+                });
+                await this.deleteAndWait([server]);
+              } else if (server.status === 'ACTIVE') {
                 canaries.push({
                   id: name,
                   name,

@@ -80,7 +80,21 @@ function httpUrl(variable: string, value: string | undefined): string {
   return value;
 }
 
-export function canarySettings(env: Env, config: Config): CanarySettings {
+/**
+ * `deploy` needs everything; `inspect` (status, destroy) only what finds and probes the canaries, so the settings
+ * that only go into new servers (images, discovery URL) may be missing.
+ */
+export type CanaryPurpose = 'deploy' | 'inspect';
+
+export function canarySettings(env: Env, config: Config, purpose: CanaryPurpose = 'deploy'): CanarySettings {
+  if (purpose === 'inspect') {
+    env = {
+      RALLY_MONITOR_CANARY_DISCOVERY_URL: 'http://unused.invalid/',
+      RALLY_MONITOR_CANARY_AGENT_IMAGE: 'unused',
+      RALLY_MONITOR_CANARY_IMAGE: 'unused',
+      ...Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
+    };
+  }
   const discoveryUrl = httpUrl('RALLY_MONITOR_CANARY_DISCOVERY_URL', env.RALLY_MONITOR_CANARY_DISCOVERY_URL);
   const image = env.RALLY_MONITOR_CANARY_IMAGE || config.novaImage;
   if (!image) {
