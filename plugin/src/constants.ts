@@ -10,6 +10,7 @@ export enum ROUTES {
   Service = 'service',
   Runs = 'runs',
   Cleanup = 'cleanup',
+  Maintenance = 'maintenance',
 }
 
 export function prefixRoute(route: string): string {

@@ -19,4 +19,5 @@ export const runnerKeys = {
   cleanup: () => ['runner', 'cleanup'] as const,
   cleanupReport: () => ['runner', 'cleanup', 'report'] as const,
   audit: () => ['runner', 'cleanup', 'audit'] as const,
+  maintenance: () => ['runner', 'maintenance'] as const,
 };

@@ -6,6 +6,7 @@ import { AppRootProps } from '@grafana/data';
 import { ROUTES } from '../../constants';
 import { queryClient } from '../../data/queryClient';
 import { Cleanup } from '../../pages/Cleanup/Cleanup';
+import { Maintenance } from '../../pages/Maintenance/Maintenance';
 import { Overview } from '../../pages/Overview/Overview';
 import { RunDetail } from '../../pages/Runs/RunDetail';
 import { Runs } from '../../pages/Runs/Runs';
@@ -21,6 +22,7 @@ export function App(_props: AppRootProps) {
         <Route path={ROUTES.Runs} element={<Runs />} />
         <Route path={`${ROUTES.Runs}/:id`} element={<RunDetail />} />
         <Route path={ROUTES.Cleanup} element={<Cleanup />} />
+        <Route path={ROUTES.Maintenance} element={<Maintenance />} />
         <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
       </Routes>
     </QueryClientProvider>

@@ -199,3 +199,59 @@ describe('Service', () => {
     expect(screen.getAllByText(/check the Runner URL/).length).toBeGreaterThan(0);
   });
 });
+
+describe('Service page in maintenance', () => {
+  const end = new Date(Date.now() + 3600_000).toISOString();
+  const window = {
+    id: 'mw-0123456789ab',
+    services: [tested.service],
+    start: new Date(Date.now() - 600_000).toISOString(),
+    end,
+    reason: 'Keystone upgrade',
+    source: 'api' as const,
+    createdAt: new Date(Date.now() - 600_000).toISOString(),
+    cancelledAt: null,
+    state: 'active' as const,
+    silence: { id: null, state: 'disabled' as const },
+  };
+
+  it('says "in maintenance until ... (reason)" while a window covers the service', async () => {
+    renderPage(<Service />, {
+      route: pathFor(tested.service),
+      path: 'service/:service',
+      backend: { ...recordedRoutes(r), 'GET /api/maintenance': { status: 200, data: { windows: [window] } } },
+    });
+    const banner = await screen.findByTestId('maintenance-banner');
+    expect(banner).toHaveTextContent(/In maintenance until .+ \(Keystone upgrade\)/);
+  });
+
+  it("shows a result taken in a window as maintenance, with the window's reason and Rally's verdict underneath", async () => {
+    // The recorded latest cycle as the runner records it when a window covered the service (cycle.ts underMaintenance).
+    const results: Cycle = {
+      ...r.results,
+      services: r.results.services.map((s) =>
+        s.service !== tested.service
+          ? s
+          : {
+              ...s,
+              state: 'maintenance',
+              underlying: s.state as 'pass',
+              maintenance: { id: window.id, reason: window.reason, start: window.start, end },
+            }
+      ),
+    };
+    renderPage(<Service />, {
+      route: pathFor(tested.service),
+      path: 'service/:service',
+      backend: {
+        ...recordedRoutes(r),
+        'GET /api/results': { status: 200, data: results },
+        'GET /api/maintenance': { status: 200, data: { windows: [] } },
+      },
+    });
+    const note = await screen.findByTestId('maintenance-result');
+    expect(note).toHaveTextContent('Maintenance');
+    expect(note).toHaveTextContent(`Keystone upgrade; Rally said ${tested.state}`);
+    expect(screen.queryByTestId('maintenance-banner')).not.toBeInTheDocument();
+  });
+});
