@@ -22,7 +22,8 @@ describe('a maintenance window on the local cloud', { timeout: 300_000 }, () => 
     await am?.stop();
   });
 
-  it('records a Keystone cycle as maintenance, silences Keystone in Alertmanager, and undoes both on cancel', async () => {
+  it('records a Keystone cycle as maintenance, silences Keystone in Alertmanager, and undoes both on cancel', async (t) => {
+    const began = Date.now();
     am = await startAlertmanager(await tempDir('rally-monitor-am-'));
     runner = await startRunner({
       env: { RALLY_MONITOR_SERVICES: 'keystone', RALLY_MONITOR_ALERTMANAGER_URL: am.url },
@@ -53,6 +54,7 @@ describe('a maintenance window on the local cloud', { timeout: 300_000 }, () => 
 
     const id = await runner.startCycle();
     const cycle = await runner.waitForCycle<Cycle>(id, 240_000);
+    t.diagnostic(`cycle ${cycle.durationSeconds} s, keystone task ${cycle.services[0]?.durationSeconds} s`);
     await recordFixture('maintenance/cycle.json', cycle);
     const keystone = cycle.services.find((s) => s.service === 'keystone')!;
     assert.equal(keystone.state, 'maintenance', JSON.stringify({ state: keystone.state, reason: keystone.reason }));
@@ -81,5 +83,6 @@ describe('a maintenance window on the local cloud', { timeout: 300_000 }, () => 
     assert.equal(after.silence.state, 'expired');
     assert.equal((await am.silences()).find((s) => s.id === window.silence.id)!.status.state, 'expired');
     assert.equal(gauge.exec(await (await runner.request('/metrics')).text())?.[1], '0');
+    t.diagnostic(`whole test ${Math.round((Date.now() - began) / 1000)} s`);
   });
 });
