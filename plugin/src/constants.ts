@@ -11,6 +11,7 @@ export enum ROUTES {
   Runs = 'runs',
   Cleanup = 'cleanup',
   Dataplane = 'dataplane',
+  Maintenance = 'maintenance',
 }
 
 export function prefixRoute(route: string): string {

@@ -203,6 +203,48 @@ describe("the built plugin.json's routes under Grafana's rules", () => {
     });
   }
 
+  const maintenance = [
+    ['POST', 'runner/api/maintenance', '/api/maintenance'],
+    ['DELETE', 'runner/api/maintenance/mw-0123456789ab', '/api/maintenance/mw-0123456789ab'],
+  ];
+  for (const [method, proxyPath, runnerPath] of maintenance) {
+    it(`${method} ${proxyPath} is the run role's (Cycle runner): Admins by default, never a bare Viewer`, () => {
+      const admin = resolveRoute({ routes: pluginJson.routes, method, proxyPath, user: as('Admin'), pluginId: APP_ID });
+      assert.equal(admin.route?.reqAction, RUN_ACTION);
+      assert.equal(upstream(admin), runnerPath);
+      for (const role of ['Viewer', 'Editor']) {
+        const refused = resolveRoute({
+          routes: pluginJson.routes,
+          method,
+          proxyPath,
+          user: as(role),
+          pluginId: APP_ID,
+        });
+        assert.equal(refused.route, undefined, role);
+      }
+      assert.ok(
+        resolveRoute({
+          routes: pluginJson.routes,
+          method,
+          proxyPath,
+          user: as('Viewer', ['Cycle runner']),
+          pluginId: APP_ID,
+        }).route
+      );
+    });
+  }
+
+  it('a Viewer reads the maintenance windows through the GET route', () => {
+    const read = resolveRoute({
+      routes: pluginJson.routes,
+      method: 'GET',
+      proxyPath: 'runner/api/maintenance',
+      user: as('Viewer'),
+      pluginId: APP_ID,
+    });
+    assert.equal(upstream(read), '/api/maintenance');
+  });
+
   it('grants "run" and "purge" separately', () => {
     const runner = as('Viewer', ['Cycle runner']);
     assert.ok(

@@ -10,6 +10,8 @@ import type {
   Health,
   HistoryPage,
   HistoryQuery,
+  MaintenanceRequest,
+  MaintenanceWindow,
   PurgeOutcome,
   PurgeScope,
   RunStarted,
@@ -28,7 +30,7 @@ function query(params: Record<string, string | number | undefined>): string {
   return text ? `?${text}` : '';
 }
 
-async function request<T>(path: string, method: 'GET' | 'POST' = 'GET', data?: unknown): Promise<T> {
+async function request<T>(path: string, method: 'GET' | 'POST' | 'DELETE' = 'GET', data?: unknown): Promise<T> {
   try {
     const response = await lastValueFrom(
       getBackendSrv().fetch<T>({ url: `${RUNNER_PROXY_URL}${path}`, method, data, showErrorAlert: false })
@@ -125,6 +127,10 @@ export const runnerApi = {
   /** A dry run unless confirm is true; both go through the Admin-only proxy route. */
   purge: (confirm: boolean, scope: PurgeScope = {}) =>
     request<PurgeOutcome>('/api/cleanup/purge', 'POST', { confirm, ...scope }),
+  maintenance: () => request<{ windows: MaintenanceWindow[] }>('/api/maintenance'),
+  /** Through the run role's proxy route (plugin.json): Admins, or whoever holds Cycle runner. */
+  declareMaintenance: (window: MaintenanceRequest) => request<MaintenanceWindow>('/api/maintenance', 'POST', window),
+  cancelMaintenance: (id: string) => request<MaintenanceWindow>(`/api/maintenance/${encodeURIComponent(id)}`, 'DELETE'),
   audit: (limit = 100) => request<{ entries: AuditEntry[] }>(`/api/cleanup/audit${query({ limit })}`),
 };
 

@@ -59,6 +59,17 @@ export interface RunnerErrorBody {
   runningId?: string;
 }
 
+// Maintenance windows (docs/api.md): the runner's own type, as GET /api/maintenance shows it.
+export type { WindowView as MaintenanceWindow } from '../../../runner/src/maintenance/window';
+
+/** The body of POST /api/maintenance. */
+export interface MaintenanceRequest {
+  services: ServiceName[];
+  start?: string;
+  end: string;
+  reason: string;
+}
+
 // The cleanup monitor (docs/api.md): the runner's own types.
 export type { Leak } from '../../../runner/src/cleanup/leak';
 export type { AuditEntry } from '../../../runner/src/cleanup/audit';

@@ -21,6 +21,7 @@ export const runnerKeys = {
   cleanup: () => ['runner', 'cleanup'] as const,
   cleanupReport: () => ['runner', 'cleanup', 'report'] as const,
   audit: () => ['runner', 'cleanup', 'audit'] as const,
+  maintenance: () => ['runner', 'maintenance'] as const,
 };
 
 /** Keys of the answers of the app's Prometheus data source, per data source uid. */

@@ -6,7 +6,7 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 
 import { RunnerApiError, toRunnerError } from '../api/errors';
 import { runnerApi } from '../api/runnerApi';
-import type { Cycle, HistoryQuery, PurgeScope, ServiceName } from '../api/types';
+import type { Cycle, HistoryQuery, MaintenanceRequest, PurgeScope, ServiceName } from '../api/types';
 import { runnerKeys } from '../data/queryKeys';
 
 declare module '@tanstack/react-query' {
@@ -116,6 +116,27 @@ export function useStartRun() {
     onSettled: () => {
       void client.invalidateQueries({ queryKey: runnerKeys.health() });
     },
+  });
+}
+
+/** The runner's maintenance windows (upcoming, active, and recently over). */
+export const useMaintenanceWindows = () =>
+  useQuery({ queryKey: runnerKeys.maintenance(), queryFn: runner(runnerApi.maintenance) });
+
+/** Declaring or cancelling a window changes the list, and the results' states from the next cycle on. */
+export function useDeclareMaintenance() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (window: MaintenanceRequest) => runner(() => runnerApi.declareMaintenance(window))(),
+    onSuccess: () => void client.invalidateQueries({ queryKey: runnerKeys.maintenance() }),
+  });
+}
+
+export function useCancelMaintenance() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => runner(() => runnerApi.cancelMaintenance(id))(),
+    onSettled: () => void client.invalidateQueries({ queryKey: runnerKeys.maintenance() }),
   });
 }
 

@@ -11,13 +11,21 @@ function signIn(orgRole: OrgRole, permissions?: Record<string, boolean>) {
 describe('who may run a cycle and purge', () => {
   afterEach(() => signIn(OrgRole.Viewer));
 
-  it('uses the actions plugin.json declares and its POST routes require', () => {
+  it('uses the actions plugin.json declares and its mutating routes require', () => {
     const actions = pluginJson.roles.flatMap((r) => r.role.permissions.map((p) => p.action));
     expect(actions).toEqual(expect.arrayContaining([RUN_ACTION, PURGE_ACTION]));
-    const required = pluginJson.routes
-      .filter((r) => r.method === 'POST')
-      .map((r) => (r as { reqAction?: string }).reqAction);
-    expect(required.sort()).toEqual([PURGE_ACTION, RUN_ACTION].sort());
+    const required = Object.fromEntries(
+      pluginJson.routes
+        .filter((r) => r.method !== 'GET')
+        .map((r) => [`${r.method} ${r.path}`, (r as { reqAction?: string }).reqAction])
+    );
+    // Maintenance windows are the run role's: whoever may start a cycle may declare the windows cycles run in.
+    expect(required).toEqual({
+      'POST runner/api/runs': RUN_ACTION,
+      'POST runner/api/cleanup/purge': PURGE_ACTION,
+      'POST runner/api/maintenance': RUN_ACTION,
+      'DELETE runner/api/maintenance/*': RUN_ACTION,
+    });
   });
 
   it('follows RBAC permissions where Grafana gives them: run and purge separately, whatever the org role', () => {

@@ -39,4 +39,6 @@ export function userCan(action: string): boolean {
 }
 
 export const canRunCycles = () => userCan(RUN_ACTION);
+/** Declaring and cancelling maintenance windows is the run role's too (plugin.json routes of /api/maintenance). */
+export const canManageMaintenance = () => userCan(RUN_ACTION);
 export const canPurge = () => userCan(PURGE_ACTION);

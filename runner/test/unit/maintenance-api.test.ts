@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { summaryTable } from '../../src/summary.js';
 import { API_TOKEN, monitorFixture } from '../support/monitor-fixture.js';
 
 const BEARER = { authorization: `Bearer ${API_TOKEN}` };
@@ -141,6 +142,12 @@ describe('maintenance windows: cycles and metrics', () => {
       { id, reason: 'Keystone upgrade' }
     );
     assert.equal(cycle.status, 'pass', 'a service in maintenance does not make the cycle red');
+    // run-once prints this and exits 0 for a pass.
+    assert.match(
+      summaryTable(cycle),
+      /^keystone\s+MAINTENANCE\s+.*until \S+ \(Keystone upgrade\); Rally: FAIL - Keystone at/m
+    );
+    assert.match(summaryTable(cycle), /: PASS in /);
     const history = (await app.inject({ url: '/api/history?service=keystone&state=maintenance' })).json();
     assert.equal(
       history.items[0].services.find((s: { service: string }) => s.service === 'keystone').maintenance.reason,

@@ -4,7 +4,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { maintenanceCommand } from '../../src/maintenance/command.js';
-import { tempDir } from '../helpers.js';
+import { applyProvisionedWindows } from '../../src/maintenance/provisioning.js';
+import { MaintenanceStore } from '../../src/maintenance/store.js';
+import { REPO_DIR, tempDir } from '../helpers.js';
 import { API_TOKEN, monitorFixture } from '../support/monitor-fixture.js';
 
 const inHours = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
@@ -48,6 +50,23 @@ describe('maintenance windows from a provisioning file', () => {
     assert.deepEqual(
       again.maintenance.views().map((w) => [w.id, w.state]),
       [['mw-nova-upgrade', 'cancelled']]
+    );
+  });
+
+  it('the shipped example (provisioning/maintenance/) declares its window', async () => {
+    const store = new MaintenanceStore(join(await tempDir(), 'maintenance.json'), 86400);
+    const example = join(REPO_DIR, 'provisioning', 'maintenance', 'windows.example.yaml');
+    const outcome = await applyProvisionedWindows(
+      example,
+      store,
+      { id: null, state: 'disabled' },
+      new Date('2026-11-30T00:00:00Z')
+    );
+    assert.deepEqual(outcome.declared, ['mw-nova-upgrade-2026-12']);
+    const [window] = store.list();
+    assert.deepEqual(
+      [window!.services, window!.start, window!.end],
+      [['nova', 'placement'], '2026-12-01T22:00:00.000Z', '2026-12-02T02:00:00.000Z']
     );
   });
 

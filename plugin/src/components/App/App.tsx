@@ -8,6 +8,7 @@ import { ROUTES } from '../../constants';
 import { queryClient } from '../../data/queryClient';
 import { Cleanup } from '../../pages/Cleanup/Cleanup';
 import { Dataplane } from '../../pages/Dataplane/Dataplane';
+import { Maintenance } from '../../pages/Maintenance/Maintenance';
 import { Overview } from '../../pages/Overview/Overview';
 import { RunDetail } from '../../pages/Runs/RunDetail';
 import { Runs } from '../../pages/Runs/Runs';
@@ -27,6 +28,7 @@ export function App({ meta }: AppRootProps<AppSettings>) {
         <Route path={`${ROUTES.Runs}/:id`} element={<RunDetail />} />
         <Route path={ROUTES.Cleanup} element={<Cleanup />} />
         <Route path={ROUTES.Dataplane} element={<Dataplane prometheusUid={prometheusUid} />} />
+        <Route path={ROUTES.Maintenance} element={<Maintenance />} />
         <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
       </Routes>
     </QueryClientProvider>

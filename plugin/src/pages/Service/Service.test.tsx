@@ -1,7 +1,7 @@
 import React from 'react';
 import { screen, within } from '@testing-library/react';
 
-import type { Cycle } from '../../api/types';
+import type { Cycle, MaintenanceWindow } from '../../api/types';
 import { queryOf } from '../../test/backend';
 import { runnerFixture } from '../../test/fixtures';
 import { RECORDINGS, recordedAnswer, recorded, recordedRoutes, unreachableRoutes } from '../../test/recorded';
@@ -197,5 +197,47 @@ describe('Service', () => {
     renderPage(<Service />, { route: pathFor(tested.service), path: 'service/:service', backend: unreachableRoutes() });
     expect((await screen.findAllByText('Runner unreachable')).length).toBeGreaterThan(0);
     expect(screen.getAllByText(/check the Runner URL/).length).toBeGreaterThan(0);
+  });
+});
+
+describe('Service page in maintenance', () => {
+  // Recorded from a real runner (runner/test/integration/maintenance.test.ts): a Keystone cycle during a window on
+  // Keystone, and the window as GET /api/maintenance listed it while it was active.
+  const cycle = runnerFixture<Cycle>('maintenance/cycle.json');
+  const windows = runnerFixture<{ windows: MaintenanceWindow[] }>('maintenance/windows.json');
+  const window = windows.windows[0]!;
+
+  it('says "in maintenance until ... (reason)" while a window covers the service', async () => {
+    renderPage(<Service />, {
+      route: pathFor('keystone'),
+      path: 'service/:service',
+      backend: {
+        ...recordedRoutes(r),
+        'GET /api/results': { status: 200, data: cycle },
+        'GET /api/maintenance': { status: 200, data: windows },
+      },
+    });
+    const banner = await screen.findByTestId('maintenance-banner');
+    expect(banner).toHaveTextContent(`In maintenance until`);
+    expect(banner).toHaveTextContent(`(${window.reason})`);
+  });
+
+  it("shows a result taken in a window as maintenance, with the window's reason and Rally's verdict underneath", async () => {
+    renderPage(<Service />, {
+      route: pathFor('keystone'),
+      path: 'service/:service',
+      backend: {
+        ...recordedRoutes(r),
+        'GET /api/results': { status: 200, data: cycle },
+        'GET /api/maintenance': { status: 200, data: { windows: [] } },
+      },
+    });
+    const keystone = cycle.services.find((s) => s.service === 'keystone')!;
+    expect(keystone.state).toBe('maintenance');
+    const note = await screen.findByTestId('maintenance-result');
+    expect(note).toHaveTextContent(`${window.reason}; Rally said ${keystone.underlying}`);
+    expect(screen.queryByTestId('maintenance-banner')).not.toBeInTheDocument();
+    // Rally's evidence stays: the workloads of the task run in the window.
+    expect(await screen.findByRole('table', { name: 'Workloads' })).toBeInTheDocument();
   });
 });

@@ -13,7 +13,7 @@ import { ArtifactLinks } from '../../components/Workloads/ArtifactLinks';
 import { FailureList, SkippedWorkloads, WorkloadTable } from '../../components/Workloads/WorkloadTable';
 import { SlowerBadge } from '../../components/SlowerBadge/SlowerBadge';
 import { BaselineChart } from '../../components/Workloads/BaselineChart';
-import { useBaselines, useLatestCycle, useServiceRuns } from '../../hooks/useRunner';
+import { useBaselines, useLatestCycle, useMaintenanceWindows, useServiceRuns } from '../../hooks/useRunner';
 import { regressedActions } from '../../status/regressions';
 import { useTimeRange } from '../../hooks/useTimeRange';
 import { actionLatencies } from '../../status/latency';
@@ -50,6 +50,9 @@ function ServiceView({ service }: { service: ServiceName }) {
     latest.data !== undefined &&
     ((asked.cloud !== undefined && asked.cloud !== latest.data.cloud) ||
       (asked.region !== undefined && asked.region !== latest.data.region));
+  // A runner too old for maintenance windows answers 404 here: then no banner, and nothing else changes.
+  const windows = useMaintenanceWindows();
+  const activeWindow = windows.data?.windows.find((w) => w.state === 'active' && w.services.includes(service));
   const latencies = useMemo(() => (runs.data ? actionLatencies(runs.data, service) : []), [runs.data, service]);
 
   let body: React.ReactNode;
@@ -92,6 +95,12 @@ function ServiceView({ service }: { service: ServiceName }) {
           <SlowerBadge regressed={regressedActions(result.workloads)} testId="service-slower" /> in cycle{' '}
           <TextLink href={runLink(cycleId)}>{cycleId}</TextLink>
           {result.finishedAt && <> finished {dateTimeFormat(result.finishedAt)}</>}
+          {result.state === 'maintenance' && (
+            <div data-testid="maintenance-result">
+              Maintenance window: {result.maintenance?.reason ?? 'no reason kept'}; Rally said{' '}
+              {result.underlying ?? 'nothing'}
+            </div>
+          )}
           {result.reason && <div className={styles.secondary}>{result.reason}</div>}
         </div>
         {result.logProblem && (
@@ -121,6 +130,16 @@ function ServiceView({ service }: { service: ServiceName }) {
           <TimeRangeControl value={range} onChange={setRange} />
         </Stack>
         <h2>{service}</h2>
+        {activeWindow && (
+          <div data-testid="maintenance-banner">
+            <Alert
+              severity="info"
+              title={`In maintenance until ${dateTimeFormat(activeWindow.end)} (${activeWindow.reason})`}
+            >
+              Results of {service} are recorded as maintenance and its alerts are held back until the window ends.
+            </Alert>
+          </div>
+        )}
         {body}
         <h3>Against the usual</h3>
         <BaselineTable service={service} />
