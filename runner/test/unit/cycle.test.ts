@@ -114,7 +114,13 @@ type CycleDeps = Parameters<typeof runCycle>[0];
 /** One API-triggered cycle with a silent logger; the fake Keystone answers with its catalog unless told otherwise. */
 function apiCycle(deps: Pick<CycleDeps, 'config' | 'rally' | 'store'> & Partial<CycleDeps>) {
   return runCycle(
-    { logger: pino({ level: 'silent' }), secrets: [], authenticate: async () => catalogToken(), ...deps },
+    {
+      logger: pino({ level: 'silent' }),
+      secrets: [],
+      authenticate: async () => catalogToken(),
+      resolveImage: async () => ({ name: 'cirros' }),
+      ...deps,
+    },
     { id: newRunId(), trigger: 'api' }
   );
 }
