@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { cycleStatusOf, NO_ARTIFACTS, type Cycle, type CycleTrigger, type ServiceResult } from './model.js';
+import {
+  cycleStatusOf,
+  NO_ARTIFACTS,
+  type Artifacts,
+  type Cycle,
+  type CycleTrigger,
+  type ServiceResult,
+} from './model.js';
 import { authenticate, endpointsOf, KeystoneError, type KeystoneToken } from './openstack/keystone.js';
 import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
 import type { Rally } from './rally/rally.js';
@@ -373,16 +380,19 @@ async function runServiceTask(
     junit: store.artifactPath(cycleId, service, 'junit'),
     log: store.artifactPath(cycleId, service, 'log'),
   };
+  // RALLY_MONITOR_RALLY_DEBUG: Rally's DEBUG records (HTTP calls included) in a file of their own, masked like the rest.
+  const debugLog = deps.config.rallyDebug ? store.artifactPath(cycleId, service, 'debugLog') : null;
   const run = await startValidatedTask(rally, taskFile, args, {
     tag: cycleId,
     logFile: paths.log,
+    ...(debugLog ? { debugLogFile: debugLog } : {}),
     signal: stop,
     onLine: (line) => {
       const done = WORKLOAD_DONE.exec(line);
       if (done) onProgress?.({ kind: 'workload-done', service, completed: Number(done[1]), total: Number(done[2]) });
     },
   });
-  const artifacts = { ...NO_ARTIFACTS, log: true };
+  const artifacts: Artifacts = { ...NO_ARTIFACTS, log: true };
   let parsed: ParsedReport | null = null;
   let problem: string | null = null;
   if (run.taskUuid) {
@@ -400,7 +410,8 @@ async function runServiceTask(
       }
     }
   }
-  await Promise.all(Object.values(paths).map((path) => redactFile(path, secrets)));
+  await Promise.all([...Object.values(paths), ...(debugLog ? [debugLog] : [])].map((path) => redactFile(path, secrets)));
+  if (debugLog) artifacts.debugLog = existsSync(debugLog);
   const verdict = serviceVerdict({
     service,
     exitCode: run.exitCode,

@@ -2,7 +2,8 @@
 # port-less (a tenant without a network) and become ACTIVE without any hypervisor.
 #
 # The compute driver is Nova's SmallFakeDriver with the snapshot upload a real driver does
-# (lib/rally_monitor_fake_virt.py), so a snapshot becomes an active Glance image. Resizes may stay on the same host
+# (lib/nova-path/rally_monitor_fake_virt.py, importable as nova.virt.rally_monitor_fake_virt through
+# lib/nova-path/sitecustomize.py), so a snapshot becomes an active Glance image. Resizes may stay on the same host
 # (allow_resize_to_same_host). Nova sends its service token along with the user's ([service_user]): Cinder lets
 # only a service delete a volume attachment (cinder/volume/api.py attachment_deletion_allowed, OSSA-2023-003),
 # so without it every detach stays `detaching` ("ConflictNovaUsingAttachment").
@@ -15,7 +16,7 @@ configure_nova() {
   mkdir -p "$dir/state" "$dir/instances" "$dir/locks" "$dir/lib"
   # The driver is copied into the cloud's folder: the daemons outlive the checkout that started them (the demo's
   # fresh clone). Every daemon started after this finds it (start_nova, start-service).
-  cp "$HERE/lib/rally_monitor_fake_virt.py" "$dir/lib/"
+  cp "$HERE/lib/nova-path/rally_monitor_fake_virt.py" "$HERE/lib/nova-path/sitecustomize.py" "$dir/lib/"
   export PYTHONPATH=$dir/lib${PYTHONPATH:+:$PYTHONPATH}
   cat >"$dir/nova.conf" <<CONF
 # revision $NOVA_CONFIG_REVISION

@@ -10,8 +10,8 @@ self._image_api.update(context, image_id, metadata, image_file) with nova.image.
 
 So on this cloud a snapshot goes through Nova's API, its conductor, the compute manager and Glance for real; only
 the copy of a hypervisor's disk is not exercised (there is no disk). Loaded by nova-compute as
-`compute_driver = rally_monitor_fake_virt.SnapshotUploadingFakeDriver` (services/nova.sh puts this file on its
-PYTHONPATH).
+`compute_driver = rally_monitor_fake_virt.SnapshotUploadingFakeDriver`, that is nova.virt.rally_monitor_fake_virt
+(sitecustomize.py beside it serves that name; services/nova.sh puts this folder on the Nova daemons' PYTHONPATH).
 """
 import io
 
