@@ -410,7 +410,9 @@ async function runServiceTask(
       }
     }
   }
-  await Promise.all([...Object.values(paths), ...(debugLog ? [debugLog] : [])].map((path) => redactFile(path, secrets)));
+  await Promise.all(
+    [...Object.values(paths), ...(debugLog ? [debugLog] : [])].map((path) => redactFile(path, secrets))
+  );
   if (debugLog) artifacts.debugLog = existsSync(debugLog);
   const verdict = serviceVerdict({
     service,

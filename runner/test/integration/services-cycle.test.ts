@@ -97,7 +97,10 @@ describe('all services against the real local cloud', { timeout: 1_800_000 }, ()
         'NovaServers.resize_server',
         'NovaServers.boot_and_rebuild_server',
       ]) {
-        assert.ok(nova.workloads.some((w) => w.scenario === scenario && w.state === 'pass'), scenario);
+        assert.ok(
+          nova.workloads.some((w) => w.scenario === scenario && w.state === 'pass'),
+          scenario
+        );
       }
       const snapshot = nova.workloads.find((w) => w.scenario === 'NovaServers.snapshot_server')!;
       assert.deepEqual(

@@ -1,6 +1,7 @@
 // A monitoring password made of the characters writers escape (`"` `\` `<` `&` `%` `/` `ü`), for real: a Keystone
 // cycle against the local cloud as a user with that password, then every stored file, log line and API answer is
-// searched for the password in each form a writer gives it (raw, JSON, HTML/XML, URL-encoded).
+// searched for the password in each form a writer gives it (raw, JSON, HTML/XML, URL-encoded). Rally runs with
+// --debug (RALLY_MONITOR_RALLY_DEBUG), so its debug log is searched too.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -58,6 +59,7 @@ describe('a monitoring password of " \\ < & % / ü', { timeout: 600_000 }, () =>
         OS_PASSWORD: SPECIAL_PASSWORD,
         OS_PROJECT_NAME: name,
         RALLY_MONITOR_SERVICES: 'keystone',
+        RALLY_MONITOR_RALLY_DEBUG: 'true',
       },
     });
     const cycle = await runner.waitForCycle<Cycle>(await runner.startCycle(), 300_000);
@@ -75,13 +77,19 @@ describe('a monitoring password of " \\ < & % / ü', { timeout: 600_000 }, () =>
       '/api/history',
       '/metrics',
       '/health',
-      ...['report.html', 'junit.xml', 'rally.log'].map((file) => `/api/runs/${cycle.id}/${file}?service=keystone`),
+      ...['report.html', 'junit.xml', 'rally.log', 'rally-debug.log'].map(
+        (file) => `/api/runs/${cycle.id}/${file}?service=keystone`
+      ),
     ]) {
       const response = await runner.request(path, { auth: true });
       assert.equal(response.status, 200, path);
       answers.push([path, await response.text()]);
     }
     answers.push(["the runner's log", runner.output()]);
+    // The debug log is Rally's own, with its DEBUG records.
+    assert.equal(keystoneResult.artifacts.debugLog, true);
+    const debugLog = answers.find(([path]) => path.includes('rally-debug.log'))![1];
+    assert.match(debugLog, / (RALLY)?DEBUG /);
     const entries = await readdir(runner.dataDir, { withFileTypes: true, recursive: true });
     for (const entry of entries.filter((e) => e.isFile())) {
       const file = join(entry.parentPath, entry.name);

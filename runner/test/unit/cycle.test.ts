@@ -45,7 +45,11 @@ function fakeRally(home: string, tasks: Record<string, FakeTask>, calls: string[
       if (options.logFile) await appendFile(options.logFile, result.output);
       return { ...result, killed: false };
     },
-    async startTask(file: string, _args: unknown, options: { logFile: string; debugLogFile?: string }): Promise<TaskRun> {
+    async startTask(
+      file: string,
+      _args: unknown,
+      options: { logFile: string; debugLogFile?: string }
+    ): Promise<TaskRun> {
       const { service, task } = taskOf(file);
       calls.push(`start ${service}${options.debugLogFile ? ' --debug' : ''}`);
       if (options.debugLogFile && task.debugLog) await appendFile(options.debugLogFile, task.debugLog);
@@ -322,7 +326,10 @@ describe('a cycle with RALLY_MONITOR_RALLY_DEBUG=true', () => {
     const uuid = await recordedUuid('keystone-pass.report.json');
     // Debug lines as keystoneauth and Rally write them, with the password in each form a writer gives it.
     const debugLog = Object.entries(WRITERS)
-      .map(([writer, write]) => `2026-11-29 20:55:19.164 1 DEBUG keystoneauth.session [-] ${writer}: ${write(SPECIAL_PASSWORD)}\n`)
+      .map(
+        ([writer, write]) =>
+          `2026-11-29 20:55:19.164 1 DEBUG keystoneauth.session [-] ${writer}: ${write(SPECIAL_PASSWORD)}\n`
+      )
       .join('');
     const calls: string[] = [];
     const rally = fakeRally(
