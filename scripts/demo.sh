@@ -83,13 +83,14 @@ fi
 CLOUD_DIR=$CLOUD_DIR bash "$ROOT/test/cloud/cloud.sh" up ${SERVICES//,/ }
 # shellcheck disable=SC1091
 source "$CLOUD_DIR/openrc"
-image=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("image") or "")' "$CLOUD_DIR/cloud.json")
+resize_flavor=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("resizeFlavor") or "")' "$CLOUD_DIR/cloud.json")
 
 [[ -f $STATE/api-token ]] || (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$STATE/api-token")
 api_token=$(cat "$STATE/api-token")
 export RALLY_MONITOR_DATA_DIR=$DATA_DIR RALLY_MONITOR_CLOUD=demo RALLY_MONITOR_API_TOKEN=$api_token
 export RALLY_MONITOR_LISTEN_ADDRESS=127.0.0.1 EXPORTER_PORT=$PORT RALLY_NOVA_FLAVOR=m1.tiny
-[[ -z $image ]] || export RALLY_NOVA_IMAGE=$image
+# RALLY_NOVA_IMAGE stays unset: the cloud's image is named in the rally-jobs convention the default looks for.
+[[ -z $resize_flavor ]] || export RALLY_NOVA_RESIZE_FLAVOR=$resize_flavor
 # Narrowed, the runner tests those services only (a reused cloud may offer more).
 [[ -z $SERVICES ]] || export RALLY_MONITOR_SERVICES=$SERVICES
 export RALLY_SCHEDULE_INTERVAL=${RALLY_SCHEDULE_INTERVAL:-60}

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { SERVICE_NAMES, isServiceName, type ServiceName } from './services.js';
 import { OpenrcError, parseOpenrc } from './openrc.js';
+import { parseImageSetting, type ImageSetting } from './rally/image.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -91,7 +92,10 @@ export interface Config {
   schedule: Schedule;
   retentionDays: number;
   novaFlavor: string;
-  novaImage: string | null;
+  /** RALLY_NOVA_IMAGE: a name or a /regular expression/, resolved against Glance each cycle (rally/image.ts). */
+  novaImage: ImageSetting;
+  /** RALLY_NOVA_RESIZE_FLAVOR: what NovaServers.resize_server resizes to; without it that workload is skipped. */
+  novaResizeFlavor: string | null;
   /** RALLY_EXTERNAL_NETWORK: the Neutron external network floating IPs come from; without it those workloads are skipped. */
   externalNetwork: string | null;
   /** RALLY_MONITOR_PROFILE, overridden per service by RALLY_MONITOR_PROFILE_<SERVICE>. */
@@ -108,6 +112,8 @@ export interface Config {
   iterations: number;
   concurrency: number;
   rallyBin: string;
+  /** RALLY_MONITOR_RALLY_DEBUG: Rally runs with --debug and its debug log is kept beside the report. */
+  rallyDebug: boolean;
   logLevel: string;
   cleanup: CleanupSettings;
   regressions: RegressionSettings;
@@ -409,6 +415,28 @@ function profiles(env: Env): Record<ServiceName, Profile> {
 const RESOURCE_NAME = /^[^\u0000-\u001f"{}]{1,255}$/;
 
 /** An image, flavor or network name as it goes into a scenario file: one line, no quotes or braces that could break the template. */
+/** RALLY_NOVA_IMAGE: a name as resourceName takes it, or a pattern (only its resolved name reaches a task file). */
+function imageSetting(value: string | undefined): ImageSetting {
+  const slashed = value !== undefined && /^\/.+\/$/s.test(value);
+  if (slashed && /[\u0000-\u001f]/.test(value)) {
+    throw new ConfigError('RALLY_NOVA_IMAGE', `must not hold control characters (got ${JSON.stringify(value)})`);
+  }
+  if (!slashed) resourceName('RALLY_NOVA_IMAGE', value);
+  try {
+    return parseImageSetting(value);
+  } catch (error) {
+    throw new ConfigError('RALLY_NOVA_IMAGE', `${(error as Error).message} (got ${JSON.stringify(value)})`);
+  }
+}
+
+function resizeFlavor(value: string | undefined, flavor: string): string | null {
+  const name = resourceName('RALLY_NOVA_RESIZE_FLAVOR', value);
+  if (name !== null && name === flavor) {
+    throw new ConfigError('RALLY_NOVA_RESIZE_FLAVOR', `must differ from RALLY_NOVA_FLAVOR (both are "${name}")`);
+  }
+  return name;
+}
+
 function resourceName(variable: string, value: string | undefined): string | null {
   if (value === undefined || value.trim() === '') return null;
   if (!RESOURCE_NAME.test(value)) {
@@ -472,6 +500,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   const retentionDays = wholeNumber('RALLY_RESULTS_RETENTION_DAYS', env.RALLY_RESULTS_RETENTION_DAYS, 7, 1, 3650);
 
+  const novaFlavor = resourceName('RALLY_NOVA_FLAVOR', env.RALLY_NOVA_FLAVOR) ?? 'm1.tiny';
+
   return {
     openstack: {
       authUrl,
@@ -491,8 +521,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     schedule: schedule(env),
     retentionDays,
-    novaFlavor: resourceName('RALLY_NOVA_FLAVOR', env.RALLY_NOVA_FLAVOR) ?? 'm1.tiny',
-    novaImage: resourceName('RALLY_NOVA_IMAGE', env.RALLY_NOVA_IMAGE),
+    novaFlavor,
+    novaImage: imageSetting(env.RALLY_NOVA_IMAGE),
+    novaResizeFlavor: resizeFlavor(env.RALLY_NOVA_RESIZE_FLAVOR, novaFlavor),
     externalNetwork: resourceName('RALLY_EXTERNAL_NETWORK', env.RALLY_EXTERNAL_NETWORK),
     profiles: profiles(env),
     exporterPort: wholeNumber('EXPORTER_PORT', env.EXPORTER_PORT, 9101, 0, 65535),
@@ -507,6 +538,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     iterations: wholeNumber('RALLY_MONITOR_ITERATIONS', env.RALLY_MONITOR_ITERATIONS, 2, 1, 1000),
     concurrency: wholeNumber('RALLY_MONITOR_CONCURRENCY', env.RALLY_MONITOR_CONCURRENCY, 1, 1, 100),
     rallyBin: env.RALLY_BIN || 'rally',
+    rallyDebug: parseBoolean('RALLY_MONITOR_RALLY_DEBUG', env.RALLY_MONITOR_RALLY_DEBUG, false),
     logLevel: logLevel(env.LOG_LEVEL),
     cleanup: {
       minAgeSeconds: durationSeconds(

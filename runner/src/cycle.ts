@@ -10,6 +10,7 @@ import { judgeRegressions } from './baseline.js';
 import {
   cycleStatusOf,
   NO_ARTIFACTS,
+  type Artifacts,
   type Cycle,
   type CycleTrigger,
   type MaintenanceNote,
@@ -19,7 +20,9 @@ import { authenticate, endpointsOf, KeystoneError, type KeystoneToken } from './
 import { parseReport, ReportFormatError, type ParsedReport } from './rally/report.js';
 import type { Rally } from './rally/rally.js';
 import { rallyCredentials } from './rally/credentials.js';
-import { taskPlan } from './rally/task-args.js';
+import { needsImage, taskPlan } from './rally/task-args.js';
+import { resolveImage, type ImageChoice } from './rally/image.js';
+import { OpenStackSession } from './openstack/session.js';
 import { preflightProblem } from './rally/preflight.js';
 import { startValidatedTask } from './rally/validate.js';
 import { serviceVerdict } from './rally/verdict.js';
@@ -66,7 +69,22 @@ export interface CycleDeps {
   secrets: readonly string[];
   scenariosDir?: string;
   authenticate?: (config: Config) => Promise<KeystoneToken>;
+  /** How RALLY_NOVA_IMAGE is resolved against Glance (tests stand in for Glance here). */
+  resolveImage?: (config: Config) => Promise<ImageChoice>;
 }
+
+/** RALLY_NOVA_IMAGE resolved against Glance with a session of its own (one listing, closed after). */
+async function imageFromGlance(config: Config): Promise<ImageChoice> {
+  const session = new OpenStackSession(config.openstack, { retries: 1 });
+  try {
+    return await resolveImage(config.novaImage, session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** What a task that boots no image gets: its file never reads the image. */
+const NO_IMAGE_NEEDED: ImageChoice = { skip: 'this task boots no image' };
 
 export interface CycleRequest {
   id: string;
@@ -254,6 +272,14 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     }
   }
 
+  // Resolved once per cycle, when the first task that boots it comes: Nova's and Cinder's get the same image.
+  let image: Promise<ImageChoice> | null = null;
+  const imageFor = (service: ServiceName): Promise<ImageChoice> => {
+    if (!needsImage(config, service)) return Promise.resolve(NO_IMAGE_NEEDED);
+    image ??= (deps.resolveImage ?? imageFromGlance)(config);
+    return image;
+  };
+
   let keystoneGone = false;
   for (const [index, service] of tested.entries()) {
     if (stop.aborted || setupProblem || keystoneGone) {
@@ -273,8 +299,10 @@ export async function runCycle(deps: CycleDeps, request: CycleRequest): Promise<
     const endpointUrls = token
       ? endpointsOf(token.catalog, CATALOG_TYPES[service], config.openstack.interface, config.openstack.regionName)
       : [];
-    const { args, skipped } = taskPlan(config, service, inCatalog, scenariosDir);
-    const problem = await preflightProblem(config, service, args);
+    const choice = await imageFor(service);
+    const { args, skipped } = taskPlan(config, service, inCatalog, scenariosDir, choice);
+    const problem =
+      'error' in choice ? redact(choice.error, deps.secrets) : await preflightProblem(config, service, args);
     const ran = problem
       ? untested(service, 'error', problem, new Date().toISOString())
       : await runServiceTask(
@@ -389,16 +417,19 @@ async function runServiceTask(
     junit: store.artifactPath(cycleId, service, 'junit'),
     log: store.artifactPath(cycleId, service, 'log'),
   };
+  // RALLY_MONITOR_RALLY_DEBUG: Rally's DEBUG records (HTTP calls included) in a file of their own, masked like the rest.
+  const debugLog = deps.config.rallyDebug ? store.artifactPath(cycleId, service, 'debugLog') : null;
   const run = await startValidatedTask(rally, taskFile, args, {
     tag: cycleId,
     logFile: paths.log,
+    ...(debugLog ? { debugLogFile: debugLog } : {}),
     signal: stop,
     onLine: (line) => {
       const done = WORKLOAD_DONE.exec(line);
       if (done) onProgress?.({ kind: 'workload-done', service, completed: Number(done[1]), total: Number(done[2]) });
     },
   });
-  const artifacts = { ...NO_ARTIFACTS, log: true };
+  const artifacts: Artifacts = { ...NO_ARTIFACTS, log: true };
   let parsed: ParsedReport | null = null;
   let problem: string | null = null;
   if (run.taskUuid) {
@@ -416,7 +447,10 @@ async function runServiceTask(
       }
     }
   }
-  await Promise.all(Object.values(paths).map((path) => redactFile(path, secrets)));
+  await Promise.all(
+    [...Object.values(paths), ...(debugLog ? [debugLog] : [])].map((path) => redactFile(path, secrets))
+  );
+  if (debugLog) artifacts.debugLog = existsSync(debugLog);
   const verdict = serviceVerdict({
     service,
     exitCode: run.exitCode,

@@ -118,6 +118,8 @@ export interface Artifacts {
   html: boolean;
   junit: boolean;
   log: boolean;
+  /** Rally's --debug log (RALLY_MONITOR_RALLY_DEBUG=true); absent when Rally ran without --debug. */
+  debugLog?: boolean;
 }
 
 /** A workload of the service's scenario file that was left out because something it needs is absent. */

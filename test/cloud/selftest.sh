@@ -74,7 +74,7 @@ if wants neutron; then
   answers neutron http://127.0.0.1:9696/v2.0/networks '"networks"'
   check "neutron refuses a request without a token (401)" test "$(http_code http://127.0.0.1:9696/v2.0/networks)" = 401
 fi
-if wants glance; then answers glance "http://127.0.0.1:9292/v2/images?name=smoke" '"visibility": "public"'; fi
+if wants glance; then answers glance "http://127.0.0.1:9292/v2/images?name=cirros-fake-disk" '"visibility": "public"'; fi
 if wants placement; then
   answers placement http://127.0.0.1:8778/resource_providers '"resource_providers"' "OpenStack-API-Version: placement 1.39"
 fi

@@ -61,7 +61,7 @@ async function requestText(path: string): Promise<string> {
 /** URL of a run's artifact, through the proxy, for links the browser opens itself (Grafana may serve from a sub-path). */
 export function artifactUrl(
   runId: string,
-  artifact: 'report.html' | 'junit.xml' | 'rally.log',
+  artifact: 'report.html' | 'junit.xml' | 'rally.log' | 'rally-debug.log',
   service: ServiceName
 ): string {
   return `${config.appSubUrl ?? ''}/${RUNNER_PROXY_URL}/api/runs/${encodeURIComponent(runId)}/${artifact}${query({ service })}`;

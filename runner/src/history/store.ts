@@ -31,13 +31,14 @@ export function isRunId(value: string): boolean {
   return RUN_ID_PATTERN.test(value);
 }
 
-export type ArtifactKind = 'json' | 'html' | 'junit' | 'log';
+export type ArtifactKind = 'json' | 'html' | 'junit' | 'log' | 'debugLog';
 
 const ARTIFACT_FILES: Record<ArtifactKind, string> = {
   json: 'report.json',
   html: 'report.html',
   junit: 'junit.xml',
   log: 'rally.log',
+  debugLog: 'rally-debug.log',
 };
 
 export interface HistoryQuery {

@@ -93,6 +93,7 @@ const ARTIFACT_ROUTES: Array<{ path: string; kind: ArtifactKind; type: string }>
   { path: 'report.html', kind: 'html', type: 'text/html; charset=utf-8' },
   { path: 'junit.xml', kind: 'junit', type: 'application/xml; charset=utf-8' },
   { path: 'rally.log', kind: 'log', type: 'text/plain; charset=utf-8' },
+  { path: 'rally-debug.log', kind: 'debugLog', type: 'text/plain; charset=utf-8' },
 ];
 
 export interface ServerOptions {

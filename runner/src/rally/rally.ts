@@ -211,7 +211,7 @@ export class Rally {
     taskFile: string,
     taskArgs: Record<string, unknown>,
     extraArgs: readonly string[],
-    options: { logFile?: string; signal?: AbortSignal; onLine?: (line: string) => void }
+    options: { logFile?: string; debugLogFile?: string; signal?: AbortSignal; onLine?: (line: string) => void }
   ): Promise<GroupRunResult> {
     const argsFile = join(this.options.home, `task-args-${process.pid}-${Date.now()}-${command}.json`);
     await writeFile(argsFile, JSON.stringify(taskArgs), { mode: 0o600 });
@@ -219,6 +219,8 @@ export class Rally {
       return await this.run(
         [
           ...pluginPathArgs(taskFile),
+          // Global options, before the command: DEBUG records go to the file (and, as Rally logs, to stderr too).
+          ...(options.debugLogFile ? ['--debug', '--log-file', options.debugLogFile] : []),
           'task',
           command,
           taskFile,
@@ -242,7 +244,13 @@ export class Rally {
   async startTask(
     taskFile: string,
     taskArgs: Record<string, unknown>,
-    options: { tag: string; logFile: string; signal?: AbortSignal; onLine?: (line: string) => void }
+    options: {
+      tag: string;
+      logFile: string;
+      debugLogFile?: string;
+      signal?: AbortSignal;
+      onLine?: (line: string) => void;
+    }
   ): Promise<TaskRun> {
     const result = await this.withTaskArgs('start', taskFile, taskArgs, ['--tag', options.tag, '--no-use'], options);
     return { ...result, taskUuid: taskUuidFromOutput(result.output) };
@@ -252,7 +260,7 @@ export class Rally {
   async validateTask(
     taskFile: string,
     taskArgs: Record<string, unknown>,
-    options: { logFile?: string; signal?: AbortSignal } = {}
+    options: { logFile?: string; debugLogFile?: string; signal?: AbortSignal } = {}
   ): Promise<GroupRunResult> {
     return this.withTaskArgs('validate', taskFile, taskArgs, [], options);
   }

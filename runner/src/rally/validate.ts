@@ -91,7 +91,7 @@ export async function validateTask(
   rally: Rally,
   taskFile: string,
   args: Record<string, unknown>,
-  options: { logFile?: string; signal?: AbortSignal; now?: number } = {}
+  options: { logFile?: string; debugLogFile?: string; signal?: AbortSignal; now?: number } = {}
 ): Promise<Validation> {
   const now = options.now ?? Date.now();
   const known = validatedAt.get(rally) ?? new Map<string, number>();
@@ -120,6 +120,7 @@ export async function startValidatedTask(
 ): Promise<TaskRun> {
   const validation = await validateTask(rally, taskFile, args, {
     logFile: options.logFile,
+    ...(options.debugLogFile ? { debugLogFile: options.debugLogFile } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!validation.valid) return validation.run;

@@ -2,7 +2,8 @@
 // cycle against the local cloud as a user with that password, then every stored file, log line and API answer is
 // searched for the password in each form a writer gives it (raw, JSON, HTML/XML, URL-encoded).
 // The same cycle proves the credentials many operators have: the user is in a non-default domain, and the runner
-// knows it only by ids (OS_PROJECT_ID, OS_USER_DOMAIN_ID) from an openrc file (RALLY_MONITOR_OPENRC).
+// knows it only by ids (OS_PROJECT_ID, OS_USER_DOMAIN_ID) from an openrc file (RALLY_MONITOR_OPENRC). Rally runs with
+// --debug (RALLY_MONITOR_RALLY_DEBUG), so its debug log is searched too.
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -42,7 +43,12 @@ describe('a monitoring password of " \\ < & % / ü', { timeout: 600_000 }, () =>
     const openrc = join(await tempDir(), 'openrc.sh');
     await writeFile(openrc, idOnlyOpenrc(cloud, account!), { mode: 0o600 });
     runner = await startRunner({
-      env: { ...NO_ENVIRONMENT_CREDENTIALS, RALLY_MONITOR_OPENRC: openrc, RALLY_MONITOR_SERVICES: 'keystone' },
+      env: {
+        ...NO_ENVIRONMENT_CREDENTIALS,
+        RALLY_MONITOR_OPENRC: openrc,
+        RALLY_MONITOR_SERVICES: 'keystone',
+        RALLY_MONITOR_RALLY_DEBUG: 'true',
+      },
     });
     const cycle = await runner.waitForCycle<Cycle>(await runner.startCycle(), 300_000);
     const keystoneResult = cycle.services.find((s) => s.service === 'keystone')!;
@@ -59,13 +65,19 @@ describe('a monitoring password of " \\ < & % / ü', { timeout: 600_000 }, () =>
       '/api/history',
       '/metrics',
       '/health',
-      ...['report.html', 'junit.xml', 'rally.log'].map((file) => `/api/runs/${cycle.id}/${file}?service=keystone`),
+      ...['report.html', 'junit.xml', 'rally.log', 'rally-debug.log'].map(
+        (file) => `/api/runs/${cycle.id}/${file}?service=keystone`
+      ),
     ]) {
       const response = await runner.request(path, { auth: true });
       assert.equal(response.status, 200, path);
       answers.push([path, await response.text()]);
     }
     answers.push(["the runner's log", runner.output()]);
+    // The debug log is Rally's own, with its DEBUG records.
+    assert.equal(keystoneResult.artifacts.debugLog, true);
+    const debugLog = answers.find(([path]) => path.includes('rally-debug.log'))![1];
+    assert.match(debugLog, / (RALLY)?DEBUG /);
     const entries = await readdir(runner.dataDir, { withFileTypes: true, recursive: true });
     for (const entry of entries.filter((e) => e.isFile())) {
       const file = join(entry.parentPath, entry.name);

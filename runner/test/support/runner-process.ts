@@ -24,6 +24,8 @@ export interface TestCloud {
   services: string[];
   image: string;
   flavor: string;
+  /** What Nova's resize workload resizes `flavor` servers to. */
+  resizeFlavor: string;
 }
 
 /** The running local cloud that `npm test` brought up (RALLY_MONITOR_TEST_CLOUD_DIR). */
@@ -110,8 +112,8 @@ export async function runnerEnv(options: RunnerOptions = {}) {
     RALLY_MONITOR_CLOUD: 'local',
     RALLY_MONITOR_ITERATIONS: '1',
     RALLY_MONITOR_CONCURRENCY: '1',
-    RALLY_NOVA_IMAGE: cloud.image,
     RALLY_NOVA_FLAVOR: cloud.flavor,
+    RALLY_NOVA_RESIZE_FLAVOR: cloud.resizeFlavor,
     // Far enough in the future that only the API starts cycles during a test.
     RALLY_SCHEDULE: '0 0 1 1 *',
     ...options.env,

@@ -38,7 +38,14 @@ describe('loadConfig', () => {
     assert.equal(config.apiToken, null);
     assert.deepEqual(secretsOf(config), ['pw-very-secret']);
     assert.equal(config.externalNetwork, null);
-    assert.equal(config.novaImage, null);
+    // rally-jobs' convention (rally-openstack rally-jobs/nova.yaml): a CirrOS disk image, or Fuel's TestVM.
+    assert.deepEqual(config.novaImage, {
+      text: '/^(cirros.*-disk|TestVM)$/',
+      pattern: /^(cirros.*-disk|TestVM)$/u,
+      isDefault: true,
+    });
+    assert.equal(config.novaResizeFlavor, null);
+    assert.equal(config.rallyDebug, false);
     assert.deepEqual(new Set(Object.values(config.profiles)), new Set(['light']));
     assert.equal(Object.keys(config.profiles).length, 7);
     assert.deepEqual(config.regressions, {
@@ -72,6 +79,24 @@ describe('loadConfig', () => {
       minSamples: 3,
       windowDays: 2,
     });
+  });
+
+  it('takes an image name, or a regular expression between slashes (braces and quotes allowed there)', () => {
+    const named = loadConfig({ ...GOOD, RALLY_NOVA_IMAGE: 'cirros' }, '/nonexistent').novaImage;
+    assert.deepEqual(named, { text: 'cirros', pattern: null, isDefault: false });
+    const pattern = loadConfig(
+      { ...GOOD, RALLY_NOVA_IMAGE: '/^cirros-0\\.[0-9]{1,2}"?-disk$/' },
+      '/nonexistent'
+    ).novaImage;
+    assert.equal(pattern.isDefault, false);
+    assert.ok(pattern.pattern?.test('cirros-0.6"-disk'));
+    assert.ok(!pattern.pattern?.test('cirros-0.6-disk.old'));
+    const config = loadConfig(
+      { ...GOOD, RALLY_NOVA_RESIZE_FLAVOR: 'm1.small', RALLY_MONITOR_RALLY_DEBUG: 'true' },
+      '/nonexistent'
+    );
+    assert.equal(config.novaResizeFlavor, 'm1.small');
+    assert.equal(config.rallyDebug, true);
   });
 
   it('takes one profile for all services and overrides it per service', () => {
@@ -129,6 +154,11 @@ describe('loadConfig', () => {
     ['RALLY_EXTERNAL_NETWORK', { RALLY_EXTERNAL_NETWORK: 'pub"lic' }, /without quotes, braces/],
     ['RALLY_NOVA_IMAGE', { RALLY_NOVA_IMAGE: '{{ x }}' }, /without quotes, braces/],
     ['RALLY_NOVA_FLAVOR', { RALLY_NOVA_FLAVOR: 'm1\ntiny' }, /control characters/],
+    ['RALLY_NOVA_IMAGE', { RALLY_NOVA_IMAGE: '/^cirros(-disk$/' }, /not a valid regular expression/],
+    ['RALLY_NOVA_IMAGE', { RALLY_NOVA_IMAGE: '/^cirros\n$/' }, /control characters/],
+    ['RALLY_NOVA_RESIZE_FLAVOR', { RALLY_NOVA_RESIZE_FLAVOR: 'm1"small' }, /without quotes, braces/],
+    ['RALLY_NOVA_RESIZE_FLAVOR', { RALLY_NOVA_RESIZE_FLAVOR: 'm1.tiny' }, /must differ from RALLY_NOVA_FLAVOR/],
+    ['RALLY_MONITOR_RALLY_DEBUG', { RALLY_MONITOR_RALLY_DEBUG: 'maybe' }, /true or false/],
     [
       'OS_CLOUD',
       { OS_CLOUD: 'nowhere', OS_CLIENT_CONFIG_FILE: '/nonexistent/clouds.yaml' },

@@ -12,12 +12,14 @@ import { HistoryStore, newRunId, summarize } from '../../src/history/store.js';
 import { authenticate, type KeystoneToken } from '../../src/openstack/keystone.js';
 import type { Rally, TaskRun } from '../../src/rally/rally.js';
 import { fixturePath, readFixture, tempDir } from '../helpers.js';
-import { leakedForms, SPECIAL_PASSWORD } from '../support/secret-forms.js';
+import { leakedForms, SPECIAL_PASSWORD, WRITERS } from '../support/secret-forms.js';
 
 interface FakeTask {
   /** logError: why the log file could not be written, as the process runner reports it (Rally still ran). */
   validate?: { exitCode: number; output: string; logError?: string };
   start?: { exitCode: number; output: string; taskUuid: string; logError?: string };
+  /** What Rally writes to its --log-file with --debug (RALLY_MONITOR_RALLY_DEBUG). */
+  debugLog?: string;
   /** Files `rally task report/export` would write, by kind. */
   reports?: { json: string; html?: string; junit?: string };
 }
@@ -35,16 +37,22 @@ function fakeRally(home: string, tasks: Record<string, FakeTask>, calls: string[
     async ensureEnvironment() {
       return 'kept' as const;
     },
-    async validateTask(file: string, _args: unknown, options: { logFile?: string } = {}) {
+    async validateTask(file: string, _args: unknown, options: { logFile?: string; debugLogFile?: string } = {}) {
       const { service, task } = taskOf(file);
-      calls.push(`validate ${service}`);
+      calls.push(`validate ${service}${options.debugLogFile ? ' --debug' : ''}`);
+      if (options.debugLogFile && task.debugLog) await appendFile(options.debugLogFile, task.debugLog);
       const result = task.validate ?? { exitCode: 0, output: '' };
       if (options.logFile) await appendFile(options.logFile, result.output);
       return { ...result, killed: false };
     },
-    async startTask(file: string, _args: unknown, options: { logFile: string }): Promise<TaskRun> {
+    async startTask(
+      file: string,
+      _args: unknown,
+      options: { logFile: string; debugLogFile?: string }
+    ): Promise<TaskRun> {
       const { service, task } = taskOf(file);
-      calls.push(`start ${service}`);
+      calls.push(`start ${service}${options.debugLogFile ? ' --debug' : ''}`);
+      if (options.debugLogFile && task.debugLog) await appendFile(options.debugLogFile, task.debugLog);
       if (!task.start) throw new Error(`${service} was not expected to start`);
       await appendFile(options.logFile, task.start.output);
       return { ...task.start, killed: false };
@@ -114,7 +122,13 @@ type CycleDeps = Parameters<typeof runCycle>[0];
 /** One API-triggered cycle with a silent logger; the fake Keystone answers with its catalog unless told otherwise. */
 function apiCycle(deps: Pick<CycleDeps, 'config' | 'rally' | 'store'> & Partial<CycleDeps>) {
   return runCycle(
-    { logger: pino({ level: 'silent' }), secrets: [], authenticate: async () => catalogToken(), ...deps },
+    {
+      logger: pino({ level: 'silent' }),
+      secrets: [],
+      authenticate: async () => catalogToken(),
+      resolveImage: async () => ({ name: 'cirros' }),
+      ...deps,
+    },
     { id: newRunId(), trigger: 'api' }
   );
 }
@@ -299,5 +313,65 @@ describe('a cycle whose Rally report quotes the password', () => {
     for (const name of await readdir(runDir)) {
       assert.deepEqual(leakedForms(await readFile(join(runDir, name), 'utf8'), SPECIAL_PASSWORD), [], name);
     }
+  });
+});
+
+describe('a cycle with RALLY_MONITOR_RALLY_DEBUG=true', () => {
+  it("runs Rally with --debug, keeps its debug log beside the report as an artifact, masked in every writer's form", async () => {
+    const { dataDir, config, store } = await setup({
+      RALLY_MONITOR_SERVICES: 'keystone',
+      OS_PASSWORD: SPECIAL_PASSWORD,
+      RALLY_MONITOR_RALLY_DEBUG: 'true',
+    });
+    const uuid = await recordedUuid('keystone-pass.report.json');
+    // Debug lines as keystoneauth and Rally write them, with the password in each form a writer gives it.
+    const debugLog = Object.entries(WRITERS)
+      .map(
+        ([writer, write]) =>
+          `2026-11-29 20:55:19.164 1 DEBUG keystoneauth.session [-] ${writer}: ${write(SPECIAL_PASSWORD)}\n`
+      )
+      .join('');
+    const calls: string[] = [];
+    const rally = fakeRally(
+      join(dataDir, 'rally'),
+      {
+        keystone: {
+          start: { exitCode: 0, output: '', taskUuid: uuid },
+          reports: { json: await readFixture('keystone-pass.report.json') },
+          debugLog,
+        },
+      },
+      calls
+    );
+    const cycle = await apiCycle({ config, rally, store, secrets: secretsOf(config) });
+    assert.deepEqual(calls, ['validate keystone --debug', 'start keystone --debug']);
+    const keystone = cycle.services.find((s) => s.service === 'keystone')!;
+    assert.equal(keystone.state, 'pass', keystone.reason);
+    assert.equal(keystone.artifacts.debugLog, true);
+    const file = store.artifactPath(cycle.id, 'keystone', 'debugLog');
+    assert.equal(basename(file), 'keystone.rally-debug.log');
+    const kept = await readFile(file, 'utf8');
+    // Validation's records, then the start's, in one file.
+    assert.equal(kept.split('\n').filter((line) => line.includes(' DEBUG ')).length, 2 * Object.keys(WRITERS).length);
+    assert.deepEqual(leakedForms(kept, SPECIAL_PASSWORD), []);
+  });
+
+  it('runs Rally without --debug and keeps no debug log by default', async () => {
+    const { dataDir, config, store } = await setup({ RALLY_MONITOR_SERVICES: 'keystone' });
+    const uuid = await recordedUuid('keystone-pass.report.json');
+    const calls: string[] = [];
+    const rally = fakeRally(
+      join(dataDir, 'rally'),
+      {
+        keystone: {
+          start: { exitCode: 0, output: '', taskUuid: uuid },
+          reports: { json: await readFixture('keystone-pass.report.json') },
+        },
+      },
+      calls
+    );
+    const cycle = await apiCycle({ config, rally, store, secrets: secretsOf(config) });
+    assert.deepEqual(calls, ['validate keystone', 'start keystone']);
+    assert.equal(cycle.services.find((s) => s.service === 'keystone')!.artifacts.debugLog, undefined);
   });
 });

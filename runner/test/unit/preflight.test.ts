@@ -35,7 +35,7 @@ function fakeNeutron(networks: unknown[] | Error) {
 
 function plan(env: Record<string, string>) {
   const config = loadConfig({ ...BASE, ...env }, '/nonexistent');
-  return { config, args: taskPlan(config, 'nova', [...SERVICE_NAMES], '/s').args };
+  return { config, args: taskPlan(config, 'nova', [...SERVICE_NAMES], '/s', { name: 'cirros' }).args };
 }
 
 describe('preflight of task arguments Rally does not validate', () => {

@@ -3,7 +3,7 @@
   admin.py register          stdin: lines "USER TYPE NAME URL"; creates the service project and role, the
                              service users (admin + service roles in project service) and their endpoints.
   admin.py image NAME FILE   a public raw image NAME from FILE, unless an active one exists.
-  admin.py flavor NAME       a public flavor NAME (64 MiB, 1 vCPU, 1 GB disk), unless it exists.
+  admin.py flavor NAME [RAM] a public flavor NAME (RAM MiB, default 64; 1 vCPU, 1 GB disk), unless it exists.
   admin.py azs ZONE=HOST[,HOST...]...
                              host aggregates named ZONE with availability zone ZONE holding those compute hosts
                              (each made or completed when missing; hosts already in place are left alone).
@@ -69,14 +69,14 @@ def image(sess, name, path):
     print(f"image {name} {created.id}")
 
 
-def flavor(sess, name):
+def flavor(sess, name, ram=64):
     from novaclient import client as nova_client
     from novaclient import exceptions
     nova = nova_client.Client("2.1", session=sess, region_name=REGION)
     try:
         nova.flavors.find(name=name)
     except exceptions.NotFound:
-        nova.flavors.create(name, ram=64, vcpus=1, disk=1, is_public=True)
+        nova.flavors.create(name, ram=ram, vcpus=1, disk=1, is_public=True)
         print(f"flavor {name}")
 
 
@@ -114,8 +114,8 @@ def main(argv):
         register(sess, [line for line in sys.stdin.read().splitlines() if line.strip()])
     elif command == "image" and len(argv) == 4:
         image(sess, argv[2], argv[3])
-    elif command == "flavor" and len(argv) == 3:
-        flavor(sess, argv[2])
+    elif command == "flavor" and len(argv) in (3, 4):
+        flavor(sess, argv[2], *(int(ram) for ram in argv[3:]))
     elif command == "azs" and len(argv) > 2:
         azs(sess, argv[2:])
     elif command == "leftovers":

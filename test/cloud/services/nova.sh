@@ -12,15 +12,31 @@
 NOVA_EXTRA_HOSTS=(minicloud-b minicloud-c1 minicloud-c2)
 NOVA_ZONES=("zone-a=minicloud" "zone-b=minicloud-b" "zone-c=minicloud-c1,minicloud-c2")
 
+# The compute driver is Nova's SmallFakeDriver with the snapshot upload a real driver does
+# (lib/nova-path/rally_monitor_fake_virt.py, importable as nova.virt.rally_monitor_fake_virt through
+# lib/nova-path/sitecustomize.py), so a snapshot becomes an active Glance image. Resizes may stay on the same host
+# (allow_resize_to_same_host). Nova sends its service token along with the user's ([service_user]): Cinder lets
+# only a service delete a volume attachment (cinder/volume/api.py attachment_deletion_allowed, OSSA-2023-003),
+# so without it every detach stays `detaching` ("ConflictNovaUsingAttachment").
+
+# Bump when nova.conf changes in a way running daemons must see: `up` then restarts Nova once (stale_config_nova).
+NOVA_CONFIG_REVISION=2
+
 configure_nova() {
   local dir=$CLOUD_DIR/nova
-  mkdir -p "$dir/state" "$dir/instances" "$dir/locks"
+  mkdir -p "$dir/state" "$dir/instances" "$dir/locks" "$dir/lib"
+  # The driver is copied into the cloud's folder: the daemons outlive the checkout that started them (the demo's
+  # fresh clone). Every daemon started after this finds it (start_nova, start-service).
+  cp "$HERE/lib/nova-path/rally_monitor_fake_virt.py" "$HERE/lib/nova-path/sitecustomize.py" "$dir/lib/"
+  export PYTHONPATH=$dir/lib${PYTHONPATH:+:$PYTHONPATH}
   cat >"$dir/nova.conf" <<CONF
+# revision $NOVA_CONFIG_REVISION
 [DEFAULT]
 # Stop within 5 s instead of oslo.service's 60 s of draining: nothing here needs draining.
 graceful_shutdown_timeout = 5
 transport_url = rabbit://guest:guest@127.0.0.1:5672/
-compute_driver = fake.SmallFakeDriver
+compute_driver = rally_monitor_fake_virt.SnapshotUploadingFakeDriver
+allow_resize_to_same_host = true
 enabled_apis = osapi_compute
 osapi_compute_listen = 127.0.0.1
 osapi_compute_listen_port = 8774
@@ -48,6 +64,9 @@ connection = $DB_URL_BASE/nova
 $(ks_authtoken nova)
 [placement]
 $(ks_login placement)
+[service_user]
+send_service_user_token = true
+$(ks_login nova)
 [neutron]
 $(ks_login neutron)
 [glance]
@@ -75,6 +94,7 @@ prepare_nova() {
 start_nova() {
   local svc
   date -u '+%Y-%m-%d %H:%M:%S' >"$CLOUD_DIR/state/nova-started-at"
+  echo "$NOVA_CONFIG_REVISION" >"$CLOUD_DIR/state/nova-config-revision"
   for svc in conductor scheduler compute api; do
     spawn "nova-$svc" "nova-$svc" --config-file "$CLOUD_DIR/nova/nova.conf" --log-file "$CLOUD_DIR/logs/nova-$svc.log"
   done
@@ -112,6 +132,11 @@ ensure_nova_zones() {
   run_admin azs "${NOVA_ZONES[@]}" >>"$CLOUD_DIR/logs/resources.log" 2>&1 ||
     { show_logs resources nova-api; die "could not set up Nova's availability zones"; }
   mark "$(nova_zones_marker)"
+}
+
+# True when the running Nova was started with an older nova.conf than this script writes.
+stale_config_nova() {
+  [[ $(cat "$CLOUD_DIR/state/nova-config-revision" 2>/dev/null) != "$NOVA_CONFIG_REVISION" ]]
 }
 
 # Up when the API answers, every compute host is mapped to its cell, and every nova-compute has reported in since

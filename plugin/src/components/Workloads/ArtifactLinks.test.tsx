@@ -35,6 +35,17 @@ describe('ArtifactLinks', () => {
     expect(screen.getByRole('link', { name: 'JUnit XML' })).toHaveAttribute('download');
   });
 
+  it("links Rally's debug log only when the runner kept one (RALLY_MONITOR_RALLY_DEBUG)", () => {
+    const { unmount } = renderPage(<ArtifactLinks runId={r.run.id} result={result} />, { role: OrgRole.Viewer });
+    expect(screen.queryByRole('link', { name: 'Rally debug log' })).toBeNull();
+    unmount();
+    const debug = { ...result, artifacts: { ...result.artifacts, debugLog: true } };
+    renderPage(<ArtifactLinks runId={r.run.id} result={debug} />, { role: OrgRole.Viewer });
+    const link = screen.getByRole('link', { name: 'Rally debug log' });
+    expect(link).toHaveAttribute('target', '_blank');
+    expect(link.getAttribute('href')).toContain(`/api/runs/${r.run.id}/rally-debug.log?service=${result.service}`);
+  });
+
   it("shows Rally's report inside the app in a script-only sandboxed srcdoc frame, with a download link", async () => {
     const { user, backend } = renderPage(<ArtifactLinks runId={r.run.id} result={result} />, {
       role: OrgRole.Viewer,

@@ -54,6 +54,17 @@ export function ArtifactLinks({ runId, result, size }: { runId: string; result: 
           Rally log
         </LinkButton>
       )}
+      {artifacts.debugLog && (
+        <LinkButton
+          size={size}
+          variant="secondary"
+          icon="bug"
+          target="_blank"
+          href={artifactUrl(runId, 'rally-debug.log', service)}
+        >
+          Rally debug log
+        </LinkButton>
+      )}
       {reportOpen && (
         <Drawer
           title={`Rally report: ${service}`}

@@ -96,7 +96,11 @@ export function canarySettings(env: Env, config: Config, purpose: CanaryPurpose 
     };
   }
   const discoveryUrl = httpUrl('RALLY_MONITOR_CANARY_DISCOVERY_URL', env.RALLY_MONITOR_CANARY_DISCOVERY_URL);
-  const image = env.RALLY_MONITOR_CANARY_IMAGE || config.novaImage;
+  // RALLY_NOVA_IMAGE may be a /pattern/ (rally/image.ts) and defaults to rally-jobs' cirros pattern, neither of
+  // which names the image with cloud-init and Docker a canary needs: only a name or id written there is taken.
+  const novaImage =
+    config.novaImage && !config.novaImage.pattern && !config.novaImage.isDefault ? config.novaImage.text : null;
+  const image = env.RALLY_MONITOR_CANARY_IMAGE || novaImage;
   if (!image) {
     throw new ConfigError(
       'RALLY_MONITOR_CANARY_IMAGE',
