@@ -52,6 +52,8 @@ function earlierSamples(cycle: Cycle, history: readonly Cycle[], windowDays: num
     .sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
   for (const earlier of ordered) {
     for (const service of earlier.services) {
+      // A result taken in a maintenance window (an upgrade, a migration) is not what the service usually does.
+      if (service.state === 'maintenance') continue;
       for (const workload of service.workloads) {
         for (const action of workload.atomicActions) {
           const p95 = sampleOf(action);

@@ -167,6 +167,20 @@ describe('judgeRegressions', () => {
     }
   });
 
+  it("learns nothing from results taken in a maintenance window: an upgrade's slow cycles are not the usual", () => {
+    const inMaintenance = (cycle: Cycle): Cycle => ({
+      ...cycle,
+      services: cycle.services.map((s) => ({ ...s, state: 'maintenance' as const, underlying: 'pass' as const })),
+    });
+    const judged = judgeInTurn(oneAfterAnother([...NORMAL, ...SLOW.map(inMaintenance), NORMAL[0]!]));
+    const after = verdicts(judged[judged.length - 1]!);
+    assert.ok(after.size >= 3);
+    for (const [key, baseline] of after) {
+      assert.equal(baseline.samples, NORMAL.length, `${key}: ${JSON.stringify(baseline)}`);
+      assert.equal(baseline.verdict, 'usual', key);
+    }
+  });
+
   it('takes its samples from the window only: cycles older than windowDays do not count', () => {
     const later = (cycle: Cycle, days: number): Cycle => {
       const shift = (t: string) => new Date(Date.parse(t) + days * 86_400_000).toISOString();
