@@ -142,9 +142,16 @@ test('the canary example finds the canaries through the runner and keeps the job
   const jobs = readYaml('provisioning', 'prometheus', 'scrape-canary.yml').scrape_configs;
   assert.deepEqual(
     jobs.map((s) => s.job_name),
-    ['rally-monitor', 'rally-monitor-canary']
+    ['rally-monitor', 'rally-monitor-canary', 'rally-monitor-canary-node']
   );
   assert.match(jobs[1].http_sd_configs[0].url, /\/api\/canary\/targets$/);
+  // The node exporters: the same discovery, the port rewritten to the node exporter's.
+  assert.equal(jobs[2].http_sd_configs[0].url, jobs[1].http_sd_configs[0].url);
+  const [port] = jobs[2].relabel_configs.filter((r) => r.target_label === '__address__');
+  assert.equal(
+    '10.0.0.5:8080'.replace(new RegExp(`^${port.regex}$`), port.replacement.replace('${1}', '$1')),
+    '10.0.0.5:9100'
+  );
   assert.match(readText('alerts', 'rally-monitor.rules.yml'), /up\{job="rally-monitor-canary"\}/);
 });
 
