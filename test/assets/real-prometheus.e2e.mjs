@@ -248,8 +248,12 @@ describe('dashboards and alerts on a real Prometheus, Alertmanager, runner and c
     const used = new Set([...alertRules(), ...dashboardExpressions()].flatMap((e) => metricNamesInPromQL(e.expr)));
     const present = new Set((await getJson(`${prometheus.url}/api/v1/label/__name__/values`)).body.data);
     assert.ok(used.has('canary_peer_rtt_seconds_bucket') && used.has('node_load5'));
+    // Slow-down detection exports its series only once an action has a baseline (RALLY_MONITOR_REGRESSION_MIN_SAMPLES
+    // earlier cycles), which this runner's few cycles never reach: runner/test/integration/regressions.test.ts
+    // scrapes them from a runner with a recorded history into a real Prometheus and evaluates the shipped rule.
+    const NEED_HISTORY = ['rally_atomic_action_regressed', 'rally_atomic_action_baseline_seconds'];
     assert.deepEqual(
-      documentedSeriesNames().filter((name) => used.has(name) && !present.has(name)),
+      documentedSeriesNames().filter((name) => used.has(name) && !present.has(name) && !NEED_HISTORY.includes(name)),
       []
     );
   });
