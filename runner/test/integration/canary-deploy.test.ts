@@ -152,7 +152,7 @@ describe('canary deploy against the local cloud', () => {
     }
     // A port-less server keeps no trace of its group that can be read back: Nova's API reads the groups from the
     // ports (views/servers.py), and neither security_group_instance_association nor the persisted RequestSpec
-    // holds it (both checked here, both empty). That the boot request names the group is in the unit tests.
+    // holds it (both read back empty on the local cloud). That the boot request names the group: the unit tests.
 
     const registry = await readCanaries(config.dataDir);
     assert.deepEqual(
