@@ -12,11 +12,6 @@ import { readText, repoPath } from './lib/repo.mjs';
 const dockerfile = readText('runner', 'Dockerfile.canary');
 const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? 'null');
 const workdir = [...dockerfile.matchAll(/^WORKDIR (\S+)$/gm)].at(-1)?.[1];
-// The agent comes from the canary-agent work (issue 13, item 1); until it is in the tree the entry command has
-// nothing to start, and the two tests that run it say so instead of failing.
-const agentMissing =
-  !existsSync(repoPath('runner/src/canary/agent/main.ts')) && 'the canary agent is not in this tree yet';
-
 /** Runs the entry command from the repository root (the image's WORKDIR) with `env`; bounded in time. */
 function runEntry(env, { untilHealthyOn } = {}) {
   return new Promise((resolve, reject) => {
@@ -78,14 +73,14 @@ test('the canary image copies what exists, runs as a user, and its entry command
   assert.match(readText('runner', 'src/canary/deploy/user-data.ts'), /docker run --rm --name rally-monitor-canary/);
 });
 
-test('the entry command stops a misconfigured agent with one configuration line', { skip: agentMissing }, async () => {
+test('the entry command stops a misconfigured agent with one configuration line', async () => {
   const { code, stderr } = await runEntry({ TRAFFIC_INTERVAL: '0', PEER_ENDPOINTS: 'http://127.0.0.1:9/' });
   assert.equal(code, 1, stderr);
   assert.match(stderr, /configuration error: TRAFFIC_INTERVAL/);
   assert.equal(stderr.trim().split('\n').length, 1, stderr);
 });
 
-test('the entry command starts the agent, which answers /health on its port', { skip: agentMissing }, async () => {
+test('the entry command starts the agent, which answers /health on its port', async () => {
   const port = await freePort();
   const { healthy, stderr } = await runEntry(
     { CANARY_LISTEN_ADDRESS: '127.0.0.1', CANARY_PORT: String(port), CANARY_ID: 'image-test', PEER_ENDPOINTS: '' },
