@@ -32,7 +32,8 @@ export class RunnerApiError extends Error {
 
 const SETTINGS_HINT = 'Open the app settings (Administration > Plugins > Rally Monitor for OpenStack)';
 
-function isFetchError(e: unknown): e is FetchError {
+/** Whether backend_srv rejected with an HTTP answer (a FetchError) rather than an exception. */
+export function isFetchError(e: unknown): e is FetchError {
   return typeof e === 'object' && e !== null && 'status' in e;
 }
 

@@ -6,9 +6,9 @@
 // Prometheus data source, and GET /api/v1/query and /api/v1/query_range are Prometheus's own API
 // (https://prometheus.io/docs/prometheus/latest/querying/api/).
 import { lastValueFrom } from 'rxjs';
-import { FetchError, getBackendSrv } from '@grafana/runtime';
+import { getBackendSrv } from '@grafana/runtime';
 
-import { RunnerApiError } from './errors';
+import { isFetchError, RunnerApiError } from './errors';
 
 /** The uid provisioning/datasources/prometheus.yaml gives the Prometheus that scrapes the runner and the canaries. */
 export const DEFAULT_PROMETHEUS_UID = 'rally-prometheus';
@@ -36,10 +36,6 @@ interface PromAnswer<T> {
 
 const SETTINGS_HINT =
   "Check the data source in Connections > Data sources, or set the app's Prometheus data source uid in its settings (Administration > Plugins > Rally Monitor for OpenStack).";
-
-function isFetchError(e: unknown): e is FetchError {
-  return typeof e === 'object' && e !== null && 'status' in e;
-}
 
 /** Turns what Grafana's backend_srv rejects with, for a data source proxy call, into the app's one error type. */
 export function toPrometheusError(e: unknown, uid: string): RunnerApiError {
